@@ -1,0 +1,26 @@
+"""Router: lists the pages (st.navigation) and turns a broken database into a clear message."""
+
+import sqlite3
+from pathlib import Path
+
+import streamlit as st
+
+from dash import store, ui
+
+HERE = Path(__file__).parent
+
+st.set_page_config(page_title="Conflict events: Pakistan–Afghanistan", page_icon="🗺️", layout="wide")
+
+pages = [
+    st.Page(HERE / "pages" / "overview.py", title="Overview", icon="🏠", default=True),
+    st.Page(HERE / "pages" / "statistics.py", title="Violence statistics", icon="📊"),
+    st.Page(HERE / "pages" / "map.py", title="Incident map", icon="📍"),
+    st.Page(HERE / "pages" / "narratives.py", title="Competing narratives", icon="⚖️"),
+    st.Page(HERE / "pages" / "sources.py", title="Data and sources", icon="📚"),
+]
+
+try:
+    st.navigation(pages).run()
+except sqlite3.DatabaseError as exc:
+    # A file that opened but fails on read (truncated, overwritten) lands here.
+    ui.show_store_error(store.DatabaseCorrupt(f"reading failed: {exc}", store.database_path()))

@@ -1,0 +1,212 @@
+"""``conflict-events``: the command-line tool over the store, as ``sqlite-utils`` is over its
+Database. Every write to the database goes through here, never through a page rerun."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, csvout, queries, store
+from .filters import Filters
+from .imports import CuratedError, build_database
+
+DEFAULT_CURATED = store.PROJECT_ROOT / "data" / "curated"
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    envvar=store.ENV_VAR,
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    show_envvar=True,
+    help=f"Database file (default: {store.DEFAULT_DB.relative_to(store.PROJECT_ROOT)}).",
+)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="conflict-events")
+def cli() -> None:
+    """Build, check and export the conflict-events database behind the dashboard."""
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--curated",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=DEFAULT_CURATED,
+    show_default="data/curated",
+    help="Folder of curated YAML files.",
+)
+def build(db_path: Path | None, curated: Path) -> None:
+    """Rebuild the database from the curated files.
+
+    Validates every file first and writes a new database beside the old one, swapping it in only
+    when complete: on any problem the old database is left untouched. Same files, same content.
+    """
+    target = store.database_path(db_path)
+    try:
+        build_database(curated, target)
+    except CuratedError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except store.StoreError as exc:
+        raise click.ClickException(f"the new database failed its checks: {exc}") from exc
+    report = store.check(target)
+    click.echo(f"Built {target}")
+    _print_counts(report)
+    click.echo(f"content digest: {report.digest}")
+
+
+@cli.command()
+@db_option
+def check(db_path: Path | None) -> None:
+    """Check the database: schema version, integrity, foreign keys, search index, counts.
+
+    Exits with status 1 and names each problem when anything is wrong.
+    """
+    report = store.check(db_path)
+    click.echo(f"database: {report.path}")
+    click.echo(f"schema version: {report.schema_version or 'unknown'}")
+    _print_counts(report)
+    if report.digest:
+        click.echo(f"content digest: {report.digest}")
+    if report.ok:
+        click.echo("ok")
+        return
+    for problem in report.problems:
+        click.echo(f"problem: {problem}", err=True)
+    sys.exit(1)
+
+
+@cli.command()
+@db_option
+def migrate(db_path: Path | None) -> None:
+    """Apply pending schema migrations to an existing database."""
+    try:
+        db = store.open_writable(db_path)
+    except store.StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"schema version: {store.schema_version(db)}")
+    db.close()
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Accept both repeated options and comma-separated lists."""
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+@cli.command()
+@db_option
+@click.argument("what", type=click.Choice(["events", "claims", "documents"]))
+@click.option(
+    "--from",
+    "date_from",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Events ending on or after this date.",
+)
+@click.option(
+    "--to",
+    "date_to",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Events starting on or before this date.",
+)
+@click.option("--country", multiple=True, help="Country (repeat or comma-separate).")
+@click.option("--province", multiple=True, help="Province / admin1.")
+@click.option("--district", multiple=True, help="District / admin2.")
+@click.option("--type", "event_type", multiple=True, help="ACLED event type.")
+@click.option("--subtype", multiple=True, help="ACLED sub-event type.")
+@click.option("--actor", multiple=True, help="Actor (actor1 or actor2).")
+@click.option(
+    "--party", multiple=True, help="Party with a claim: pakistan_state, afghan_taliban, …"
+)
+@click.option(
+    "--min-killed", type=click.IntRange(min=0), help="Best estimate of deaths at least this."
+)
+@click.option(
+    "--precision",
+    multiple=True,
+    help="Location precision: exact, near, district, province, country.",
+)
+@click.option("--origin", multiple=True, help="Origin dataset: curated, acled, ucdp.")
+@click.option("--cross-border", is_flag=True, help="Only events that crossed the border.")
+@click.option("-q", "--search", "text", default="", help="Free text, matched in events and claims.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of stdout.",
+)
+@click.option("--excel", is_flag=True, help="Add a byte-order mark so Excel reads non-Latin text.")
+def export(
+    db_path: Path | None,
+    what: str,
+    date_from: dt.datetime | None,
+    date_to: dt.datetime | None,
+    country: tuple[str, ...],
+    province: tuple[str, ...],
+    district: tuple[str, ...],
+    event_type: tuple[str, ...],
+    subtype: tuple[str, ...],
+    actor: tuple[str, ...],
+    party: tuple[str, ...],
+    min_killed: int | None,
+    precision: tuple[str, ...],
+    origin: tuple[str, ...],
+    cross_border: bool,
+    text: str,
+    output: Path | None,
+    excel: bool,
+) -> None:
+    """Export matching EVENTS, their CLAIMS, or all DOCUMENTS as CSV.
+
+    Uses the dashboard's filter model and CSV writer: the same filter gives the same rows as the
+    app's download. Columns are documented on the app's Data and sources page.
+    """
+    filters = Filters(
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
+        countries=_split(country),
+        provinces=_split(province),
+        districts=_split(district),
+        event_types=_split(event_type),
+        sub_event_types=_split(subtype),
+        actors=_split(actor),
+        parties=_split(party),
+        min_fatalities=min_killed,
+        precisions=_split(precision),
+        origins=_split(origin),
+        cross_border_only=cross_border,
+        text=text,
+    )
+    try:
+        db = store.open_readonly(db_path)
+    except store.StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = {
+        "events": lambda: queries.iter_events_matching(db, filters),
+        "claims": lambda: queries.iter_claims_matching(db, filters),
+        "documents": lambda: queries.iter_documents(db),
+    }[what]()
+    columns = csvout.COLUMN_SETS[what]
+    if output is None:
+        n = csvout.write_csv(rows, columns, sys.stdout, excel=excel)
+    else:
+        # Write beside the target and rename, so a failed export never leaves half a file.
+        tmp = output.with_name(output.name + ".part")
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            n = csvout.write_csv(rows, columns, fh, excel=excel)
+        tmp.replace(output)
+    db.close()
+    click.echo(f"{n} {what} rows", err=True)
+
+
+def _print_counts(report: store.CheckReport) -> None:
+    if report.counts:
+        click.echo(", ".join(f"{k}: {v}" for k, v in report.counts.items()))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    cli()

@@ -1,0 +1,189 @@
+"""The one CSV writer, and the column definitions it shares with the data dictionary.
+
+Every CSV the app or the CLI produces goes through ``write_csv`` with one of the column sets
+below, so the documented column order and meanings cannot drift from what is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import IO, Any, Literal
+
+from .filters import Filters
+
+Kind = Literal["text", "int", "float", "date", "bool"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    description: str
+
+
+EVENT_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "event_id",
+        "text",
+        "Stable id: origin and origin id, e.g. curated:2024-12-24-barmal-airstrikes",
+    ),
+    Column("title", "text", "Short description of the incident (our words)"),
+    Column("date_start", "date", "First day the event may have happened (ISO 8601)"),
+    Column("date_end", "date", "Last day the event may have happened (ISO 8601)"),
+    Column(
+        "date_precision", "text", "How precisely the date is known: day, days, week, month, year"
+    ),
+    Column("country", "text", "Country where it happened"),
+    Column("admin1", "text", "Province (first-level administrative unit)"),
+    Column("admin2", "text", "District (second-level administrative unit)"),
+    Column("location", "text", "Named town, village or site"),
+    Column("latitude", "float", "Latitude of the point drawn (WGS84); see geo_precision"),
+    Column("longitude", "float", "Longitude of the point drawn (WGS84); see geo_precision"),
+    Column(
+        "geo_precision",
+        "text",
+        "What the point stands for: exact, near, district, province or country centroid",
+    ),
+    Column("event_type", "text", "ACLED event type"),
+    Column("sub_event_type", "text", "ACLED sub-event type"),
+    Column("actor1", "text", "Main actor (the side that acted)"),
+    Column("actor2", "text", "Other actor (the side acted upon), where known"),
+    Column("cross_border", "bool", "1 when the event crossed the Pakistan–Afghanistan border"),
+    Column("fatalities_low", "int", "Lowest total death toll among the claims"),
+    Column("fatalities_best", "int", "Curated best estimate of the death toll (empty if none)"),
+    Column("fatalities_high", "int", "Highest total death toll among the claims"),
+    Column("injured", "int", "People injured, curated estimate"),
+    Column("deaths_civilians", "int", "Of the best estimate: civilians"),
+    Column("deaths_security_forces", "int", "Of the best estimate: security forces"),
+    Column("deaths_militants", "int", "Of the best estimate: militants"),
+    Column("deaths_unknown", "int", "Of the best estimate: status unknown"),
+    Column(
+        "grading", "text", "Airwars-style grading: confirmed, fair, weak, contested, discounted"
+    ),
+    Column("n_claims", "int", "Number of claims (party accounts) recorded for the event"),
+    Column("n_parties", "int", "Number of distinct parties with claims"),
+    Column("origin", "text", "Dataset the event comes from: curated, acled, ucdp"),
+    Column("summary", "text", "What happened, paraphrased (our words)"),
+    Column("fatalities_basis", "text", "Which claims the low, best and high figures come from"),
+    Column("source_urls", "text", "URLs of every document behind the event, separated by ' | '"),
+)
+
+CLAIM_COLUMNS: tuple[Column, ...] = (
+    Column("claim_id", "text", "Stable id of the claim: event id / claim key"),
+    Column("event_id", "text", "The event the claim is about"),
+    Column("event_title", "text", "Title of that event"),
+    Column("event_date_start", "date", "First day of that event's date window"),
+    Column(
+        "party", "text", "Party code: pakistan_state, afghan_taliban, militant, local, media, …"
+    ),
+    Column("party_label", "text", "Party in words"),
+    Column("claimant", "text", "Person or office making the claim"),
+    Column("via", "text", "Agency or outlet that relayed the claim, if any"),
+    Column("claimed_start", "date", "Earliest date the claim was made"),
+    Column("claimed_end", "date", "Latest date the claim was made"),
+    Column("account", "text", "What the claimant says happened (paraphrased)"),
+    Column("target", "text", "What the claimant says was hit"),
+    Column("victims", "text", "Who the claimant says was hit: civilians, militants, …"),
+    Column("responsibility", "text", "accepted, denied, not_addressed or not_applicable"),
+    Column("killed", "int", "Killed, as claimed (low end of a range)"),
+    Column("killed_high", "int", "High end of a claimed range"),
+    Column("killed_qualifier", "text", "exact, at_least, more_than or about"),
+    Column("injured", "int", "Injured, as claimed"),
+    Column("civilians_killed", "int", "Civilians killed, as claimed"),
+    Column("women_children_killed", "int", "Women and children killed, as claimed"),
+    Column("militants_killed", "int", "Militants killed, as claimed"),
+    Column("security_forces_killed", "int", "Security forces killed, as claimed"),
+    Column("figures_text", "text", "The figures as worded when they are not plain numbers"),
+    Column("quote", "text", "Short verbatim quote from the document"),
+    Column("document_id", "text", "Id of the document the claim is taken from"),
+    Column("publisher", "text", "Publisher of that document"),
+    Column("document_title", "text", "Title of that document"),
+    Column("document_date", "date", "Publication date of that document"),
+    Column("url", "text", "URL of that document"),
+)
+
+DOCUMENT_COLUMNS: tuple[Column, ...] = (
+    Column("document_id", "text", "Stable id of the document"),
+    Column("publisher", "text", "Site or organisation that published it"),
+    Column("title", "text", "Title as the page shows it (empty if not shown)"),
+    Column("published", "date", "Publication date (empty if the page shows none)"),
+    Column("kind", "text", "news_report, official_statement, social_media_post, …"),
+    Column("language", "text", "Language code"),
+    Column("original_agency", "text", "Wire agency whose copy the page reproduces"),
+    Column("url", "text", "Address of the page"),
+    Column("citation", "text", "Full citation where there is no URL"),
+    Column("n_claims", "int", "Number of claims taken from it"),
+)
+
+COLUMN_SETS: dict[str, tuple[Column, ...]] = {
+    "events": EVENT_COLUMNS,
+    "claims": CLAIM_COLUMNS,
+    "documents": DOCUMENT_COLUMNS,
+}
+
+# Characters that make a spreadsheet treat a cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _cell(value: Any, kind: Kind) -> Any:
+    if value is None:
+        return ""
+    if kind == "text":
+        return neutralise(str(value))
+    if kind == "bool":
+        return int(bool(value))
+    return value
+
+
+def write_csv(
+    rows: Iterable[Mapping[str, Any]],
+    columns: tuple[Column, ...],
+    out: IO[str],
+    *,
+    excel: bool = False,
+) -> int:
+    """Write rows in the documented column order; return the number of data rows.
+
+    ``excel`` adds a UTF-8 byte-order mark, without which Excel misreads Urdu, Pashto and Dari.
+    """
+    if excel:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.name for c in columns])
+    n = 0
+    for row in rows:
+        writer.writerow([_cell(row.get(c.name), c.kind) for c in columns])
+        n += 1
+    return n
+
+
+def csv_bytes(
+    rows: Iterable[Mapping[str, Any]], columns: tuple[Column, ...], *, excel: bool = False
+) -> bytes:
+    buffer = io.StringIO(newline="")
+    write_csv(rows, columns, buffer, excel=excel)
+    return buffer.getvalue().encode("utf-8")
+
+
+def filename_for(what: str, filters: Filters, n_rows: int, *, excel: bool = False) -> str:
+    """A file name that says what is inside, e.g. events_2024-01-01_2024-12-31_1234-rows.csv."""
+    parts = [what]
+    if filters.date_from or filters.date_to:
+        parts.append(filters.date_from.isoformat() if filters.date_from else "start")
+        parts.append(filters.date_to.isoformat() if filters.date_to else "end")
+    else:
+        parts.append("all-dates")
+    if not filters.replace(date_from=None, date_to=None).is_empty:
+        parts.append("filtered")
+    parts.append(f"{n_rows}-rows")
+    if excel:
+        parts.append("excel")
+    return "_".join(parts) + ".csv"

@@ -1,0 +1,98 @@
+"""Writes validated rows into the store, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .. import __version__, store
+from .curated import Dataset, load_curated
+
+
+def write_dataset(db: Database, ds: Dataset) -> None:
+    """Insert a whole dataset in one transaction (the caller's database must be migrated)."""
+    with db.atomic():
+        for table, rows in (
+            ("documents", ds.documents),
+            ("events", ds.events),
+            ("event_sources", ds.event_sources),
+            ("claims", ds.claims),
+            ("statistics", ds.statistics),
+            ("event_links", ds.links),
+        ):
+            if rows:
+                db[table].insert_all((r.record() for r in rows), batch_size=500)
+        db["dataset_meta"].insert_all(
+            ({"key": k, "value": v} for k, v in sorted(ds.meta.items())), replace=True
+        )
+
+
+def curated_checksum(folder: Path) -> str:
+    """SHA-256 over the curated files' names and bytes, in a fixed order."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def build_database(curated: str | os.PathLike[str], target: str | os.PathLike[str]) -> Path:
+    """Rebuild ``target`` from the curated files.
+
+    Everything is validated first; the new database is written beside the target and moved into
+    place only once complete and checked, so the old file is untouched if anything fails.
+    """
+    folder = Path(curated)
+    ds = load_curated(folder)
+    ds.meta = {**ds.meta, "curated_sha256": curated_checksum(folder), "app_version": __version__}
+    target_path = Path(target).resolve()
+    target_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=target_path.name + ".", suffix=".tmp", dir=target_path.parent
+    )
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        db = store.open_writable(tmp, create=True)
+        try:
+            started = _now()
+            write_dataset(db, ds)
+            db["imports"].insert(
+                {
+                    "origin": "curated",
+                    "file": folder.name,
+                    "sha256": ds.meta["curated_sha256"],
+                    "started_at": started,
+                    "finished_at": _now(),
+                    "rows_read": len(ds.events) + len(ds.claims) + len(ds.statistics),
+                    "rows_stored": len(ds.events) + len(ds.claims) + len(ds.statistics),
+                    "rows_rejected": 0,
+                    "status": "ok",
+                    "message": (
+                        f"{len(ds.events)} events, {len(ds.claims)} claims, "
+                        f"{len(ds.statistics)} statistics, {len(ds.documents)} documents"
+                    ),
+                }
+            )
+            db.execute("PRAGMA journal_mode = DELETE")
+            db.vacuum()
+        finally:
+            db.close()
+        report = store.check(tmp)
+        if not report.ok:
+            raise store.DatabaseCorrupt("; ".join(report.problems), tmp)
+        os.replace(tmp, target_path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target_path
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -1,0 +1,298 @@
+"""Every read query the app and the CLI run. Named parameters only.
+
+WHERE clauses come from ``Filters.where()``, which builds them from fixed column names and
+named placeholders; user values only ever travel as parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlite_utils import Database
+
+from .filters import Filters
+
+_EVENT_FIELDS = """
+    e.id AS event_id, e.title, e.date_start, e.date_end, e.date_precision, e.country, e.admin1,
+    e.admin2, e.location, e.latitude, e.longitude, e.geo_precision, e.event_type,
+    e.sub_event_type, e.actor1, e.actor2, e.cross_border, e.fatalities_low, e.fatalities_best,
+    e.fatalities_high, e.injured, e.deaths_civilians, e.deaths_security_forces,
+    e.deaths_militants, e.deaths_unknown, e.grading, e.origin, e.summary, e.fatalities_basis,
+    (SELECT count(*) FROM claims c WHERE c.event_id = e.id) AS n_claims,
+    (SELECT count(DISTINCT c.party_id) FROM claims c WHERE c.event_id = e.id) AS n_parties
+"""
+
+_SOURCE_URLS = """
+    (SELECT group_concat(url, ' | ') FROM (
+        SELECT DISTINCT d.url FROM event_sources s JOIN documents d ON d.id = s.document_id
+        WHERE s.event_id = e.id AND d.url IS NOT NULL ORDER BY d.url)) AS source_urls
+"""
+
+
+def _rows(db: Database, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, params or {})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _iter_rows(db: Database, sql: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    for row in cursor:
+        yield dict(zip(names, row, strict=True))
+
+
+def count_events(db: Database, filters: Filters) -> int:
+    where, params = filters.where()
+    return db.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchone()[0]  # noqa: S608
+
+
+def events_matching(
+    db: Database, filters: Filters, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Matching events, newest first, with claim counts and source URLs."""
+    where, params = filters.where()
+    sql = (
+        f"SELECT {_EVENT_FIELDS}, {_SOURCE_URLS} FROM events e WHERE {where}"  # noqa: S608
+        " ORDER BY e.date_start DESC, e.id"
+    )
+    if limit is not None:
+        sql += " LIMIT :limit OFFSET :offset"
+        params = {**params, "limit": limit, "offset": offset}
+    return _rows(db, sql, params)
+
+
+def iter_events_matching(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
+    """Like events_matching, streamed, for exports of any size."""
+    where, params = filters.where()
+    sql = (
+        f"SELECT {_EVENT_FIELDS}, {_SOURCE_URLS} FROM events e WHERE {where}"  # noqa: S608
+        " ORDER BY e.date_start DESC, e.id"
+    )
+    return _iter_rows(db, sql, params)
+
+
+_CLAIM_FIELDS = """
+    c.id AS claim_id, c.event_id, e.title AS event_title, e.date_start AS event_date_start,
+    c.party_id AS party, p.label AS party_label, p.sort_order AS party_order, c.claimant, c.via,
+    c.claimed_start, c.claimed_end, c.account, c.target, c.victims, c.responsibility, c.killed,
+    c.killed_high, c.killed_qualifier, c.injured, c.civilians_killed, c.women_children_killed,
+    c.militants_killed, c.security_forces_killed, c.figures_text, c.quote, c.document_id,
+    d.publisher, d.title AS document_title, d.published AS document_date, d.url, d.citation
+"""
+_CLAIM_JOINS = """
+    FROM claims c
+    JOIN events e ON e.id = c.event_id
+    JOIN parties p ON p.id = c.party_id
+    JOIN documents d ON d.id = c.document_id
+"""
+
+
+def claims_for(db: Database, event_id: str) -> list[dict[str, Any]]:
+    """One event's claims in party order, then by the date each claim was made."""
+    return _rows(
+        db,
+        f"SELECT {_CLAIM_FIELDS} {_CLAIM_JOINS} WHERE c.event_id = :event_id"  # noqa: S608
+        " ORDER BY p.sort_order, coalesce(c.claimed_start, '9999'), c.id",
+        {"event_id": event_id},
+    )
+
+
+def iter_claims_matching(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
+    """Claims of every matching event (and, with a party filter, of those parties only)."""
+    where, params = filters.where()
+    party_clause = ""
+    if filters.parties:
+        keys = [k for k in params if k.startswith("parties_")]
+        party_clause = " AND c.party_id IN (" + ", ".join(f":{k}" for k in keys) + ")"
+    sql = (
+        f"SELECT {_CLAIM_FIELDS} {_CLAIM_JOINS} WHERE {where}{party_clause}"  # noqa: S608
+        " ORDER BY e.date_start DESC, c.event_id, p.sort_order, c.claimed_start, c.id"
+    )
+    return _iter_rows(db, sql, params)
+
+
+def event_by_id(db: Database, event_id: str) -> dict[str, Any] | None:
+    rows = _rows(
+        db,
+        f"SELECT {_EVENT_FIELDS}, {_SOURCE_URLS}, e.grading_basis FROM events e"  # noqa: S608
+        " WHERE e.id = :event_id",
+        {"event_id": event_id},
+    )
+    return rows[0] if rows else None
+
+
+def headline(db: Database, filters: Filters) -> dict[str, Any]:
+    """Events, fatalities low/best/high, injured and parties with claims, for the filter."""
+    where, params = filters.where()
+    row = _rows(
+        db,
+        f"""SELECT count(*) AS events,
+                   sum(e.fatalities_low) AS fatalities_low,
+                   sum(e.fatalities_best) AS fatalities_best,
+                   sum(e.fatalities_high) AS fatalities_high,
+                   sum(e.injured) AS injured,
+                   sum(e.fatalities_best IS NULL AND e.fatalities_high IS NOT NULL)
+                       AS events_without_best,
+                   min(e.date_start) AS first_date,
+                   max(e.date_end) AS last_date
+            FROM events e WHERE {where}""",  # noqa: S608
+        params,
+    )[0]
+    row["parties"] = db.execute(
+        f"""SELECT count(DISTINCT c.party_id) FROM claims c
+            JOIN events e ON e.id = c.event_id WHERE {where}""",  # noqa: S608
+        params,
+    ).fetchone()[0]
+    return row
+
+
+def fatalities_by_month(db: Database, filters: Filters) -> list[dict[str, Any]]:
+    """Events and fatalities (low/best/high) per month of the event's start date."""
+    where, params = filters.where()
+    return _rows(
+        db,
+        f"""SELECT substr(e.date_start, 1, 7) AS month, e.event_type,
+                   count(*) AS events,
+                   sum(e.fatalities_low) AS fatalities_low,
+                   sum(e.fatalities_best) AS fatalities_best,
+                   sum(e.fatalities_high) AS fatalities_high
+            FROM events e WHERE {where}
+            GROUP BY month, e.event_type ORDER BY month, e.event_type""",  # noqa: S608
+        params,
+    )
+
+
+def counts_by(db: Database, filters: Filters, column: str) -> list[dict[str, Any]]:
+    """Events and fatalities grouped by one event column (from a fixed list)."""
+    allowed = {"event_type", "sub_event_type", "country", "admin1", "admin2", "actor1"}
+    if column not in allowed:
+        raise ValueError(f"cannot group by {column!r}")
+    where, params = filters.where()
+    return _rows(
+        db,
+        f"""SELECT coalesce(e.{column}, '(unknown)') AS value, count(*) AS events,
+                   sum(e.fatalities_low) AS fatalities_low,
+                   sum(e.fatalities_best) AS fatalities_best,
+                   sum(e.fatalities_high) AS fatalities_high
+            FROM events e WHERE {where}
+            GROUP BY value ORDER BY events DESC, value""",  # noqa: S608
+        params,
+    )
+
+
+def most_contested(db: Database, filters: Filters, limit: int = 10) -> list[dict[str, Any]]:
+    """Events ranked by how far the parties' claimed death tolls diverge.
+
+    Divergence = highest claimed toll / lowest claimed toll across claims with a figure (1 when
+    only one figure exists), plus 1 for each extra distinct framing of who was hit
+    (civilians vs militants …). Events with claims from fewer than two parties are left out.
+    """
+    where, params = filters.where()
+    return _rows(
+        db,
+        f"""SELECT e.id AS event_id, e.title, e.date_start, e.grading,
+                   count(DISTINCT c.party_id) AS n_parties,
+                   count(*) AS n_claims,
+                   min(c.killed) AS lowest_claimed,
+                   max(coalesce(c.killed_high, c.killed)) AS highest_claimed,
+                   count(DISTINCT nullif(c.victims, 'unspecified')) AS framings,
+                   round(coalesce(1.0 * max(coalesce(c.killed_high, c.killed))
+                                  / nullif(min(c.killed), 0), 1.0)
+                         + max(count(DISTINCT nullif(c.victims, 'unspecified')) - 1, 0), 2)
+                       AS divergence
+            FROM events e JOIN claims c ON c.event_id = e.id
+            WHERE {where}
+            GROUP BY e.id HAVING n_parties >= 2
+            ORDER BY divergence DESC, n_parties DESC, e.date_start DESC
+            LIMIT :limit""",  # noqa: S608
+        {**params, "limit": limit},
+    )
+
+
+def map_points(db: Database, filters: Filters) -> list[dict[str, Any]]:
+    """Matching events that have coordinates."""
+    where, params = filters.where()
+    return _rows(
+        db,
+        f"""SELECT e.id AS event_id, e.title, e.date_start, e.event_type, e.latitude,
+                   e.longitude, e.geo_precision, e.location, e.admin2, e.admin1, e.country,
+                   e.fatalities_best, e.fatalities_low, e.fatalities_high
+            FROM events e WHERE {where} AND e.latitude IS NOT NULL
+            ORDER BY e.date_start DESC, e.id""",  # noqa: S608
+        params,
+    )
+
+
+def event_choices(db: Database, filters: Filters) -> list[dict[str, Any]]:
+    """Id, date and title of matching events, for pickers."""
+    where, params = filters.where()
+    return _rows(
+        db,
+        f"""SELECT e.id AS event_id, e.date_start, e.title FROM events e WHERE {where}
+            ORDER BY e.date_start DESC, e.id""",  # noqa: S608
+        params,
+    )
+
+
+def linked_events(db: Database, event_id: str) -> list[dict[str, Any]]:
+    """Links from and to an event, phrased from this event's point of view."""
+    return _rows(
+        db,
+        """SELECT 'out' AS direction, l.kind, l.basis, o.id AS event_id, o.title, o.date_start
+             FROM event_links l JOIN events o ON o.id = l.other_event_id
+            WHERE l.event_id = :event_id
+           UNION ALL
+           SELECT 'in' AS direction, l.kind, l.basis, o.id AS event_id, o.title, o.date_start
+             FROM event_links l JOIN events o ON o.id = l.event_id
+            WHERE l.other_event_id = :event_id
+           ORDER BY date_start""",
+        {"event_id": event_id},
+    )
+
+
+def iter_documents(db: Database) -> Iterator[dict[str, Any]]:
+    return _iter_rows(
+        db,
+        """SELECT d.id AS document_id, d.publisher, d.title, d.published, d.kind, d.language,
+                  d.original_agency, d.url, d.citation,
+                  (SELECT count(*) FROM claims c WHERE c.document_id = d.id) AS n_claims
+             FROM documents d ORDER BY d.publisher, d.published, d.id""",
+        {},
+    )
+
+
+def documents_list(db: Database) -> list[dict[str, Any]]:
+    return list(iter_documents(db))
+
+
+def tracker_statistics(db: Database) -> list[dict[str, Any]]:
+    return _rows(
+        db,
+        """SELECT s.tracker, s.report, s.period_start, s.period_end, s.period_note, s.region,
+                  s.metric, s.value, s.qualifier, s.definition, s.note,
+                  d.publisher, d.url, d.published AS document_date
+             FROM statistics s JOIN documents d ON d.id = s.document_id
+            ORDER BY s.tracker, s.period_start, s.region, s.metric""",
+    )
+
+
+def import_log(db: Database) -> list[dict[str, Any]]:
+    return _rows(
+        db,
+        """SELECT id, origin, file, sha256, started_at, finished_at, rows_read, rows_stored,
+                  rows_rejected, status, message FROM imports ORDER BY id DESC""",
+    )
+
+
+def dataset_meta(db: Database) -> dict[str, str]:
+    return {r["key"]: r["value"] for r in _rows(db, "SELECT key, value FROM dataset_meta")}
+
+
+def data_as_of(db: Database) -> str | None:
+    """The curated data's as-of date, else the latest event date in the store."""
+    meta = dataset_meta(db)
+    if meta.get("as_of"):
+        return meta["as_of"]
+    return db.execute("SELECT max(date_end) FROM events").fetchone()[0]

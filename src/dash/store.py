@@ -1,0 +1,196 @@
+"""Where the database lives, how it is opened, and how its health is checked.
+
+The app only ever reads (``open_readonly``); the CLI writes (``open_writable``), and builds whole
+databases beside the target before swapping them in, so a reader never sees a half-written file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from . import migrations
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DB = PROJECT_ROOT / "data" / "events.db"
+ENV_VAR = "EVENTS_DB"
+REBUILD_HINT = "conflict-events build"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# Tables whose rows make up the dataset; the migration log and the import log's timestamps are
+# bookkeeping and left out of the content digest.
+CONTENT_TABLES = (
+    "parties",
+    "event_types",
+    "documents",
+    "events",
+    "event_sources",
+    "claims",
+    "statistics",
+    "event_links",
+    "revisions",
+    "dataset_meta",
+)
+
+
+class StoreError(Exception):
+    """A database that cannot be used, with the path and the command that fixes it."""
+
+    def __init__(self, message: str, path: Path, hint: str = REBUILD_HINT) -> None:
+        super().__init__(message)
+        self.path = path
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.args[0]} ({self.path}). Fix: {self.hint}"
+
+
+class DatabaseMissing(StoreError):
+    pass
+
+
+class DatabaseCorrupt(StoreError):
+    pass
+
+
+class DatabaseOutdated(StoreError):
+    pass
+
+
+def database_path(value: str | os.PathLike[str] | None = None) -> Path:
+    """The database to use: an explicit path, else ``$EVENTS_DB``, else ``data/events.db``."""
+    chosen = value or os.environ.get(ENV_VAR) or DEFAULT_DB
+    return Path(chosen).expanduser().resolve()
+
+
+def _require_sqlite_file(path: Path) -> None:
+    if not path.exists():
+        raise DatabaseMissing("No database file", path)
+    if path.is_dir():
+        raise DatabaseCorrupt("The database path is a folder, not a file", path)
+    with path.open("rb") as fh:
+        header = fh.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise DatabaseCorrupt("The file is not an SQLite database (bad header)", path)
+
+
+def open_readonly(path: str | os.PathLike[str] | None = None) -> Database:
+    """A read-only, thread-shareable connection for the app; raises StoreError if unusable."""
+    db_path = database_path(path)
+    _require_sqlite_file(db_path)
+    conn = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    db = Database(conn)
+    try:
+        version = schema_version(db)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise DatabaseCorrupt(f"The database cannot be read: {exc}", db_path) from exc
+    if version != migrations.latest_version():
+        conn.close()
+        raise DatabaseOutdated(
+            f"Schema is at {version or 'no version'}, the app needs {migrations.latest_version()}",
+            db_path,
+            hint=f"conflict-events migrate (or {REBUILD_HINT})",
+        )
+    return db
+
+
+def open_writable(path: str | os.PathLike[str] | None = None, *, create: bool = False) -> Database:
+    """A writable connection with foreign keys on and migrations applied."""
+    db_path = database_path(path)
+    if not create:
+        _require_sqlite_file(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(db_path)
+    db.execute("PRAGMA foreign_keys = ON")
+    try:
+        migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise DatabaseCorrupt(f"The database cannot be migrated: {exc}", db_path) from exc
+    return db
+
+
+def schema_version(db: Database) -> str | None:
+    """The name of the last applied migration, or None for a database without our schema."""
+    applied = migrations.migrations.applied(db)
+    return applied[-1].name if applied else None
+
+
+@dataclass
+class CheckReport:
+    path: Path
+    schema_version: str | None = None
+    problems: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    digest: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(path: str | os.PathLike[str] | None = None) -> CheckReport:
+    """Everything `conflict-events check` reports: version, integrity, foreign keys, counts."""
+    db_path = database_path(path)
+    report = CheckReport(path=db_path)
+    try:
+        db = open_readonly(db_path)
+    except StoreError as exc:
+        report.problems.append(str(exc))
+        return report
+    try:
+        report.schema_version = schema_version(db)
+        integrity = [row[0] for row in db.execute("PRAGMA integrity_check").fetchall()]
+        if integrity != ["ok"]:
+            report.problems.extend(f"integrity: {line}" for line in integrity[:20])
+        for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check").fetchall()[:20]:
+            report.problems.append(
+                f"foreign key: {table} row {rowid} points to a missing {parent} row"
+            )
+        for table in ("events", "claims", "documents", "statistics", "event_links", "imports"):
+            report.counts[table] = db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]  # noqa: S608
+        fts_problem = _fts_problem(db)
+        if fts_problem:
+            report.problems.append(fts_problem)
+        report.digest = content_digest(db)
+    except sqlite3.DatabaseError as exc:
+        report.problems.append(f"The database cannot be read: {exc}")
+    finally:
+        db.close()
+    return report
+
+
+def _fts_problem(db: Database) -> str | None:
+    for table in ("events", "claims"):
+        fts = f"{table}_fts"
+        n_rows = db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]  # noqa: S608
+        n_fts = db.execute(f"SELECT count(*) FROM [{fts}]").fetchone()[0]  # noqa: S608
+        if n_rows != n_fts:
+            return f"full-text index {fts} has {n_fts} rows for {n_rows} in {table}"
+    return None
+
+
+def content_digest(db: Database) -> str:
+    """SHA-256 over every content row in a fixed order: equal digests mean equal datasets."""
+    h = hashlib.sha256()
+    for table in CONTENT_TABLES:
+        columns = [c.name for c in db[table].columns]
+        order = ", ".join(f"[{c}]" for c in columns)
+        h.update(f"\x1e{table}\x1f{','.join(columns)}".encode())
+        for row in db.execute(f"SELECT {order} FROM [{table}] ORDER BY {order}"):  # noqa: S608
+            h.update(repr(row).encode())
+    return h.hexdigest()
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -1,0 +1,364 @@
+"""Streamlit glue shared by every page: the cached connection, cached queries, the page header,
+error screens and safe rendering of text that comes from outside sources."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlite_utils import Database
+
+from . import queries, store, vocab
+from .csvout import Column
+from .filters import Filters
+
+CACHE_TTL_SECONDS = 600
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _connection(path: str, stamp: str) -> Database:
+    # ``stamp`` (mtime and size) makes a replaced database file open afresh.
+    return store.open_readonly(path)
+
+
+def _stamp(path: str) -> str:
+    try:
+        st_ = store.database_path(path).stat()
+    except OSError:
+        return "missing"
+    return f"{st_.st_mtime_ns}:{st_.st_size}"
+
+
+def database_path() -> str:
+    return str(store.database_path())
+
+
+def database() -> Database:
+    """The read-only database, or a clear error screen (and the page stops) if it is unusable."""
+    path = database_path()
+    try:
+        return _connection(path, _stamp(path))
+    except store.StoreError as exc:
+        show_store_error(exc)
+        st.stop()
+        raise  # unreachable: st.stop() raises
+
+
+def show_store_error(exc: store.StoreError) -> None:
+    kind = {
+        store.DatabaseMissing: "The events database is missing",
+        store.DatabaseCorrupt: "The events database is damaged or not a database",
+        store.DatabaseOutdated: "The events database has an older schema",
+    }.get(type(exc), "The events database cannot be used")
+    st.error(f"{kind}: {exc.args[0]}.\n\nFile: `{exc.path}`", icon="⚠️")
+    st.markdown("Run this in the project folder to fix it, then reload the page:")
+    st.code(exc.hint, language="bash")
+    st.caption(
+        f"Another database can be served by setting the {store.ENV_VAR} environment variable."
+    )
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=512, show_spinner=False)
+def _cached(name: str, path: str, stamp: str, args: tuple[Any, ...]) -> Any:
+    return getattr(queries, name)(_connection(path, stamp), *args)
+
+
+def q(name: str, *args: Any) -> Any:
+    """Run ``queries.<name>(db, *args)`` through a bounded cache keyed on the database file."""
+    database()  # shows the error screen and stops if the database is unusable
+    path = database_path()
+    return _cached(name, path, _stamp(path), args)
+
+
+def current_filters() -> Filters:
+    """The filter in force (the sidebar arrives with the filter issue; until then, no filter)."""
+    return Filters()
+
+
+def page_header(title: str, intro: str) -> Filters:
+    """Title, one-line purpose, the data's as-of date and the matching count; returns the filter."""
+    st.title(title)
+    st.caption(intro)
+    filters = current_filters()
+    as_of = q("data_as_of")
+    total = q("count_events", filters)
+    with st.sidebar:
+        st.metric("Events matching", f"{total:,}")
+        st.caption(f"Data as of {as_of or 'unknown'} · database `{store.database_path().name}`")
+    return filters
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'])")
+
+
+def plain(text: object) -> str:
+    """Escape text from the store so Markdown renders it literally (no links, images, HTML)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
+def frame(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
+    """A DataFrame with exactly these columns, in this order, even when there are no rows."""
+    return pd.DataFrame(list(rows), columns=list(columns))
+
+
+def fatality_range(low: int | None, best: int | None, high: int | None) -> str:
+    """'8–20–71' style range; unknown parts shown as '?'."""
+    if low is None and best is None and high is None:
+        return "unknown"
+    parts = ["?" if v is None else f"{v:,}" for v in (low, best, high)]
+    return " – ".join(parts)
+
+
+def events_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
+    """The standard events table (text shown as text; URLs as links)."""
+    df = frame(
+        rows,
+        [
+            "date_start", "title", "country", "admin1", "admin2", "event_type",
+            "fatalities_low", "fatalities_best", "fatalities_high", "n_claims", "geo_precision",
+            "grading", "event_id",
+        ],
+    )  # fmt: skip
+    st.dataframe(
+        df,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "date_start": st.column_config.TextColumn("Date"),
+            "title": st.column_config.TextColumn("Event", width="large"),
+            "admin1": "Province",
+            "admin2": "District",
+            "event_type": "Type",
+            "fatalities_low": st.column_config.NumberColumn("Killed (low)"),
+            "fatalities_best": st.column_config.NumberColumn("Killed (best)"),
+            "fatalities_high": st.column_config.NumberColumn("Killed (high)"),
+            "n_claims": st.column_config.NumberColumn("Claims"),
+            "geo_precision": "Location precision",
+            "grading": "Grading",
+            "event_id": "Event id",
+        },
+    )
+
+
+def dictionary_frame(columns: Sequence[Column]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"column": c.name, "type": c.kind, "meaning": c.description} for c in columns]
+    )
+
+
+def vocabulary_frame(vocabulary: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame([{"code": k, "meaning": v} for k, v in vocabulary.items()])
+
+
+PARTY_LABELS = {pid: label for pid, label, _ in vocab.PARTIES}
+
+
+def _table(rows: Sequence[dict[str, Any]], columns: dict[str, Any], *, key: str) -> None:
+    st.dataframe(
+        frame(rows, list(columns)),
+        key=key,
+        hide_index=True,
+        width="stretch",
+        column_config=columns,
+    )
+
+
+def contested_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
+    _table(
+        rows,
+        {
+            "date_start": st.column_config.TextColumn("Date"),
+            "title": st.column_config.TextColumn("Event", width="large"),
+            "n_parties": st.column_config.NumberColumn("Parties"),
+            "lowest_claimed": st.column_config.NumberColumn("Lowest toll claimed"),
+            "highest_claimed": st.column_config.NumberColumn("Highest toll claimed"),
+            "framings": st.column_config.NumberColumn("Framings of victims"),
+            "divergence": st.column_config.NumberColumn("Divergence", format="%.2f"),
+            "event_id": "Event id",
+        },
+        key=key,
+    )
+
+
+def statistics_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
+    _table(
+        rows,
+        {
+            "tracker": "Tracker",
+            "region": "Region",
+            "period_start": st.column_config.TextColumn("From"),
+            "period_end": st.column_config.TextColumn("To"),
+            "metric": "Metric",
+            "qualifier": "Qualifier",
+            "value": st.column_config.NumberColumn("Value", format="%d"),
+            "definition": st.column_config.TextColumn("What it counts", width="large"),
+            "period_note": "Period note",
+            "note": "Note",
+            "publisher": "Reported by",
+            "url": st.column_config.LinkColumn("Source"),
+        },
+        key=key,
+    )
+
+
+def documents_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
+    _table(
+        rows,
+        {
+            "publisher": "Publisher",
+            "title": st.column_config.TextColumn("Title", width="large"),
+            "published": st.column_config.TextColumn("Date"),
+            "kind": "Kind",
+            "original_agency": "Agency",
+            "n_claims": st.column_config.NumberColumn("Claims"),
+            "url": st.column_config.LinkColumn("Link"),
+            "citation": "Citation",
+            "document_id": "Document id",
+        },
+        key=key,
+    )
+
+
+def import_log_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
+    _table(
+        rows,
+        {
+            "id": st.column_config.NumberColumn("#"),
+            "origin": "Origin",
+            "file": "File",
+            "finished_at": "Finished",
+            "rows_read": st.column_config.NumberColumn("Read"),
+            "rows_stored": st.column_config.NumberColumn("Stored"),
+            "rows_rejected": st.column_config.NumberColumn("Rejected"),
+            "status": "Status",
+            "message": st.column_config.TextColumn("Message", width="large"),
+            "sha256": "SHA-256",
+        },
+        key=key,
+    )
+
+
+def safe_url(url: object) -> str | None:
+    """Only http(s) URLs are ever rendered as links; parentheses and spaces are escaped."""
+    if not isinstance(url, str) or not re.match(r"^https?://[^\s<>\"]+$", url):
+        return None
+    return url.replace("(", "%28").replace(")", "%29")
+
+
+def link(label: object, url: object) -> str:
+    target = safe_url(url)
+    return f"[{plain(label)}]({target})" if target else plain(label)
+
+
+def pick_event(filters: Filters) -> str | None:
+    """The event chosen in the picker or by ``?event=`` in the URL; notes an unknown id."""
+    choices = q("event_choices", filters)
+    if not choices:
+        st.info("No events match the current filter.")
+        return None
+    ids = [c["event_id"] for c in choices]
+    labels = {c["event_id"]: f"{c['date_start']} · {c['title']}" for c in choices}
+    wanted = st.query_params.get("event")
+    index = 0
+    if wanted is not None:
+        if wanted in labels:
+            index = ids.index(wanted)
+        else:
+            shown = wanted if len(wanted) <= 80 else wanted[:80] + "…"
+            st.warning(f"URL parameter 'event': no event with id {shown!r}; showing the latest.")
+    chosen = st.selectbox(
+        "Event", ids, index=index, format_func=labels.__getitem__, key="event_picker"
+    )
+    if chosen != wanted and (wanted is not None or chosen != ids[0]):
+        st.query_params["event"] = chosen
+    return chosen
+
+
+def _figures(claim: dict[str, Any]) -> str:
+    parts = []
+    if claim["killed"] is not None:
+        qual = {"at_least": "at least ", "more_than": "more than ", "about": "about "}.get(
+            claim["killed_qualifier"] or "", ""
+        )
+        rng = f"–{claim['killed_high']}" if claim["killed_high"] is not None else ""
+        parts.append(f"killed: {qual}{claim['killed']}{rng}")
+    for col, label in (
+        ("civilians_killed", "civilians"),
+        ("women_children_killed", "women and children"),
+        ("militants_killed", "militants"),
+        ("security_forces_killed", "security forces"),
+        ("injured", "injured"),
+    ):
+        if claim[col] is not None:
+            parts.append(f"{label}: {claim[col]}")
+    if claim["figures_text"]:
+        parts.append(str(claim["figures_text"]))
+    return "; ".join(parts) or "no figures given"
+
+
+def claim_card(claim: dict[str, Any]) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{plain(claim['claimant'])}**")
+        when = claim["claimed_start"] or "date unknown"
+        if claim["claimed_end"] and claim["claimed_end"] != claim["claimed_start"]:
+            when = f"{when} – {claim['claimed_end']}"
+        via = f" · via {plain(claim['via'])}" if claim["via"] else ""
+        st.caption(f"{plain(when)}{via}")
+        st.markdown(plain(claim["account"]))
+        st.markdown(f"**Figures:** {plain(_figures(claim))}")
+        st.caption(
+            f"Who was hit: {plain(claim['victims'])} · responsibility: "
+            f"{plain(claim['responsibility'].replace('_', ' '))}"
+        )
+        if claim["quote"]:
+            st.markdown(f"> “{plain(claim['quote'])}”")
+        source = link(claim["publisher"], claim["url"])
+        date = f", {plain(claim['document_date'])}" if claim["document_date"] else ""
+        st.caption(f"Source: {source}{date}")
+
+
+def narrative(event_id: str) -> None:
+    event = q("event_by_id", event_id)
+    claims = q("claims_for", event_id)
+    st.header(plain(event["title"]))
+    place = ", ".join(
+        plain(p)
+        for p in (event["location"], event["admin2"], event["admin1"], event["country"])
+        if p
+    )
+    st.caption(
+        f"{plain(event['date_start'])} – {plain(event['date_end'])} ({plain(event['date_precision'])}) · "
+        f"{place} · {plain(event['event_type'])} / {plain(event['sub_event_type'])}"
+    )
+    if event["summary"]:
+        st.markdown(plain(event["summary"]))
+    killed = [c["killed"] for c in claims if c["killed"] is not None]
+    highs = [c["killed_high"] or c["killed"] for c in claims if c["killed"] is not None]
+    parties = sorted({c["party"] for c in claims})
+    if killed:
+        spread = f"{min(killed)} – {max(highs)}" if min(killed) != max(highs) else str(min(killed))
+        st.markdown(
+            f"**Killed, as claimed:** {spread} across {len(parties)} part{'y' if len(parties) == 1 else 'ies'}"
+        )
+    st.markdown(
+        f"**Curated estimate:** {plain(fatality_range(event['fatalities_low'], event['fatalities_best'], event['fatalities_high']))}"
+        f" · **grading:** {plain(event['grading'] or 'not graded')}"
+    )
+    if not claims:
+        st.info("No claims recorded for this event yet.")
+        return
+    if len(parties) == 1:
+        st.info("Only one party's account is recorded: there is no competing account yet.")
+    by_party: dict[str, list[dict[str, Any]]] = {}
+    for claim in claims:
+        by_party.setdefault(claim["party"], []).append(claim)
+    columns = st.columns(len(by_party))
+    for column, (party, party_claims) in zip(columns, by_party.items(), strict=True):
+        with column:
+            st.subheader(plain(PARTY_LABELS.get(party, party)))
+            for claim in party_claims:
+                claim_card(claim)

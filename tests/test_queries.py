@@ -1,0 +1,130 @@
+"""Filters → SQL, the read queries and the CSV writer, on the synthetic fixture."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from dash import csvout, queries
+from dash.filters import Filters, fts_query
+
+D = dt.date
+
+
+def ids(db, filters):
+    return sorted(r["event_id"].removeprefix("curated:") for r in queries.events_matching(db, filters))
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(), ["syn-1", "syn-2", "syn-3"]),
+        (Filters(date_from=D(2024, 3, 11)), ["syn-1", "syn-2"]),  # window 10–11 Mar overlaps
+        (Filters(date_to=D(2024, 3, 9)), ["syn-3"]),
+        (Filters(countries=("Afghanistan",)), ["syn-1"]),
+        (Filters(provinces=("Khyber Pakhtunkhwa",)), ["syn-2", "syn-3"]),
+        (Filters(districts=("Barmal",)), ["syn-1"]),
+        (Filters(event_types=("Strategic developments",)), ["syn-3"]),
+        (Filters(sub_event_types=("Air/drone strike",)), ["syn-1"]),
+        (Filters(actors=("SYNTHETIC air force",)), ["syn-1"]),
+        (Filters(parties=("local",)), ["syn-2"]),
+        (Filters(min_fatalities=3), ["syn-1", "syn-2"]),
+        (Filters(min_fatalities=4), ["syn-1"]),
+        (Filters(precisions=("exact",)), ["syn-2"]),
+        (Filters(origins=("acled",)), []),
+        (Filters(cross_border_only=True), ["syn-1"]),
+        (Filters(text="refugees"), ["syn-1"]),  # a word only in a claim's quote
+        (Filters(text="بیان"), ["syn-3"]),  # Urdu in an event title
+        (Filters(countries=("Pakistan",), min_fatalities=1), ["syn-2"]),
+    ],
+)
+def test_each_filter_narrows_the_events(synthetic_db, filters, expected):
+    assert ids(synthetic_db, filters) == expected
+    assert queries.count_events(synthetic_db, filters) == len(expected)
+
+
+@pytest.mark.parametrize("text", ['"', "NEAR(", "*", "OR", "a OR", "\"unbalanced", "x:y", "-", "^"])
+def test_fts_syntax_in_free_text_never_raises(synthetic_db, text):
+    queries.events_matching(synthetic_db, Filters(text=text))
+
+
+def test_fts_query_quotes_every_word():
+    assert fts_query('air "strike" OR') == '"air" """strike""" "OR"'
+    assert fts_query("  ") == ""
+
+
+def test_headline_sums_low_best_high(synthetic_db):
+    h = queries.headline(synthetic_db, Filters())
+    # by hand: low 10+3+0, best 25+3+0, high 40+3+0
+    assert (h["events"], h["fatalities_low"], h["fatalities_best"], h["fatalities_high"]) == (3, 13, 28, 43)
+    assert h["parties"] == 4  # pakistan_state, afghan_taliban, media, local
+
+
+def test_claims_for_orders_by_party_then_date(synthetic_db):
+    claims = queries.claims_for(synthetic_db, "curated:syn-1")
+    assert [c["party"] for c in claims] == ["pakistan_state", "afghan_taliban", "media"]
+    assert claims[2]["citation"] == "SYNTHETIC printed bulletin, no URL"
+
+
+def test_most_contested_ranks_by_ratio_and_framings(synthetic_db):
+    ranked = queries.most_contested(synthetic_db, Filters())
+    # syn-1: 40 / 10 = 4.0, plus (3 framings - 1) = 6.0; syn-2 has one party only
+    assert [r["event_id"] for r in ranked] == ["curated:syn-1"]
+    assert ranked[0]["divergence"] == pytest.approx(6.0)
+
+
+def test_unknown_event_id_gives_none(synthetic_db):
+    assert queries.event_by_id(synthetic_db, "curated:nope") is None
+
+
+def test_linked_events_both_directions(synthetic_db):
+    out = queries.linked_events(synthetic_db, "curated:syn-1")
+    back = queries.linked_events(synthetic_db, "curated:syn-2")
+    assert [(r["direction"], r["event_id"]) for r in out] == [("out", "curated:syn-2")]
+    assert [(r["direction"], r["event_id"]) for r in back] == [("in", "curated:syn-1")]
+
+
+def _read(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_csv_neutralises_formulas_in_text_cells_only():
+    rows = [
+        {"event_id": "=cmd|' /C calc'!A0", "title": "+1", "location": "-1", "admin1": "@SUM(A1)",
+         "admin2": "\tx", "country": "\rx", "fatalities_low": -1, "latitude": -33.5},
+    ]  # fmt: skip
+    out = _read(csvout.csv_bytes(rows, csvout.EVENT_COLUMNS))[0]
+    assert out["event_id"] == "'=cmd|' /C calc'!A0"
+    assert out["title"] == "'+1"
+    assert out["location"] == "'-1"
+    assert out["admin1"] == "'@SUM(A1)"
+    assert out["admin2"] == "'\tx"
+    assert out["country"] == "'\rx"
+    assert out["fatalities_low"] == "-1"  # a negative number stays a number
+    assert out["latitude"] == "-33.5"
+
+
+def test_excel_variant_has_a_bom_and_round_trips_urdu_and_pashto():
+    rows = [{"title": "پاکستان کی فوج", "location": "د پکتیکا ولایت"}]
+    data = csvout.csv_bytes(rows, csvout.EVENT_COLUMNS, excel=True)
+    assert data.startswith("\ufeff".encode())
+    out = _read(data)[0]
+    assert out["title"] == "پاکستان کی فوج" and out["location"] == "د پکتیکا ولایت"
+
+
+def test_csv_columns_follow_the_data_dictionary(synthetic_db):
+    data = csvout.csv_bytes(queries.iter_events_matching(synthetic_db, Filters()), csvout.EVENT_COLUMNS)
+    header = data.decode().splitlines()[0].split(",")
+    assert header == [c.name for c in csvout.EVENT_COLUMNS]
+    rows = _read(data)
+    assert len(rows) == 3
+    assert rows[0]["source_urls"] == "https://example.org/synthetic-a"  # newest first: syn-2
+
+
+def test_filename_says_what_is_inside():
+    f = Filters(date_from=D(2024, 1, 1), date_to=D(2024, 12, 31))
+    assert csvout.filename_for("events", f, 1234) == "events_2024-01-01_2024-12-31_1234-rows.csv"
+    assert csvout.filename_for("claims", Filters(provinces=("Paktika",)), 7) == "claims_all-dates_filtered_7-rows.csv"
