@@ -12,11 +12,11 @@ HERE = Path(__file__).parent
 st.set_page_config(page_title="Conflict events: Pakistan–Afghanistan", page_icon="🗺️", layout="wide")
 
 pages = [
-    st.Page(HERE / "pages" / "overview.py", title="Overview", icon="🏠", default=True),
-    st.Page(HERE / "pages" / "statistics.py", title="Violence statistics", icon="📊"),
-    st.Page(HERE / "pages" / "map.py", title="Incident map", icon="📍"),
-    st.Page(HERE / "pages" / "narratives.py", title="Competing narratives", icon="⚖️"),
-    st.Page(HERE / "pages" / "sources.py", title="Data and sources", icon="📚"),
+    st.Page(HERE / "pages" / "overview.py", title="Overview", default=True),
+    st.Page(HERE / "pages" / "statistics.py", title="Violence statistics"),
+    st.Page(HERE / "pages" / "map.py", title="Incident map"),
+    st.Page(HERE / "pages" / "narratives.py", title="Competing narratives"),
+    st.Page(HERE / "pages" / "sources.py", title="Data and sources"),
 ]
 
 try:

@@ -17,7 +17,11 @@ c2.metric(
     "best is the curated estimate (empty where no source supports one).",
 )
 c3.metric("Parties with claims", h["parties"])
-c4.metric("Period covered", f"{h['first_date'] or '–'} → {h['last_date'] or '–'}")
+c4.metric(
+    "Months covered",
+    f"{(h['first_date'] or '–')[:7]} → {(h['last_date'] or '–')[:7]}",
+    help=f"From {h['first_date'] or '–'} to {h['last_date'] or '–'}",
+)
 
 if not h["events"]:
     st.info("No events match the current filter.")

@@ -80,8 +80,12 @@ def test_truncated_database_shows_the_fix(monkeypatch, shipped_copy):
     assert at.error and "conflict-events build" in at.code[0].value
 
 
-def test_narratives_shows_one_column_per_party_for_a_contested_event(monkeypatch, synthetic_db_path):
-    at = open_page("pages/narratives.py", synthetic_db_path, monkeypatch, {"event": "curated:syn-1"})
+def test_narratives_shows_one_column_per_party_for_a_contested_event(
+    monkeypatch, synthetic_db_path
+):
+    at = open_page(
+        "pages/narratives.py", synthetic_db_path, monkeypatch, {"event": "curated:syn-1"}
+    )
     assert not at.exception
     assert [s.value for s in at.subheader] == [
         "Pakistani state", "Afghan Taliban authorities", "Media",
@@ -90,13 +94,17 @@ def test_narratives_shows_one_column_per_party_for_a_contested_event(monkeypatch
 
 
 def test_narratives_single_claim_says_there_is_no_competing_account(monkeypatch, synthetic_db_path):
-    at = open_page("pages/narratives.py", synthetic_db_path, monkeypatch, {"event": "curated:syn-2"})
+    at = open_page(
+        "pages/narratives.py", synthetic_db_path, monkeypatch, {"event": "curated:syn-2"}
+    )
     assert [s.value for s in at.subheader] == ["Local residents and officials"]
     assert any("no competing account yet" in i.value for i in at.info)
 
 
 def test_narratives_unknown_event_id_is_noted(monkeypatch, synthetic_db_path):
-    at = open_page("pages/narratives.py", synthetic_db_path, monkeypatch, {"event": "curated:nope<script>"})
+    at = open_page(
+        "pages/narratives.py", synthetic_db_path, monkeypatch, {"event": "curated:nope<script>"}
+    )
     assert not at.exception
     assert "URL parameter 'event'" in at.warning[0].value
     assert at.selectbox(key="event_picker").value == "curated:syn-2"  # the latest event

@@ -27,9 +27,11 @@ def test_every_page_opens_with_its_title_and_no_error(page: Page, app_server, pa
     outside: list[str] = []
     page.on(
         "request",
-        lambda r: outside.append(r.url)
-        if not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "ws://127.0.0.1"))
-        else None,
+        lambda r: (
+            outside.append(r.url)
+            if not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "ws://127.0.0.1"))
+            else None
+        ),
     )
     page.goto(f"{app_server}/{path}")
     settle(page)
@@ -52,4 +54,6 @@ def test_narratives_for_barmal_shows_three_parties_by_url(page: Page, app_server
     page.goto(f"{app_server}/narratives?event=curated:2024-12-24-barmal-airstrikes")
     settle(page)
     headings = page.locator('[data-testid="stHeading"] h3').all_inner_texts()
-    assert {"Pakistani state", "Afghan Taliban authorities", "International bodies"} <= set(headings)
+    assert {"Pakistani state", "Afghan Taliban authorities", "International bodies"} <= set(
+        headings
+    )

@@ -103,15 +103,24 @@ def test_build_refuses_bad_files_and_keeps_the_old_database(curated_dir, tmp_pat
     bad.write_text(bad.read_text().replace("low: 2", "low: 9"))  # low > best
     result = CliRunner().invoke(cli, ["build", "--curated", str(curated_dir), "--db", str(target)])
     assert result.exit_code != 0
-    assert "syn-a.yaml" in result.output and "fatalities low (9) is greater than best (3)" in result.output
+    assert (
+        "syn-a.yaml" in result.output
+        and "fatalities low (9) is greater than best (3)" in result.output
+    )
     assert store.file_sha256(target) == before
     assert not list(tmp_path.glob("keep.db.*.tmp"))
 
 
 def test_build_reports_unknown_references_with_file_and_field(curated_dir, tmp_path):
     bad = curated_dir / "events" / "syn-a.yaml"
-    bad.write_text(bad.read_text().replace("document: syn-doc, account: SYNTHETIC, killed: 2", "document: nope, account: SYNTHETIC"))
-    result = CliRunner().invoke(cli, ["build", "--curated", str(curated_dir), "--db", str(tmp_path / "x.db")])
+    bad.write_text(
+        bad.read_text().replace(
+            "document: syn-doc, account: SYNTHETIC, killed: 2", "document: nope, account: SYNTHETIC"
+        )
+    )
+    result = CliRunner().invoke(
+        cli, ["build", "--curated", str(curated_dir), "--db", str(tmp_path / "x.db")]
+    )
     assert result.exit_code != 0
     assert "events/syn-a.yaml: claims[0].document: unknown document 'nope'" in result.output
     assert not (tmp_path / "x.db").exists()
@@ -150,7 +159,9 @@ def test_check_fails_on_a_missing_file_and_names_it(tmp_path):
 
 def test_db_path_comes_from_the_environment(curated_dir, tmp_path):
     target = tmp_path / "env.db"
-    assert run("build", "--curated", str(curated_dir), env={"EVENTS_DB": str(target)}).exit_code == 0
+    assert (
+        run("build", "--curated", str(curated_dir), env={"EVENTS_DB": str(target)}).exit_code == 0
+    )
     assert target.exists()
     assert "ok" in run("check", env={"EVENTS_DB": str(target)}).output
 
@@ -158,13 +169,17 @@ def test_db_path_comes_from_the_environment(curated_dir, tmp_path):
 def test_export_filters_and_neutralises(curated_dir, tmp_path):
     target = tmp_path / "e.db"
     run("build", "--curated", str(curated_dir), "--db", str(target))
-    result = CliRunner().invoke(cli, ["export", "claims", "--db", str(target), "--party", "militant"])
+    result = CliRunner().invoke(
+        cli, ["export", "claims", "--db", str(target), "--party", "militant"]
+    )
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["party"] for r in rows] == ["militant"]
     assert rows[0]["quote"] == "'=HYPERLINK(evil)"
     assert "1 claims rows" in result.stderr
-    empty = CliRunner().invoke(cli, ["export", "events", "--db", str(target), "--from", "2025-01-01"])
+    empty = CliRunner().invoke(
+        cli, ["export", "events", "--db", str(target), "--from", "2025-01-01"]
+    )
     assert empty.stdout.splitlines()[1:] == []
 
 

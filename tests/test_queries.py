@@ -15,7 +15,9 @@ D = dt.date
 
 
 def ids(db, filters):
-    return sorted(r["event_id"].removeprefix("curated:") for r in queries.events_matching(db, filters))
+    return sorted(
+        r["event_id"].removeprefix("curated:") for r in queries.events_matching(db, filters)
+    )
 
 
 @pytest.mark.parametrize(
@@ -46,7 +48,7 @@ def test_each_filter_narrows_the_events(synthetic_db, filters, expected):
     assert queries.count_events(synthetic_db, filters) == len(expected)
 
 
-@pytest.mark.parametrize("text", ['"', "NEAR(", "*", "OR", "a OR", "\"unbalanced", "x:y", "-", "^"])
+@pytest.mark.parametrize("text", ['"', "NEAR(", "*", "OR", "a OR", '"unbalanced', "x:y", "-", "^"])
 def test_fts_syntax_in_free_text_never_raises(synthetic_db, text):
     queries.events_matching(synthetic_db, Filters(text=text))
 
@@ -59,7 +61,12 @@ def test_fts_query_quotes_every_word():
 def test_headline_sums_low_best_high(synthetic_db):
     h = queries.headline(synthetic_db, Filters())
     # by hand: low 10+3+0, best 25+3+0, high 40+3+0
-    assert (h["events"], h["fatalities_low"], h["fatalities_best"], h["fatalities_high"]) == (3, 13, 28, 43)
+    assert (h["events"], h["fatalities_low"], h["fatalities_best"], h["fatalities_high"]) == (
+        3,
+        13,
+        28,
+        43,
+    )
     assert h["parties"] == 4  # pakistan_state, afghan_taliban, media, local
 
 
@@ -116,7 +123,9 @@ def test_excel_variant_has_a_bom_and_round_trips_urdu_and_pashto():
 
 
 def test_csv_columns_follow_the_data_dictionary(synthetic_db):
-    data = csvout.csv_bytes(queries.iter_events_matching(synthetic_db, Filters()), csvout.EVENT_COLUMNS)
+    data = csvout.csv_bytes(
+        queries.iter_events_matching(synthetic_db, Filters()), csvout.EVENT_COLUMNS
+    )
     header = data.decode().splitlines()[0].split(",")
     assert header == [c.name for c in csvout.EVENT_COLUMNS]
     rows = _read(data)
@@ -127,4 +136,7 @@ def test_csv_columns_follow_the_data_dictionary(synthetic_db):
 def test_filename_says_what_is_inside():
     f = Filters(date_from=D(2024, 1, 1), date_to=D(2024, 12, 31))
     assert csvout.filename_for("events", f, 1234) == "events_2024-01-01_2024-12-31_1234-rows.csv"
-    assert csvout.filename_for("claims", Filters(provinces=("Paktika",)), 7) == "claims_all-dates_filtered_7-rows.csv"
+    assert (
+        csvout.filename_for("claims", Filters(provinces=("Paktika",)), 7)
+        == "claims_all-dates_filtered_7-rows.csv"
+    )

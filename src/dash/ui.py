@@ -16,6 +16,7 @@ from .csvout import Column
 from .filters import Filters
 
 CACHE_TTL_SECONDS = 600
+PARTY_COLUMNS_PER_ROW = 4
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -100,8 +101,14 @@ def plain(text: object) -> str:
 
 
 def frame(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
-    """A DataFrame with exactly these columns, in this order, even when there are no rows."""
-    return pd.DataFrame(list(rows), columns=list(columns))
+    """A DataFrame with exactly these columns, in this order, even when there are no rows.
+
+    Missing text shows as an empty cell rather than the word "None".
+    """
+    df = pd.DataFrame(list(rows), columns=list(columns))
+    text = [c for c in df.columns if pd.api.types.is_string_dtype(df[c]) or df[c].dtype == "object"]
+    df[text] = df[text].fillna("")
+    return df
 
 
 def fatality_range(low: int | None, best: int | None, high: int | None) -> str:
@@ -130,6 +137,7 @@ def events_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
         column_config={
             "date_start": st.column_config.TextColumn("Date"),
             "title": st.column_config.TextColumn("Event", width="large"),
+            "country": "Country",
             "admin1": "Province",
             "admin2": "District",
             "event_type": "Type",
@@ -212,10 +220,10 @@ def documents_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
             "publisher": "Publisher",
             "title": st.column_config.TextColumn("Title", width="large"),
             "published": st.column_config.TextColumn("Date"),
-            "kind": "Kind",
-            "original_agency": "Agency",
+            "url": st.column_config.LinkColumn("Link", width="medium"),
             "n_claims": st.column_config.NumberColumn("Claims"),
-            "url": st.column_config.LinkColumn("Link"),
+            "original_agency": "Agency",
+            "kind": "Kind",
             "citation": "Citation",
             "document_id": "Document id",
         },
@@ -356,9 +364,13 @@ def narrative(event_id: str) -> None:
     by_party: dict[str, list[dict[str, Any]]] = {}
     for claim in claims:
         by_party.setdefault(claim["party"], []).append(claim)
-    columns = st.columns(len(by_party))
-    for column, (party, party_claims) in zip(columns, by_party.items(), strict=True):
-        with column:
-            st.subheader(plain(PARTY_LABELS.get(party, party)))
-            for claim in party_claims:
-                claim_card(claim)
+    # Side by side, at most four columns to a row so cards stay readable (and printable).
+    groups = list(by_party.items())
+    for start in range(0, len(groups), PARTY_COLUMNS_PER_ROW):
+        row = groups[start : start + PARTY_COLUMNS_PER_ROW]
+        columns = st.columns(PARTY_COLUMNS_PER_ROW if len(groups) > 1 else 1)
+        for column, (party, party_claims) in zip(columns, row, strict=False):
+            with column:
+                st.subheader(plain(PARTY_LABELS.get(party, party)))
+                for claim in party_claims:
+                    claim_card(claim)

@@ -1,0 +1,37 @@
+"""Screenshot pages of a running dashboard in headless Chromium (for review and the README).
+
+python tools/screenshots.py http://127.0.0.1:8501 out/ "" statistics "narratives?event=…"
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+SETTLED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def main(base: str, out: str, *paths: str) -> None:
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 2200})
+        for path in paths:
+            page.goto(f"{base}/{path}")
+            page.wait_for_selector(SETTLED, timeout=60_000)
+            page.wait_for_timeout(1500)  # let charts finish drawing before the picture
+            name = (path or "overview").split("?")[0].replace("/", "_") or "overview"
+            page.screenshot(path=folder / f"{name}.png", full_page=True)
+            print(folder / f"{name}.png")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
