@@ -8,36 +8,47 @@ filters = ui.page_header(
 )
 
 h = ui.q("headline", filters)
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3 = st.columns(3)
 c1.metric("Events", f"{h['events']:,}")
 c2.metric(
     "Killed (low – best – high)",
     ui.fatality_range(h["fatalities_low"], h["fatalities_best"], h["fatalities_high"]),
     help="Sums over the matching events. Low and high are the lowest and highest tolls claimed; "
-    "best is the curated estimate (empty where no source supports one).",
+    "best is the curated estimate (events without one add nothing to it).",
 )
 c3.metric("Parties with claims", h["parties"])
-c4.metric(
-    "Months covered",
-    f"{(h['first_date'] or '–')[:7]} → {(h['last_date'] or '–')[:7]}",
-    help=f"From {h['first_date'] or '–'} to {h['last_date'] or '–'}",
-)
+if h["events"]:
+    st.caption(f"Matching events run from {h['first_date']} to {h['last_date']}.")
 
 if not h["events"]:
-    st.info("No events match the current filter.")
+    st.info("No events match the current filter. Widen it or press 'Reset filters'.")
 else:
     st.subheader("Latest events")
     ui.events_table(ui.q("events_matching", filters, 10, 0), key="latest")
+    st.caption(f"The 10 most recent of {h['events']:,}; the downloads hold all of them.")
+    ui.downloads("events", "events", "iter_events_matching", h["events"], filters,
+                 key="latest", args=(filters,))  # fmt: skip
+
     st.subheader("Most contested events")
     st.caption(
         "Ranked by divergence: the highest claimed death toll divided by the lowest, plus one "
-        "for each additional framing of who was hit (civilians, militants, security forces)."
+        "for each additional framing of who was hit (civilians, militants, security forces). "
+        "Only events with claims from two or more parties are ranked."
     )
-    ui.contested_table(ui.q("most_contested", filters, 10), key="contested")
+    contested = ui.q("most_contested", filters, 10)
+    if contested:
+        ui.contested_table(contested, key="contested")
+        all_contested = ui.q("most_contested", filters, -1)
+        ui.downloads("most-contested", "most-contested", lambda: all_contested,
+                     len(all_contested), filters, key="contested")  # fmt: skip
+    else:
+        st.info("No matching event has claims from two or more parties.")
 
 st.subheader("What this is")
 st.markdown(
     "Each event keeps every party's account separately, with its source: Pakistani officials, "
     "the Afghan Taliban authorities, militant groups, local residents, media, UN bodies and "
-    "analysts. Fatalities are always a range. See **Data and sources** for every document."
+    "analysts. Fatalities are always a range. Filters in the sidebar apply to every page and "
+    "are kept in the page's address: copy it (or use *Link to this view*) to share exactly "
+    "what you see. See **Data and sources** for every document and what each CSV column means."
 )

@@ -21,19 +21,27 @@ if not h["events"]:
 else:
     monthly = ui.q("fatalities_by_month", filters)
     left, right = st.columns(2)
-    left.altair_chart(charts.monthly_events(monthly), width="stretch")
-    right.altair_chart(charts.monthly_fatalities(monthly), width="stretch")
-    left, right = st.columns(2)
-    left.altair_chart(
-        charts.bars_by(ui.q("counts_by", filters, "event_type"), "Event type"), width="stretch"
-    )
-    right.altair_chart(
-        charts.bars_by(ui.q("counts_by", filters, "admin1"), "Province"), width="stretch"
-    )
+    with left:
+        st.altair_chart(charts.monthly_events(monthly), width="stretch")
+    with right:
+        st.altair_chart(charts.monthly_fatalities(monthly), width="stretch")
+    ui.downloads("events-per-month", "events-per-month", lambda: monthly, len(monthly), filters,
+                 key="monthly")  # fmt: skip
+    for column, label in (("event_type", "Event type"), ("admin1", "Province")):
+        breakdown = ui.q("counts_by", filters, column)
+        st.altair_chart(charts.bars_by(breakdown, label), width="stretch")
+        ui.downloads(f"events-by-{column}", "breakdown", lambda b=breakdown: b, len(breakdown),
+                     filters, key=f"by_{column}")  # fmt: skip
 
 st.subheader("Trackers' published figures")
 st.caption(
-    "Each tracker counts something different (see 'definition'); the figures are shown side by "
-    "side, never added up."
+    "Each tracker counts something different (see 'What it counts'); the figures are shown side "
+    "by side, never added up."
 )
-ui.statistics_table(ui.q("tracker_statistics"), key="trackers")
+trackers = ui.q("tracker_statistics")
+if trackers:
+    ui.statistics_table(trackers, key="trackers")
+    ui.downloads("tracker-figures", "tracker-figures", lambda: trackers, len(trackers), filters,
+                 key="trackers")  # fmt: skip
+else:
+    st.info("No tracker figures in this database.")

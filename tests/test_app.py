@@ -115,3 +115,82 @@ def test_choosing_an_event_writes_it_to_the_url(monkeypatch, synthetic_db_path):
     at.selectbox(key="event_picker").select("curated:syn-1").run()
     assert at.query_params["event"] == "curated:syn-1"
     assert len(at.subheader) == 3
+
+
+def matching(at: AppTest) -> int:
+    metric = next(m for m in at.sidebar.metric if m.label == "Events matching")
+    return int(metric.value.replace(",", ""))
+
+
+def test_query_params_set_the_widgets(monkeypatch, synthetic_db_path):
+    at = open_page(
+        "pages/statistics.py",
+        synthetic_db_path,
+        monkeypatch,
+        {"province": "Khyber Pakhtunkhwa", "from": "2024-01-01", "minkilled": "1"},
+    )
+    assert not at.exception
+    assert at.sidebar.multiselect(key="f_provinces").value == ["Khyber Pakhtunkhwa"]
+    assert str(at.sidebar.date_input(key="f_date_from").value) == "2024-01-01"
+    assert at.sidebar.number_input(key="f_min_fatalities").value == 1
+    assert matching(at) == 1  # only syn-2: KP, 2024, 3 killed (syn-3 is 2023 with 0)
+    assert at.metric[0].value == "1"  # the page's own headline agrees
+
+
+def test_changing_a_widget_writes_the_url(monkeypatch, synthetic_db_path):
+    at = open_page("pages/overview.py", synthetic_db_path, monkeypatch)
+    assert matching(at) == 3
+    at.sidebar.multiselect(key="f_countries").select("Afghanistan").run()
+    assert at.query_params["country"] == "Afghanistan"
+    assert matching(at) == 1
+    at.sidebar.checkbox(key="f_cross_border_only").check().run()
+    assert at.query_params["xborder"] == "1"
+    at.sidebar.button[0].click().run()  # reset
+    assert matching(at) == 3
+    assert "country" not in at.query_params and "xborder" not in at.query_params
+
+
+def test_filters_survive_a_page_switch(monkeypatch, synthetic_db_path):
+    at = open_page("pages/overview.py", synthetic_db_path, monkeypatch)
+    at.sidebar.text_input(key="f_text").input("refugees").run()
+    assert matching(at) == 1
+    for page in ("pages/statistics.py", "pages/map.py", "pages/sources.py"):
+        at.switch_page(page).run()
+        assert at.sidebar.text_input(key="f_text").value == "refugees"
+        assert matching(at) == 1
+        assert at.query_params["q"] == "refugees"
+
+
+def test_bad_parameters_are_dropped_with_a_note_and_the_page_renders(
+    monkeypatch, synthetic_db_path
+):
+    at = open_page(
+        "pages/overview.py",
+        synthetic_db_path,
+        monkeypatch,
+        {
+            "province": "Narnia",
+            "from": "2024-13-45",
+            "minkilled": "lots",
+            "q": "x" * 10_000,
+            "bogus": "1",
+        },
+    )
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    notes = "\n".join(w.value for w in at.warning)
+    for name in ("'province'", "'from'", "'minkilled'", "'q'", "'bogus'"):
+        assert name in notes, f"no note names {name}"
+    assert matching(at) == 3  # every bad value was dropped, nothing else filtered
+    assert "province" not in at.query_params and "from" not in at.query_params
+
+
+def test_every_page_offers_csv_downloads(monkeypatch, synthetic_db_path):
+    for page in PAGES:
+        at = open_page(page, synthetic_db_path, monkeypatch, {"event": "curated:syn-1"})
+        buttons = at.get("download_button")
+        labels = {b.proto.label for b in buttons}
+        assert (
+            {"CSV", "CSV for Excel"} <= labels or page == "pages/narratives.py" and "CSV" in labels
+        ), page
+        assert "Download bundle (zip)" in labels

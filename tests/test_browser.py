@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -57,3 +59,82 @@ def test_narratives_for_barmal_shows_three_parties_by_url(page: Page, app_server
     assert {"Pakistani state", "Afghan Taliban authorities", "International bodies"} <= set(
         headings
     )
+
+
+def matching_count(page: Page) -> int:
+    value = page.locator('[data-testid="stSidebar"] [data-testid="stMetricValue"]').first
+    return int(value.inner_text().replace(",", ""))
+
+
+def wait_for_count_below(page: Page, ceiling: int) -> int:
+    page.wait_for_function(
+        """(ceiling) => {
+            const el = document.querySelector('[data-testid="stSidebar"] [data-testid="stMetricValue"]');
+            const app = document.querySelector('[data-testid="stApp"]');
+            return el && app.dataset.testScriptState === 'notRunning'
+                && parseInt(el.innerText.replace(/,/g, '')) < ceiling;
+        }""",
+        arg=ceiling,
+        timeout=30_000,
+    )
+    return matching_count(page)
+
+
+def test_filters_hold_across_pages_reload_and_a_fresh_browser(page: Page, app_server, browser):
+    page.goto(f"{app_server}/statistics")
+    settle(page)
+    total = matching_count(page)
+    page.get_by_role("textbox", name="Search text").fill("Barmal")
+    page.get_by_role("textbox", name="Search text").press("Enter")
+    narrowed = wait_for_count_below(page, total)
+    assert 0 < narrowed < total
+    assert "q=Barmal" in page.url
+
+    page.get_by_test_id("stSidebarNav").get_by_text("Incident map", exact=True).click()
+    settle(page)
+    expect(page.locator("h1").first).to_have_text("Incident map")
+    assert matching_count(page) == narrowed
+    assert "q=Barmal" in page.url
+    expect(page.get_by_role("textbox", name="Search text")).to_have_value("Barmal")
+
+    page.reload()
+    settle(page)
+    assert matching_count(page) == narrowed
+    expect(page.get_by_role("textbox", name="Search text")).to_have_value("Barmal")
+
+    shared = page.url
+    colleague = browser.new_context(viewport={"width": 1400, "height": 1600})
+    other = colleague.new_page()
+    other.goto(shared)
+    settle(other)
+    expect(other.locator("h1").first).to_have_text("Incident map")
+    assert matching_count(other) == narrowed
+    expect(other.get_by_role("textbox", name="Search text")).to_have_value("Barmal")
+    colleague.close()
+
+
+def test_downloaded_csv_has_as_many_rows_as_the_count_shown(page: Page, app_server):
+    import csv
+    import io
+
+    page.goto(f"{app_server}/map?country=Pakistan")
+    settle(page)
+    shown = matching_count(page)
+    assert shown > 0
+    with page.expect_download() as info:
+        page.get_by_role("button", name="CSV", exact=True).first.click()
+    download = info.value
+    assert download.suggested_filename == f"events_all-dates_filtered_{shown}-rows.csv"
+    text = Path(download.path()).read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert len(rows) == shown
+    assert {r["country"] for r in rows} == {"Pakistan"}
+
+
+def test_a_bad_url_parameter_is_noted_and_the_page_still_renders(page: Page, app_server):
+    page.goto(f"{app_server}/statistics?province=Narnia&from=2024-13-45")
+    settle(page)
+    expect(page.locator("h1").first).to_have_text("Violence statistics")
+    alerts = page.locator('[data-testid="stAlertContentWarning"]').all_inner_texts()
+    assert any("'province'" in a for a in alerts) and any("'from'" in a for a in alerts)
+    assert page.locator('[data-testid="stException"]').count() == 0

@@ -59,7 +59,7 @@ def bars_by(rows: Sequence[dict[str, Any]], label: str, *, measure: str = "event
     """Horizontal bars of one measure per category (rows from ``queries.counts_by``)."""
     df = pd.DataFrame(list(rows), columns=["value", measure])
     return (
-        alt.Chart(df)
+        alt.Chart(df, title=f"{measure.replace('_', ' ').capitalize()} by {label.lower()}")
         .mark_bar()
         .encode(
             y=alt.Y("value:N", title=label, sort="-x"),

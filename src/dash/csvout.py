@@ -118,10 +118,88 @@ DOCUMENT_COLUMNS: tuple[Column, ...] = (
     Column("n_claims", "int", "Number of claims taken from it"),
 )
 
+_FATALITY_SUMS = (
+    Column("fatalities_low", "int", "Sum of the events' lowest claimed tolls"),
+    Column(
+        "fatalities_best",
+        "int",
+        "Sum of the events' best estimates (events without one add nothing)",
+    ),
+    Column("fatalities_high", "int", "Sum of the events' highest claimed tolls"),
+)
+
+MONTHLY_COLUMNS: tuple[Column, ...] = (
+    Column("month", "text", "Calendar month of the event's first possible day (YYYY-MM)"),
+    Column("event_type", "text", "ACLED event type"),
+    Column("events", "int", "Number of matching events"),
+    *_FATALITY_SUMS,
+)
+
+BREAKDOWN_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "value", "text", "The category (event type, province, …); '(unknown)' where not recorded"
+    ),
+    Column("events", "int", "Number of matching events"),
+    *_FATALITY_SUMS,
+)
+
+CONTESTED_COLUMNS: tuple[Column, ...] = (
+    Column("event_id", "text", "The event"),
+    Column("title", "text", "Its title"),
+    Column("date_start", "date", "First day of its date window"),
+    Column("grading", "text", "Its grading"),
+    Column("n_parties", "int", "Parties with claims"),
+    Column("n_claims", "int", "Claims recorded"),
+    Column("lowest_claimed", "int", "Lowest death toll claimed"),
+    Column("highest_claimed", "int", "Highest death toll claimed (top of a range)"),
+    Column("framings", "int", "Distinct framings of who was hit (civilians, militants, …)"),
+    Column(
+        "divergence",
+        "float",
+        "highest_claimed / lowest_claimed (1 if either is missing) + (framings − 1)",
+    ),
+)
+
+STATISTIC_COLUMNS: tuple[Column, ...] = (
+    Column("tracker", "text", "Who published the figure"),
+    Column("report", "text", "The report it comes from"),
+    Column("period_start", "date", "First day of the period counted"),
+    Column("period_end", "date", "Last day of the period counted"),
+    Column("period_note", "text", "When the period is approximate or unusual"),
+    Column("region", "text", "Region counted"),
+    Column("metric", "text", "What is counted: attacks, incidents, fatalities, …"),
+    Column("value", "int", "The figure"),
+    Column("qualifier", "text", "exact, at_least, more_than or about"),
+    Column("definition", "text", "The tracker's definition of what it counts"),
+    Column("note", "text", "Anything else needed to read the figure"),
+    Column("publisher", "text", "Publisher of the document that reports it"),
+    Column("document_date", "date", "Date of that document"),
+    Column("url", "text", "URL of that document"),
+)
+
+IMPORT_COLUMNS: tuple[Column, ...] = (
+    Column("id", "int", "Import number"),
+    Column("origin", "text", "curated, acled or ucdp"),
+    Column("file", "text", "File or folder imported"),
+    Column("sha256", "text", "Checksum of what was imported"),
+    Column("started_at", "text", "Start time (UTC, ISO 8601)"),
+    Column("finished_at", "text", "End time (UTC, ISO 8601)"),
+    Column("rows_read", "int", "Rows read"),
+    Column("rows_stored", "int", "Rows stored"),
+    Column("rows_rejected", "int", "Rows rejected"),
+    Column("status", "text", "ok, rejected or failed"),
+    Column("message", "text", "Summary or reason"),
+)
+
 COLUMN_SETS: dict[str, tuple[Column, ...]] = {
     "events": EVENT_COLUMNS,
     "claims": CLAIM_COLUMNS,
     "documents": DOCUMENT_COLUMNS,
+    "events-per-month": MONTHLY_COLUMNS,
+    "breakdown": BREAKDOWN_COLUMNS,
+    "most-contested": CONTESTED_COLUMNS,
+    "tracker-figures": STATISTIC_COLUMNS,
+    "imports": IMPORT_COLUMNS,
 }
 
 # Characters that make a spreadsheet treat a cell as a formula.

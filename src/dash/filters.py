@@ -114,7 +114,7 @@ class Filters:
         out: dict[str, str | list[str]] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if value in (None, (), "", False):
+            if value is None or value is False or value == () or value == "":
                 continue
             key = URL_KEYS[f.name]
             if isinstance(value, tuple):

@@ -99,18 +99,25 @@ def claims_for(db: Database, event_id: str) -> list[dict[str, Any]]:
     )
 
 
-def iter_claims_matching(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
+def _claims_matching(filters: Filters, select: str) -> tuple[str, dict[str, Any]]:
     """Claims of every matching event (and, with a party filter, of those parties only)."""
     where, params = filters.where()
     party_clause = ""
     if filters.parties:
         keys = [k for k in params if k.startswith("parties_")]
         party_clause = " AND c.party_id IN (" + ", ".join(f":{k}" for k in keys) + ")"
-    sql = (
-        f"SELECT {_CLAIM_FIELDS} {_CLAIM_JOINS} WHERE {where}{party_clause}"  # noqa: S608
-        " ORDER BY e.date_start DESC, c.event_id, p.sort_order, c.claimed_start, c.id"
-    )
-    return _iter_rows(db, sql, params)
+    return f"SELECT {select} {_CLAIM_JOINS} WHERE {where}{party_clause}", params  # noqa: S608
+
+
+def iter_claims_matching(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
+    sql, params = _claims_matching(filters, _CLAIM_FIELDS)
+    order = " ORDER BY e.date_start DESC, c.event_id, p.sort_order, c.claimed_start, c.id"
+    return _iter_rows(db, sql + order, params)
+
+
+def count_claims(db: Database, filters: Filters) -> int:
+    sql, params = _claims_matching(filters, "count(*)")
+    return db.execute(sql, params).fetchone()[0]
 
 
 def event_by_id(db: Database, event_id: str) -> dict[str, Any] | None:
@@ -263,6 +270,22 @@ def iter_documents(db: Database) -> Iterator[dict[str, Any]]:
     )
 
 
+def iter_documents_for(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
+    """Documents behind the matching events (their claims' and their own sources)."""
+    where, params = filters.where()
+    return _iter_rows(
+        db,
+        f"""SELECT d.id AS document_id, d.publisher, d.title, d.published, d.kind, d.language,
+                   d.original_agency, d.url, d.citation,
+                   (SELECT count(*) FROM claims c WHERE c.document_id = d.id) AS n_claims
+              FROM documents d
+             WHERE d.id IN (SELECT s.document_id FROM event_sources s
+                             JOIN events e ON e.id = s.event_id WHERE {where})
+             ORDER BY d.publisher, d.published, d.id""",  # noqa: S608
+        params,
+    )
+
+
 def documents_list(db: Database) -> list[dict[str, Any]]:
     return list(iter_documents(db))
 
@@ -296,3 +319,36 @@ def data_as_of(db: Database) -> str | None:
     if meta.get("as_of"):
         return meta["as_of"]
     return db.execute("SELECT max(date_end) FROM events").fetchone()[0]
+
+
+# Filter field -> (SQL expression over events e, or a claims-side query) for the sidebar choices.
+_FACET_SQL = {
+    "countries": "SELECT e.country, count(*) FROM events e WHERE e.country IS NOT NULL GROUP BY 1",
+    "provinces": "SELECT e.admin1, count(*) FROM events e WHERE e.admin1 IS NOT NULL GROUP BY 1",
+    "districts": "SELECT e.admin2, count(*) FROM events e WHERE e.admin2 IS NOT NULL GROUP BY 1",
+    "event_types": "SELECT e.event_type, count(*) FROM events e GROUP BY 1",
+    "sub_event_types": "SELECT e.sub_event_type, count(*) FROM events e GROUP BY 1",
+    "actors": """SELECT actor, count(*) FROM (
+                     SELECT actor1 AS actor FROM events WHERE actor1 IS NOT NULL
+                     UNION ALL
+                     SELECT actor2 FROM events WHERE actor2 IS NOT NULL AND actor2 <> coalesce(actor1, ''))
+                 GROUP BY 1""",
+    "parties": "SELECT party_id, count(DISTINCT event_id) FROM claims GROUP BY 1",
+    "precisions": "SELECT e.geo_precision, count(*) FROM events e WHERE e.geo_precision IS NOT NULL GROUP BY 1",
+    "origins": "SELECT e.origin, count(*) FROM events e GROUP BY 1",
+}
+
+
+def facets(db: Database) -> dict[str, dict[str, int]]:
+    """For each list filter, the values present in the data and how many events have each."""
+    out: dict[str, dict[str, int]] = {}
+    for name, sql in _FACET_SQL.items():
+        rows = db.execute(sql).fetchall()
+        out[name] = {str(value): n for value, n in sorted(rows, key=lambda r: str(r[0]).casefold())}
+    return out
+
+
+def date_bounds(db: Database) -> tuple[str | None, str | None]:
+    """Earliest start and latest end date in the store (ISO text)."""
+    first, last = db.execute("SELECT min(date_start), max(date_end) FROM events").fetchone()
+    return first, last

@@ -4,14 +4,14 @@ error screens and safe rendering of text that comes from outside sources."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 from sqlite_utils import Database
 
-from . import queries, store, vocab
+from . import csvout, queries, store, vocab
 from .csvout import Column
 from .filters import Filters
 
@@ -75,21 +75,17 @@ def q(name: str, *args: Any) -> Any:
 
 
 def current_filters() -> Filters:
-    """The filter in force (the sidebar arrives with the filter issue; until then, no filter)."""
-    return Filters()
+    """The filter in force, as the shared sidebar (run by app.py) set it."""
+    return st.session_state.get("filters", Filters())
 
 
 def page_header(title: str, intro: str) -> Filters:
-    """Title, one-line purpose, the data's as-of date and the matching count; returns the filter."""
+    """Title, one-line purpose and the shared sidebar; returns the filter in force."""
+    from . import sidebar  # sidebar draws with ui's helpers; imported here to avoid a cycle
+
     st.title(title)
     st.caption(intro)
-    filters = current_filters()
-    as_of = q("data_as_of")
-    total = q("count_events", filters)
-    with st.sidebar:
-        st.metric("Events matching", f"{total:,}")
-        st.caption(f"Data as of {as_of or 'unknown'} · database `{store.database_path().name}`")
-    return filters
+    return sidebar.render()
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'])")
@@ -160,6 +156,20 @@ def dictionary_frame(columns: Sequence[Column]) -> pd.DataFrame:
 
 def vocabulary_frame(vocabulary: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame([{"code": k, "meaning": v} for k, v in vocabulary.items()])
+
+
+def licence_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "origin": origin,
+                "what": vocab.ORIGINS[origin],
+                "licence": licence,
+                "sharing": sharing,
+            }
+            for origin, (licence, sharing) in vocab.ORIGIN_LICENCES.items()
+        ]
+    )
 
 
 PARTY_LABELS = {pid: label for pid, label, _ in vocab.PARTIES}
@@ -262,27 +272,45 @@ def link(label: object, url: object) -> str:
     return f"[{plain(label)}]({target})" if target else plain(label)
 
 
+def select_event(event_id: str | None) -> None:
+    """Make ``event_id`` the selected event, in the session and in the URL."""
+    st.session_state["event"] = event_id
+    if event_id:
+        st.query_params["event"] = event_id
+    elif "event" in st.query_params:
+        del st.query_params["event"]
+
+
 def pick_event(filters: Filters) -> str | None:
-    """The event chosen in the picker or by ``?event=`` in the URL; notes an unknown id."""
+    """The event chosen in the picker, by ``?event=`` or on another page; notes an unknown id."""
     choices = q("event_choices", filters)
+    wanted = st.session_state.get("event")
+    if wanted is not None and q("event_by_id", wanted) is None:
+        shown = wanted if len(wanted) <= 80 else wanted[:80] + "…"
+        st.warning(f"URL parameter 'event': no event with id {shown!r}.")
+        select_event(None)
+        wanted = None
     if not choices:
         st.info("No events match the current filter.")
         return None
     ids = [c["event_id"] for c in choices]
     labels = {c["event_id"]: f"{c['date_start']} · {c['title']}" for c in choices}
-    wanted = st.query_params.get("event")
-    index = 0
-    if wanted is not None:
-        if wanted in labels:
-            index = ids.index(wanted)
-        else:
-            shown = wanted if len(wanted) <= 80 else wanted[:80] + "…"
-            st.warning(f"URL parameter 'event': no event with id {shown!r}; showing the latest.")
+    if wanted is not None and wanted not in labels:
+        # A real event outside the filter stays pickable: the link must show what it names.
+        event = q("event_by_id", wanted)
+        ids.insert(0, wanted)
+        labels[wanted] = f"{event['date_start']} · {event['title']} (outside the current filter)"
+    # The selection lives in "event" (URL, other pages); the picker only mirrors it.
+    st.session_state["event_picker"] = wanted if wanted in ids else ids[0]
     chosen = st.selectbox(
-        "Event", ids, index=index, format_func=labels.__getitem__, key="event_picker"
+        "Event",
+        ids,
+        format_func=labels.__getitem__,
+        key="event_picker",
+        on_change=lambda: select_event(st.session_state["event_picker"]),
     )
-    if chosen != wanted and (wanted is not None or chosen != ids[0]):
-        st.query_params["event"] = chosen
+    if chosen != wanted:
+        select_event(chosen)
     return chosen
 
 
@@ -359,6 +387,9 @@ def narrative(event_id: str) -> None:
     if not claims:
         st.info("No claims recorded for this event yet.")
         return
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", event_id).strip("-")
+    downloads("claims", "claims", lambda: claims, len(claims), current_filters(),
+              key="event_claims", file_stem=f"claims_{slug}")  # fmt: skip
     if len(parties) == 1:
         st.info("Only one party's account is recorded: there is no competing account yet.")
     by_party: dict[str, list[dict[str, Any]]] = {}
@@ -374,3 +405,55 @@ def narrative(event_id: str) -> None:
                 st.subheader(plain(PARTY_LABELS.get(party, party)))
                 for claim in party_claims:
                     claim_card(claim)
+
+
+def _fresh_rows(query: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
+    # Downloads are generated on a separate thread when clicked: give them their own connection.
+    db = store.open_readonly(database_path())
+    try:
+        return list(getattr(queries, query)(db, *args))
+    finally:
+        db.close()
+
+
+def downloads(
+    what: str,
+    columns_key: str,
+    rows: Callable[[], Iterable[dict[str, Any]]] | str,
+    n_rows: int,
+    filters: Filters,
+    *,
+    key: str,
+    args: tuple[Any, ...] = (),
+    file_stem: str | None = None,
+) -> None:
+    """'CSV' and 'CSV for Excel' buttons for all ``n_rows`` rows, built on click.
+
+    ``rows`` is a query name in ``queries`` (run with ``args`` on a fresh connection) or a
+    callable returning rows already at hand (a chart's numbers).
+    """
+    columns = csvout.COLUMN_SETS[columns_key]
+
+    def make(excel: bool) -> Callable[[], bytes]:
+        def build() -> bytes:
+            data = _fresh_rows(rows, args) if isinstance(rows, str) else rows()
+            return csvout.csv_bytes(data, columns, excel=excel)
+
+        return build
+
+    left, right, _ = st.columns([1, 1, 3])
+    for column, excel in ((left, False), (right, True)):
+        name = csvout.filename_for(what, filters, n_rows, excel=excel)
+        if file_stem:
+            name = f"{file_stem}_{n_rows}-rows{'_excel' if excel else ''}.csv"
+        column.download_button(
+            "CSV for Excel" if excel else "CSV",
+            data=make(excel),
+            file_name=name,
+            mime="text/csv",
+            on_click="ignore",
+            key=f"dl_{key}_{'excel' if excel else 'csv'}",
+            help=f"All {n_rows:,} rows; the Data and sources page explains each column."
+            + (" With a byte-order mark so Excel reads Urdu, Pashto and Dari." if excel else ""),
+            width="stretch",
+        )

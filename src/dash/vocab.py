@@ -140,3 +140,16 @@ ORIGINS: dict[str, str] = {
     "acled": "an ACLED export",
     "ucdp": "a UCDP GED export",
 }
+
+# Terms of each origin dataset, shown on the Data and sources page.
+ORIGIN_LICENCES: dict[str, tuple[str, str]] = {
+    "curated": (
+        "CC BY 4.0 for the compilation; figures and short quotes belong to the cited publishers",
+        "free to share with attribution",
+    ),
+    "acled": (
+        "ACLED terms of use: attribution required; raw data may not be redistributed",
+        "hosted instances should not offer raw ACLED rows for download",
+    ),
+    "ucdp": ("CC BY 4.0 (UCDP GED)", "free to share with attribution"),
+}

@@ -1,0 +1,184 @@
+"""The shared sidebar: one set of filter widgets for every page, kept in step with the URL.
+
+Every page draws it through ``ui.page_header``. Streamlit forgets a widget's value when the page
+changes, so the filter in force is also kept under a plain session key and the widgets are
+restored from it. The URL is the state: a new session starts from the query parameters; after
+that every run writes the filter back to the URL, which also restores the parameters Streamlit
+clears on a page switch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from . import bundle, ui
+from .filters import URL_KEYS, Filters
+
+PAGE_KEYS = ("event",)  # URL keys a page owns, kept alongside the filter keys
+LIST_FIELDS: dict[str, str] = {
+    "countries": "Country",
+    "provinces": "Province",
+    "districts": "District",
+    "event_types": "Event type",
+    "sub_event_types": "Sub-event type",
+    "actors": "Actor",
+    "parties": "Party with a claim",
+    "precisions": "Location precision",
+    "origins": "Origin dataset",
+}
+_INIT = "_filters_initialised"
+NOTES = "url_notes"
+
+
+def widget_key(name: str) -> str:
+    return f"f_{name}"
+
+
+def _widget_value(filters: Filters, name: str) -> Any:
+    value = getattr(filters, name)
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _query_dict() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _start_from_url(allowed: dict[str, dict[str, int]]) -> None:
+    query = _query_dict()
+    filters, notes = Filters.from_query(query, allowed=allowed)
+    known = set(URL_KEYS.values()) | set(PAGE_KEYS)
+    notes += [f"'{key}': unknown URL parameter, ignored" for key in query if key not in known]
+    st.session_state["filters"] = filters
+    event = query.get("event", [None])[-1]
+    st.session_state["event"] = event
+    st.session_state[NOTES] = notes
+    st.session_state[_INIT] = True
+
+
+def _reset() -> None:
+    st.session_state["filters"] = Filters()
+    st.session_state[NOTES] = []
+
+
+def _changed() -> None:
+    # Runs before the rerun, so "filters" is current when the widgets are restored from it.
+    st.session_state["filters"] = filters_from_widgets()
+
+
+def filters_from_widgets() -> Filters:
+    values: dict[str, Any] = {}
+    for f in fields(Filters):
+        value = st.session_state.get(widget_key(f.name))
+        if isinstance(value, list):
+            value = tuple(value)
+        if value is not None:
+            values[f.name] = value
+    values["text"] = (values.get("text") or "").strip()
+    return Filters(**values)
+
+
+def url_for(filters: Filters, event: str | None = None) -> dict[str, list[str]]:
+    query = {k: v if isinstance(v, list) else [v] for k, v in filters.to_query().items()}
+    if event:
+        query["event"] = [event]
+    return query
+
+
+def sync_url(filters: Filters) -> None:
+    desired = url_for(filters, st.session_state.get("event"))
+    if _query_dict() != desired:
+        st.query_params.from_dict(desired)
+
+
+def share_link(filters: Filters) -> str:
+    base = st.context.url or ""
+    query = urlencode(url_for(filters, st.session_state.get("event")), doseq=True)
+    return f"{base}?{query}" if query else base
+
+
+def render() -> Filters:
+    """Draw the filters, return the filter in force, and write it to the URL."""
+    facets = ui.q("facets")
+    if not st.session_state.get(_INIT):
+        _start_from_url(facets)
+    saved: Filters = st.session_state.get("filters", Filters())
+    for f in fields(Filters):
+        st.session_state[widget_key(f.name)] = _widget_value(saved, f.name)
+    first, last = ui.q("date_bounds")
+    with st.sidebar:
+        count_slot = st.empty()
+        st.header("Filters")
+        left, right = st.columns(2)
+        for column, name, label, bound in (
+            (left, "date_from", "From", f"Earliest date in the data: {first or '–'}"),
+            (right, "date_to", "To", f"Latest date in the data: {last or '–'}"),
+        ):
+            column.date_input(
+                label, key=widget_key(name), on_change=_changed, format="YYYY-MM-DD", help=bound
+            )
+        st.text_input(
+            "Search text",
+            key=widget_key("text"),
+            on_change=_changed,
+            max_chars=200,
+            help="Words in titles, summaries, places, actors, claims and quotes (all words must match).",
+        )
+        for name, label in LIST_FIELDS.items():
+            counts = facets.get(name, {})
+            labels = ui.PARTY_LABELS if name == "parties" else {}
+            st.multiselect(
+                label,
+                options=list(counts),
+                key=widget_key(name),
+                on_change=_changed,
+                format_func=lambda v, c=counts, lab=labels: f"{lab.get(v, v)} ({c.get(v, 0):,})",
+                placeholder="Any",
+            )
+        st.number_input(
+            "Minimum killed (best estimate)",
+            min_value=0,
+            step=1,
+            key=widget_key("min_fatalities"),
+            on_change=_changed,
+            help="Uses the low end where an event has no best estimate.",
+        )
+        st.checkbox(
+            "Cross-border events only", key=widget_key("cross_border_only"), on_change=_changed
+        )
+        st.button("Reset filters", on_click=_reset, width="stretch")
+
+    filters = filters_from_widgets()
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        st.sidebar.warning("'From' is after 'To': the dates are ignored until that is fixed.")
+        filters = filters.replace(date_from=None, date_to=None)
+    st.session_state["filters"] = filters
+    sync_url(filters)
+
+    total = ui.q("count_events", filters)
+    with count_slot.container():
+        st.metric("Events matching", f"{total:,}")
+        as_of = ui.q("data_as_of")
+        st.caption(f"Data as of {as_of or 'unknown'}")
+    link = share_link(filters)
+    with st.sidebar.expander("Link to this view"):
+        st.code(link, language=None, wrap_lines=True)
+        st.caption("Opening this link shows the same page, filters and selected event.")
+    path = ui.database_path()
+    st.sidebar.download_button(
+        "Download bundle (zip)",
+        data=lambda: bundle.bundle_bytes(path, filters, link),
+        file_name=bundle.bundle_filename(filters, total),
+        mime="application/zip",
+        on_click="ignore",
+        key="dl_bundle",
+        help="Events, claims and documents matching the filters, with a manifest of the filters, "
+        "the time, the database checksum and the app version.",
+        width="stretch",
+    )
+    for note in st.session_state.get(NOTES, []):
+        st.warning(f"Ignored URL parameter {note}", icon="⚠️")
+    return filters
