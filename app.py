@@ -19,6 +19,7 @@ pages = [
     st.Page(HERE / "pages" / "sources.py", title="Data and sources"),
 ]
 
+st.session_state[ui.ROUTED] = True
 try:
     st.navigation(pages).run()
 except sqlite3.DatabaseError as exc:

@@ -68,7 +68,9 @@ def main() -> None:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     results.append((f"CSV writer, {n:,} SYNTHETIC event rows", f"{t:.2f} s ({n / t:,.0f} rows/s)"))
-    results.append(("CSV writer peak traced memory (output kept in memory)", f"{peak / 1e6:.1f} MB"))
+    results.append(
+        ("CSV writer peak traced memory (output kept in memory)", f"{peak / 1e6:.1f} MB")
+    )
 
     from streamlit.testing.v1 import AppTest
 

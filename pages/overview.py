@@ -37,7 +37,8 @@ else:
     )
     contested = ui.q("most_contested", filters, 10)
     if contested:
-        ui.contested_table(contested, key="contested")
+        ui.contested_table(contested, key="contested", open_comparison=True)
+        st.caption("Select a row to open that event's competing narratives.")
         all_contested = ui.q("most_contested", filters, -1)
         ui.downloads("most-contested", "most-contested", lambda: all_contested,
                      len(all_contested), filters, key="contested")  # fmt: skip

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -91,19 +96,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
-    """`streamlit run app.py` on a free loopback port, serving a copy of the shipped database."""
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    db_copy = tmp_path_factory.mktemp("served") / "events.db"
-    shutil.copy(SHIPPED_DB, db_copy)
+@contextlib.contextmanager
+def serve(db_path: Path, log: Path):
+    """`streamlit run app.py` on a free loopback port serving ``db_path``; yields the base URL."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("logs") / "streamlit.log"
-    env = {**os.environ, "EVENTS_DB": str(db_copy)}
+    env = {**os.environ, "EVENTS_DB": str(db_path)}
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [
@@ -115,17 +112,45 @@ def app_server(tmp_path_factory):
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
-    while True:
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
+            time.sleep(0.2)  # polling a server that is starting, not waiting on the app's state
+        yield base
+    finally:
+        proc.terminate()
         try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
             proc.kill()
-            raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
-        time.sleep(0.2)  # polling a server that is starting, not waiting on the app's state
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """The app serving a copy of the shipped database."""
+    folder = tmp_path_factory.mktemp("served")
+    db_copy = folder / "events.db"
+    shutil.copy(SHIPPED_DB, db_copy)
+    with serve(db_copy, folder / "streamlit.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def hostile_server(tmp_path_factory):
+    """The app serving a database whose texts hold scripts, images and javascript: links."""
+    from .fixtures import hostile_dataset
+
+    folder = tmp_path_factory.mktemp("hostile")
+    path = folder / "hostile.db"
+    db = store.open_writable(path, create=True)
+    write_dataset(db, hostile_dataset())
+    db.close()
+    with serve(path, folder / "streamlit.log") as base:
+        yield base

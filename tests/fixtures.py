@@ -132,3 +132,57 @@ def synthetic_dataset() -> Dataset:
         links=links,
         event_sources=sources,
     )
+
+
+HOSTILE = {
+    "script": "<script>alert('xss')</script>",
+    "image": "![x](http://evil.example/pixel.png)",
+    "link": "[click me](javascript:alert(1))",
+    "html_img": "<img src=http://evil.example/img.png onerror=alert(2)>",
+}
+
+
+def hostile_dataset() -> Dataset:
+    """The synthetic dataset plus one event whose every text field is hostile (SYNTHETIC)."""
+    ds = synthetic_dataset()
+    text = " ".join(HOSTILE.values())
+    ds.documents.append(
+        DocumentRow(
+            id="doc-evil",
+            publisher=f"SYNTHETIC {HOSTILE['script']}",
+            title=HOSTILE["image"],
+            url="https://evil.example/article",
+            kind="news_report",
+        )
+    )
+    ds.events.append(
+        EventRow(
+            id="curated:syn-evil",
+            origin="curated",
+            origin_id="syn-evil",
+            title=f"SYNTHETIC hostile {HOSTILE['script']}",
+            summary=text,
+            date_start=D(2024, 7, 1),
+            date_end=D(2024, 7, 1),
+            date_precision="day",
+            location=HOSTILE["link"],
+            event_type="Battles",
+            sub_event_type="Armed clash",
+        )
+    )
+    for i, party in enumerate(("pakistan_state", "afghan_taliban")):
+        ds.claims.append(
+            ClaimRow(
+                id=f"curated:syn-evil/{party}",
+                event_id="curated:syn-evil",
+                party_id=party,
+                claimant=f"SYNTHETIC {HOSTILE['html_img']}",
+                document_id="doc-evil",
+                account=text,
+                quote=f"SYNTHETIC {HOSTILE['image']} {HOSTILE['script']}",
+                killed=5 + i,
+                figures_text=HOSTILE["link"],
+            )
+        )
+    ds.event_sources.append(EventSourceRow(event_id="curated:syn-evil", document_id="doc-evil"))
+    return ds

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -29,9 +31,14 @@ def open_page(page: str, db_path, monkeypatch, query: dict[str, str] | None = No
     return at
 
 
+def party_columns(at: AppTest) -> list[str]:
+    return [s.value for s in at.subheader if s.value != "Related events"]
+
+
 def texts(at: AppTest) -> str:
+    """All text shown, with Markdown escapes removed (as a reader sees it)."""
     parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.error)]
-    return "\n".join(str(p) for p in parts)
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -87,9 +94,7 @@ def test_narratives_shows_one_column_per_party_for_a_contested_event(
         "pages/narratives.py", synthetic_db_path, monkeypatch, {"event": "curated:syn-1"}
     )
     assert not at.exception
-    assert [s.value for s in at.subheader] == [
-        "Pakistani state", "Afghan Taliban authorities", "Media",
-    ]  # fmt: skip
+    assert party_columns(at) == ["Pakistani state", "Afghan Taliban authorities", "Media"]
     assert "10 – 40 across 3 parties" in texts(at)
 
 
@@ -97,7 +102,7 @@ def test_narratives_single_claim_says_there_is_no_competing_account(monkeypatch,
     at = open_page(
         "pages/narratives.py", synthetic_db_path, monkeypatch, {"event": "curated:syn-2"}
     )
-    assert [s.value for s in at.subheader] == ["Local residents and officials"]
+    assert party_columns(at) == ["Local residents and officials"]
     assert any("no competing account yet" in i.value for i in at.info)
 
 
@@ -114,7 +119,7 @@ def test_choosing_an_event_writes_it_to_the_url(monkeypatch, synthetic_db_path):
     at = open_page("pages/narratives.py", synthetic_db_path, monkeypatch)
     at.selectbox(key="event_picker").select("curated:syn-1").run()
     assert at.query_params["event"] == "curated:syn-1"
-    assert len(at.subheader) == 3
+    assert len(party_columns(at)) == 3
 
 
 def matching(at: AppTest) -> int:
@@ -194,3 +199,74 @@ def test_every_page_offers_csv_downloads(monkeypatch, synthetic_db_path):
             {"CSV", "CSV for Excel"} <= labels or page == "pages/narratives.py" and "CSV" in labels
         ), page
         assert "Download bundle (zip)" in labels
+
+
+def test_barmal_shows_each_party_with_its_figures(monkeypatch):
+    at = open_page(
+        "pages/narratives.py",
+        SHIPPED_DB,
+        monkeypatch,
+        {"event": "curated:2024-12-24-barmal-airstrikes"},
+    )
+    assert not at.exception
+    columns = party_columns(at)
+    assert {
+        "Pakistani state",
+        "Afghan Taliban authorities",
+        "Media",
+        "International bodies",
+    } <= set(columns)
+    shown = texts(at)
+    assert "killed: 46" in shown  # the Afghan Taliban's toll on its card
+    assert "killed: at least 15" in shown  # Khaama Press
+    assert "militants: 20" in shown  # the Pakistani official's militants
+    assert (
+        "killed: 8 – 71 across 5 parties" in shown
+    )  # residents 8 … Geo News 71; analysts give none
+
+
+def test_selecting_a_contested_row_opens_that_comparison(monkeypatch, shipped_copy):
+    at = open_page("pages/narratives.py", shipped_copy, monkeypatch)
+    default = at.selectbox(key="event_picker").value  # the latest event
+    assert default == "curated:2024-12-27-kurram-border-clashes"
+    # row 0 is the most contested by divergence: Barmal (71 / 8 + 1 = 9.88), not the default
+    at.session_state["contested_pick"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert at.query_params["event"] == "curated:2024-12-24-barmal-airstrikes"
+    assert at.selectbox(key="event_picker").value == "curated:2024-12-24-barmal-airstrikes"
+    # the picker can move on; the table's unchanged selection does not pull it back
+    at.selectbox(key="event_picker").select("curated:2024-12-20-makeen-check-post-raid").run()
+    assert at.query_params["event"] == "curated:2024-12-20-makeen-check-post-raid"
+
+
+def test_hostile_text_is_rendered_as_plain_text(monkeypatch, tmp_path):
+    from dash import store
+    from dash.imports import write_dataset
+
+    from .fixtures import hostile_dataset
+
+    path = tmp_path / "hostile.db"
+    db = store.open_writable(path, create=True)
+    write_dataset(db, hostile_dataset())
+    db.close()
+    at = open_page("pages/narratives.py", path, monkeypatch, {"event": "curated:syn-evil"})
+    assert not at.exception
+    rendered = [str(e.value) for e in (*at.markdown, *at.caption, *at.header, *at.subheader)]
+    joined = "\n".join(rendered)
+    assert "hostile" in joined  # the event is there…
+    # Every Markdown-active character from the store arrives backslash-escaped.
+    for active in (r"<script", r"!\[x\]", r"\]\(javascript", r"<img"):
+        assert not re.search(r"(?<!\\)" + active, joined), f"{active!r} reached Markdown unescaped"
+
+
+def test_selecting_a_contested_row_on_the_overview_opens_its_comparison(
+    monkeypatch, synthetic_db_path
+):
+    at = open_page("pages/overview.py", synthetic_db_path, monkeypatch)
+    at.session_state["contested"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Competing narratives"
+    assert at.query_params["event"] == "curated:syn-1"
+    assert party_columns(at) == ["Pakistani state", "Afghan Taliban authorities", "Media"]

@@ -138,3 +138,53 @@ def test_a_bad_url_parameter_is_noted_and_the_page_still_renders(page: Page, app
     alerts = page.locator('[data-testid="stAlertContentWarning"]').all_inner_texts()
     assert any("'province'" in a for a in alerts) and any("'from'" in a for a in alerts)
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_barmal_spread_and_grading_are_shown(page: Page, app_server):
+    page.goto(f"{app_server}/narratives?event=curated:2024-12-24-barmal-airstrikes")
+    settle(page)
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "killed: 8 – 71 across 5 parties" in body
+    assert "Grading: contested" in body
+    assert "46" in body and "Afghan Taliban authorities" in body
+
+
+def test_hostile_text_renders_inertly(page: Page, hostile_server):
+    dialogs: list[str] = []
+    outside: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: outside.append(r.url) if "evil.example" in r.url else None)
+    page.goto(f"{hostile_server}/narratives?event=curated:syn-evil")
+    settle(page)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_text("<script>alert('xss')</script>").first).to_be_visible()
+    assert "![x](http://evil.example/pixel.png)" in main.inner_text()
+    assert main.locator("script").count() == 0
+    assert main.locator('img[src*="evil.example"]').count() == 0
+    assert main.locator('a[href^="javascript:"]').count() == 0
+    for path in ("", "map", "statistics", "sources"):
+        page.goto(f"{hostile_server}/{path}")
+        settle(page)
+    assert dialogs == [] and outside == []
+
+
+def test_a_deep_link_as_a_fresh_servers_first_request_goes_through_the_router(page: Page, tmp_path):
+    """Streamlit's pages-folder mode must not take over a shared link to a new server."""
+    import shutil
+
+    from .conftest import SHIPPED_DB, serve
+
+    db = tmp_path / "events.db"
+    shutil.copy(SHIPPED_DB, db)
+    with serve(db, tmp_path / "streamlit.log") as base:
+        page.goto(f"{base}/narratives?event=curated:2024-12-24-barmal-airstrikes&province=Paktika")
+        settle(page)
+        nav = page.get_by_test_id("stSidebarNav").inner_text()
+        assert "Competing narratives" in nav and "Incident map" in nav
+        assert "app" not in nav.split()
+        expect(page.locator("h1").first).to_have_text("Competing narratives")
+        assert "event=curated" in page.url and "province=Paktika" in page.url
+        assert (
+            "Pakistani airstrikes in Barmal district"
+            in page.locator('[data-testid="stMain"]').inner_text()
+        )

@@ -114,3 +114,36 @@ def incident_points(rows: Sequence[dict[str, Any]]) -> alt.Chart:
         )
         .project(type="mercator")
     )
+
+
+def claims_timeline(rows: Sequence[dict[str, Any]]) -> alt.LayerChart:
+    """When each account appeared: one row per party, a tick per claim (a bar for a window)."""
+    df = pd.DataFrame(
+        list(rows),
+        columns=[
+            "party_label",
+            "party_order",
+            "claimant",
+            "claimed_start",
+            "claimed_end",
+            "publisher",
+        ],
+    ).dropna(subset=["claimed_start"])
+    df["claimed_end"] = df["claimed_end"].fillna(df["claimed_start"])
+    order = df.sort_values("party_order")["party_label"].drop_duplicates().tolist()
+    base = alt.Chart(df, title="When each account appeared").encode(
+        y=alt.Y("party_label:N", title=None, sort=order),
+        tooltip=[
+            alt.Tooltip("claimant:N", title="Claimant"),
+            alt.Tooltip("claimed_start:N", title="From"),
+            alt.Tooltip("claimed_end:N", title="To"),
+            alt.Tooltip("publisher:N", title="Source"),
+        ],
+    )
+    window = base.mark_bar(height=6, opacity=0.4).encode(
+        x=alt.X("claimed_start:T", title="Date of the claim"), x2="claimed_end:T"
+    )
+    point = base.mark_point(filled=True, size=80).encode(
+        x="claimed_start:T", color=alt.Color("party_label:N", legend=None)
+    )
+    return window + point

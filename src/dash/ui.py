@@ -79,10 +79,31 @@ def current_filters() -> Filters:
     return st.session_state.get("filters", Filters())
 
 
+ROUTED = "_via_router"
+NARRATIVES_PAGE = "pages/narratives.py"
+
+
+def _ensure_router() -> None:
+    """Send a page that was run without app.py back through it.
+
+    Because ``pages/`` exists, a fresh server starts in Streamlit's old pages-folder mode and
+    leaves it only once app.py calls ``st.navigation``. A shared deep link (``/narratives?…``) as
+    the server's first request would run the page alone: no layout, no router, file names in the
+    sidebar. Switch that mode off and rerun; the URL (filters, event) is kept.
+    """
+    if st.session_state.get(ROUTED):
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
 def page_header(title: str, intro: str) -> Filters:
     """Title, one-line purpose and the shared sidebar; returns the filter in force."""
     from . import sidebar  # sidebar draws with ui's helpers; imported here to avoid a cycle
 
+    _ensure_router()
     st.title(title)
     st.caption(intro)
     return sidebar.render()
@@ -182,23 +203,6 @@ def _table(rows: Sequence[dict[str, Any]], columns: dict[str, Any], *, key: str)
         hide_index=True,
         width="stretch",
         column_config=columns,
-    )
-
-
-def contested_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
-    _table(
-        rows,
-        {
-            "date_start": st.column_config.TextColumn("Date"),
-            "title": st.column_config.TextColumn("Event", width="large"),
-            "n_parties": st.column_config.NumberColumn("Parties"),
-            "lowest_claimed": st.column_config.NumberColumn("Lowest toll claimed"),
-            "highest_claimed": st.column_config.NumberColumn("Highest toll claimed"),
-            "framings": st.column_config.NumberColumn("Framings of victims"),
-            "divergence": st.column_config.NumberColumn("Divergence", format="%.2f"),
-            "event_id": "Event id",
-        },
-        key=key,
     )
 
 
@@ -357,9 +361,28 @@ def claim_card(claim: dict[str, Any]) -> None:
         st.caption(f"Source: {source}{date}")
 
 
+PRINT_CSS = """
+<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDownloadButton"], [data-testid="stSelectbox"], .stButton { display: none !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+  [data-testid="stVerticalBlockBorderWrapper"] { break-inside: avoid; }
+}
+</style>
+"""
+
+
 def narrative(event_id: str) -> None:
+    """The comparison for one event: summary, party columns, timeline, related events."""
+    from . import charts, narratives
+
     event = q("event_by_id", event_id)
     claims = q("claims_for", event_id)
+    summary = narratives.summarise(event, claims)
+    # Our own static stylesheet (no text from the store): hides controls when printing.
+    st.html(PRINT_CSS)
+
     st.header(plain(event["title"]))
     place = ", ".join(
         plain(p)
@@ -367,31 +390,43 @@ def narrative(event_id: str) -> None:
         if p
     )
     st.caption(
-        f"{plain(event['date_start'])} – {plain(event['date_end'])} ({plain(event['date_precision'])}) · "
-        f"{place} · {plain(event['event_type'])} / {plain(event['sub_event_type'])}"
+        f"{plain(event['date_start'])} – {plain(event['date_end'])} "
+        f"({plain(event['date_precision'])}) · {place} · "
+        f"{plain(event['event_type'])} / {plain(event['sub_event_type'])} · id {plain(event_id)}"
     )
     if event["summary"]:
         st.markdown(plain(event["summary"]))
-    killed = [c["killed"] for c in claims if c["killed"] is not None]
-    highs = [c["killed_high"] or c["killed"] for c in claims if c["killed"] is not None]
-    parties = sorted({c["party"] for c in claims})
-    if killed:
-        spread = f"{min(killed)} – {max(highs)}" if min(killed) != max(highs) else str(min(killed))
-        st.markdown(
-            f"**Killed, as claimed:** {spread} across {len(parties)} part{'y' if len(parties) == 1 else 'ies'}"
+
+    with st.container(border=True):
+        st.markdown(f"**Claimed — {plain(summary.headline)}**")
+        if summary.breakdowns:
+            st.markdown(plain("; ".join(summary.breakdowns)))
+        for line in summary.conflicts:
+            st.markdown(f"- {plain(line)}")
+        estimate = fatality_range(
+            event["fatalities_low"], event["fatalities_best"], event["fatalities_high"]
         )
-    st.markdown(
-        f"**Curated estimate:** {plain(fatality_range(event['fatalities_low'], event['fatalities_best'], event['fatalities_high']))}"
-        f" · **grading:** {plain(event['grading'] or 'not graded')}"
-    )
+        st.markdown(f"**Curated estimate (low – best – high):** {plain(estimate)}")
+        if event["fatalities_basis"]:
+            st.caption(plain(event["fatalities_basis"]))
+        grading = event["grading"]
+        if grading:
+            st.markdown(f"**Grading: {plain(grading)}** — {plain(vocab.GRADINGS[grading])}.")
+            if event["grading_basis"]:
+                st.caption(f"Why: {plain(event['grading_basis'])}")
+        else:
+            st.markdown("**Grading:** not graded")
+        if summary.unknowns:
+            st.markdown("**What is not known**")
+            for line in summary.unknowns:
+                st.markdown(f"- {plain(line)}")
+
     if not claims:
         st.info("No claims recorded for this event yet.")
         return
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", event_id).strip("-")
-    downloads("claims", "claims", lambda: claims, len(claims), current_filters(),
-              key="event_claims", file_stem=f"claims_{slug}")  # fmt: skip
-    if len(parties) == 1:
+    if not summary.is_contested:
         st.info("Only one party's account is recorded: there is no competing account yet.")
+
     by_party: dict[str, list[dict[str, Any]]] = {}
     for claim in claims:
         by_party.setdefault(claim["party"], []).append(claim)
@@ -405,6 +440,88 @@ def narrative(event_id: str) -> None:
                 st.subheader(plain(PARTY_LABELS.get(party, party)))
                 for claim in party_claims:
                     claim_card(claim)
+
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", event_id).strip("-")
+    downloads("claims", "claims", lambda: claims, len(claims), current_filters(),
+              key="event_claims", file_stem=f"claims_{slug}")  # fmt: skip
+    st.caption("To print or save as PDF, use the browser's print: controls are hidden in print.")
+
+    dated = [c for c in claims if c["claimed_start"]]
+    if dated:
+        st.altair_chart(charts.claims_timeline(dated), width="stretch")
+    undated = [c for c in claims if not c["claimed_start"]]
+    if undated:
+        st.caption(
+            "Not on the timeline (date of the claim unknown): "
+            + plain("; ".join(f"{c['claimant']} ({c['party_label']})" for c in undated))
+        )
+
+    related = q("linked_events", event_id)
+    st.subheader("Related events")
+    if not related:
+        st.caption("No related events recorded.")
+    for link_row in related:
+        label = f"{narratives.link_phrase(link_row['direction'], link_row['kind'])}: {link_row['date_start']} · {link_row['title']}"
+        st.button(
+            label,
+            key=f"related_{link_row['direction']}_{link_row['kind']}_{link_row['event_id']}",
+            on_click=select_event,
+            args=(link_row["event_id"],),
+            help=link_row["basis"],
+        )
+
+
+def contested_table(rows: Sequence[dict[str, Any]], *, key: str, open_comparison: bool) -> None:
+    """The ranked most-contested list; selecting a row selects that event and, from another
+    page, opens its comparison."""
+    ids = [r["event_id"] for r in rows]
+    event = st.dataframe(
+        frame(
+            rows,
+            [
+                "date_start",
+                "title",
+                "n_parties",
+                "lowest_claimed",
+                "highest_claimed",
+                "framings",
+                "divergence",
+            ],
+        ),
+        key=key,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "date_start": st.column_config.TextColumn("Date"),
+            "title": st.column_config.TextColumn("Event", width="large"),
+            "n_parties": st.column_config.NumberColumn("Parties"),
+            "lowest_claimed": st.column_config.NumberColumn("Lowest toll claimed"),
+            "highest_claimed": st.column_config.NumberColumn("Highest toll claimed"),
+            "framings": st.column_config.NumberColumn("Framings of victims"),
+            "divergence": st.column_config.NumberColumn("Divergence", format="%.2f"),
+        },
+    )
+    chosen = table_choice(event, ids, key)
+    if chosen:
+        select_event(chosen)
+        if open_comparison:
+            st.switch_page(NARRATIVES_PAGE)
+
+
+def table_choice(event: Any, ids: Sequence[str], key: str) -> str | None:
+    """The event id of a newly selected table row, once; None when nothing new was selected.
+
+    A table's selection persists across reruns; acting on it only when it changes lets the
+    picker and other pages move the selection on without the table pulling it back.
+    """
+    rows = list(event["selection"]["rows"]) if event is not None else []
+    seen_key = f"_{key}_handled"
+    if rows == st.session_state.get(seen_key):
+        return None
+    st.session_state[seen_key] = rows
+    return ids[rows[0]] if rows and rows[0] < len(ids) else None
 
 
 def _fresh_rows(query: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
