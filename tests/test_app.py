@@ -270,3 +270,43 @@ def test_selecting_a_contested_row_on_the_overview_opens_its_comparison(
     assert at.title[0].value == "Competing narratives"
     assert at.query_params["event"] == "curated:syn-1"
     assert party_columns(at) == ["Pakistani state", "Afghan Taliban authorities", "Media"]
+
+
+def detail_title(at: AppTest) -> str | None:
+    titles = [s.value for s in at.subheader if s.value not in ("Matching events", "Related events")]
+    return titles[0] if titles else None
+
+
+def test_map_renders_with_an_empty_result(monkeypatch):
+    at = open_page("pages/map.py", SHIPPED_DB, monkeypatch, {"q": "nothingmatchesthisword"})
+    assert not at.exception
+    assert matching(at) == 0
+    assert "No events match" in at.info[0].value
+
+
+def test_selecting_a_list_row_opens_its_detail_panel(monkeypatch, synthetic_db_path):
+    at = open_page("pages/map.py", synthetic_db_path, monkeypatch)
+    assert detail_title(at) is None
+    # rows are newest first: syn-2 (May 2024), syn-1 (Mar 2024), syn-3 (Jun 2023)
+    at.session_state["map_list"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert at.query_params["event"] == "curated:syn-1"
+    assert detail_title(at) == "SYNTHETIC event 1"
+    assert "killed: 40" in texts(at)  # the Afghan Taliban's claim, in short
+
+
+def test_clicking_a_map_point_opens_the_same_panel(monkeypatch, synthetic_db_path):
+    at = open_page("pages/map.py", synthetic_db_path, monkeypatch)
+    at.session_state["incident_map"] = {"selection": {"pick": [{"event_id": "curated:syn-2"}]}}
+    at.run()
+    assert not at.exception
+    assert at.query_params["event"] == "curated:syn-2"
+    assert detail_title(at) == "SYNTHETIC event 2"
+
+
+def test_open_competing_narratives_from_the_detail_panel(monkeypatch, synthetic_db_path):
+    at = open_page("pages/map.py", synthetic_db_path, monkeypatch, {"event": "curated:syn-1"})
+    at.button(key="open_narratives").click().run()
+    assert at.title[0].value == "Competing narratives"
+    assert party_columns(at) == ["Pakistani state", "Afghan Taliban authorities", "Media"]

@@ -188,3 +188,46 @@ def test_a_deep_link_as_a_fresh_servers_first_request_goes_through_the_router(pa
             "Pakistani airstrikes in Barmal district"
             in page.locator('[data-testid="stMain"]').inner_text()
         )
+
+
+def test_map_list_row_click_opens_details_that_survive_a_reload(page: Page, app_server):
+    page.goto(f"{app_server}/map")
+    settle(page)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # Glide data grid: ~35 px header, ~35 px rows; the first column is the row selector.
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 35 * 1 + 17)
+    detail = page.locator(".st-key-event_detail")
+    expect(detail).to_be_visible(timeout=30_000)
+    settle(page)
+    title = detail.locator("h3").first.inner_text()
+    assert "event=" in page.url
+    page.reload()
+    settle(page)
+    expect(page.locator(".st-key-event_detail h3").first).to_have_text(title)
+
+
+def test_map_draws_pakistan_and_afghanistan_from_local_outlines(page: Page, app_server, tmp_path):
+    from PIL import Image
+
+    from dash.charts import FOCUS_FILL
+
+    fetched: list[str] = []
+    page.on("requestfinished", lambda r: fetched.append(r.url))
+    page.goto(f"{app_server}/map")
+    settle(page)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    expect(chart.locator("canvas, svg").first).to_be_visible()
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(e => e.name.includes('countries-110m.json'))"
+    )
+    shot = tmp_path / "map.png"
+    chart.screenshot(path=str(shot))
+    target = tuple(int(FOCUS_FILL[i : i + 2], 16) for i in (1, 3, 5))
+    pixels = Image.open(shot).convert("RGB").getdata()
+    share = sum(
+        1 for p in pixels if all(abs(a - b) <= 3 for a, b in zip(p, target, strict=True))
+    ) / len(pixels)
+    assert share > 0.15, f"only {share:.1%} of the map is Pakistan/Afghanistan fill"
+    assert any(u.startswith(app_server) and u.endswith("countries-110m.json") for u in fetched)

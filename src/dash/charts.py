@@ -76,22 +76,59 @@ PRECISION_SHAPES = {
     "province": "diamond",
     "country": "triangle-up",
 }
+OUTLINES_URL = "app/static/world-atlas/countries-110m.json"
+MAP_SELECTION = "pick"
 
 
-def incident_points(rows: Sequence[dict[str, Any]]) -> alt.Chart:
-    """Events on longitude/latitude, sized by best estimate, coloured by type, shaped by
-    precision (exact places as circles, centroids as other shapes)."""
-    df = pd.DataFrame(
-        list(rows),
-        columns=[
-            "event_id", "title", "date_start", "event_type", "latitude", "longitude",
-            "geo_precision", "location", "fatalities_best",
-        ],
-    )  # fmt: skip
-    df["killed"] = df["fatalities_best"].fillna(0)
-    return (
-        alt.Chart(df, title="Incidents (shape = location precision)")
-        .mark_point(filled=True, opacity=0.75)
+FOCUS_FILL = "#e4dcc6"  # Pakistan and Afghanistan
+OTHER_FILL = "#f4f2ec"
+# Label points: the country points of data/curated/places.yaml (CIA World Factbook figures).
+COUNTRY_LABELS = [
+    {"name": "PAKISTAN", "longitude": 70.0, "latitude": 30.0},
+    {"name": "AFGHANISTAN", "longitude": 65.0, "latitude": 33.0},
+]
+
+
+def _outlines(url: str) -> alt.LayerChart:
+    shapes = (
+        alt.Chart(alt.topo_feature(url, "countries"))
+        .mark_geoshape(stroke="#6f6f6f", strokeWidth=1, clip=True)
+        .encode(
+            fill=alt.condition(
+                "indexof(['Pakistan', 'Afghanistan'], datum.properties.name) >= 0",
+                alt.value(FOCUS_FILL),
+                alt.value(OTHER_FILL),
+            ),
+            tooltip=[alt.Tooltip("properties.name:N", title="Country")],
+        )
+    )
+    labels = (
+        alt.Chart(pd.DataFrame(COUNTRY_LABELS))
+        .mark_text(fontSize=13, fontWeight="bold", color="#8a7f66", opacity=0.8, clip=True)
+        .encode(longitude="longitude:Q", latitude="latitude:Q", text="name:N")
+    )
+    return shapes + labels
+
+
+def _project(layers: alt.LayerChart, frame: dict[str, Any]) -> alt.LayerChart:
+    return layers.project(type="mercator", center=frame["center"], scale=frame["scale"]).properties(
+        height=560
+    )
+
+
+def incident_map(
+    points: pd.DataFrame,
+    frame: dict[str, Any],
+    *,
+    selected: str | None = None,
+    outlines_url: str = OUTLINES_URL,
+) -> alt.LayerChart:
+    """Country outlines (local file) with one mark per event: colour = type, size = toll,
+    shape = location precision; exact places filled, centroids hollow. Click selects."""
+    pick = alt.selection_point(name=MAP_SELECTION, fields=["event_id"], on="click")
+    marks = (
+        alt.Chart(points)
+        .mark_point(strokeWidth=2, clip=True)
         .encode(
             longitude="longitude:Q",
             latitude="latitude:Q",
@@ -103,16 +140,56 @@ def incident_points(rows: Sequence[dict[str, Any]]) -> alt.Chart:
                     domain=list(PRECISION_SHAPES), range=list(PRECISION_SHAPES.values())
                 ),
             ),
-            size=alt.Size("killed:Q", title="Killed (best)", scale=alt.Scale(range=[60, 900])),
+            size=alt.Size("size:Q", scale=None, legend=None),
+            fill=alt.condition(
+                "datum.is_exact",
+                alt.Color("event_type:N", scale=_TYPE_SCALE),
+                alt.value("transparent"),
+            ),
+            opacity=alt.condition(pick, alt.value(0.9), alt.value(0.35)),
             tooltip=[
                 alt.Tooltip("title:N", title="Event"),
                 alt.Tooltip("date_start:N", title="Date"),
-                alt.Tooltip("location:N", title="Place"),
-                alt.Tooltip("geo_precision:N", title="Location precision"),
-                alt.Tooltip("fatalities_best:Q", title="Killed (best)"),
+                alt.Tooltip("place:N", title="Place"),
+                alt.Tooltip("precision_words:N", title="Location precision"),
+                alt.Tooltip("killed_range:N", title="Killed (low – best – high)"),
             ],
         )
-        .project(type="mercator")
+        .add_params(pick)
+    )
+    layers: list[alt.Chart] = [_outlines(outlines_url), marks]
+    if selected is not None and (points["event_id"] == selected).any():
+        ring = (
+            alt.Chart(points[points["event_id"] == selected])
+            .mark_point(shape="circle", filled=False, color="black", strokeWidth=3, size=1600)
+            .encode(longitude="longitude:Q", latitude="latitude:Q")
+        )
+        layers.append(ring)
+    return _project(alt.layer(*layers), frame)
+
+
+def incident_grid(
+    cells: pd.DataFrame, box: dict[str, Any], *, outlines_url: str = OUTLINES_URL
+) -> alt.LayerChart:
+    """Too many events to draw one by one: circles per grid cell, sized by events."""
+    marks = (
+        alt.Chart(cells)
+        .mark_circle(color="#c0392b", opacity=0.55, clip=True)
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            size=alt.Size("size:Q", scale=None, legend=None),
+            tooltip=[
+                alt.Tooltip("events:Q", title="Events in cell", format=","),
+                alt.Tooltip("killed:Q", title="Killed (best, summed)", format=","),
+                alt.Tooltip("share_exact:Q", title="Share with exact location", format=".0%"),
+            ],
+        )
+    )
+    return (
+        alt.layer(_outlines(outlines_url), marks)
+        .project(type="mercator", fit=box)
+        .properties(height=560)
     )
 
 

@@ -218,8 +218,14 @@ def most_contested(db: Database, filters: Filters, limit: int = 10) -> list[dict
     )
 
 
-def map_points(db: Database, filters: Filters) -> list[dict[str, Any]]:
-    """Matching events that have coordinates."""
+def count_located(db: Database, filters: Filters) -> int:
+    where, params = filters.where()
+    sql = f"SELECT count(*) FROM events e WHERE {where} AND e.latitude IS NOT NULL"  # noqa: S608
+    return db.execute(sql, params).fetchone()[0]
+
+
+def map_points(db: Database, filters: Filters, limit: int = 10_000) -> list[dict[str, Any]]:
+    """Matching events that have coordinates (bounded: the map aggregates above its limit)."""
     where, params = filters.where()
     return _rows(
         db,
@@ -227,8 +233,36 @@ def map_points(db: Database, filters: Filters) -> list[dict[str, Any]]:
                    e.longitude, e.geo_precision, e.location, e.admin2, e.admin1, e.country,
                    e.fatalities_best, e.fatalities_low, e.fatalities_high
             FROM events e WHERE {where} AND e.latitude IS NOT NULL
-            ORDER BY e.date_start DESC, e.id""",  # noqa: S608
-        params,
+            ORDER BY e.date_start DESC, e.id LIMIT :limit""",  # noqa: S608
+        {**params, "limit": limit},
+    )
+
+
+def map_grid(db: Database, filters: Filters, degrees: float) -> list[dict[str, Any]]:
+    """Located events counted per grid cell of ``degrees``, with the cell's centre."""
+    where, params = filters.where()
+    return _rows(
+        db,
+        f"""SELECT (CAST(floor(e.latitude / :deg) AS REAL) + 0.5) * :deg AS latitude,
+                   (CAST(floor(e.longitude / :deg) AS REAL) + 0.5) * :deg AS longitude,
+                   count(*) AS events,
+                   sum(coalesce(e.fatalities_best, e.fatalities_low, 0)) AS killed,
+                   sum(e.geo_precision IN ('exact', 'near')) AS exact
+            FROM events e WHERE {where} AND e.latitude IS NOT NULL
+            GROUP BY 1, 2 ORDER BY events DESC""",  # noqa: S608
+        {**params, "deg": degrees},
+    )
+
+
+def event_sources(db: Database, event_id: str) -> list[dict[str, Any]]:
+    """Every document behind one event, newest first."""
+    return _rows(
+        db,
+        """SELECT d.id AS document_id, d.publisher, d.title, d.published, d.url, d.citation
+             FROM event_sources s JOIN documents d ON d.id = s.document_id
+            WHERE s.event_id = :event_id
+            ORDER BY d.published DESC, d.publisher, d.id""",
+        {"event_id": event_id},
     )
 
 

@@ -136,6 +136,16 @@ def fatality_range(low: int | None, best: int | None, high: int | None) -> str:
     return " – ".join(parts)
 
 
+EVENT_FIGURE_COLUMNS: dict[str, Any] = {
+    "fatalities_low": st.column_config.NumberColumn("Killed (low)"),
+    "fatalities_best": st.column_config.NumberColumn("Killed (best)"),
+    "fatalities_high": st.column_config.NumberColumn("Killed (high)"),
+    "n_claims": st.column_config.NumberColumn("Claims"),
+    "geo_precision": "Location precision",
+    "grading": "Grading",
+}
+
+
 def events_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
     """The standard events table (text shown as text; URLs as links)."""
     df = frame(
@@ -158,12 +168,7 @@ def events_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
             "admin1": "Province",
             "admin2": "District",
             "event_type": "Type",
-            "fatalities_low": st.column_config.NumberColumn("Killed (low)"),
-            "fatalities_best": st.column_config.NumberColumn("Killed (best)"),
-            "fatalities_high": st.column_config.NumberColumn("Killed (high)"),
-            "n_claims": st.column_config.NumberColumn("Claims"),
-            "geo_precision": "Location precision",
-            "grading": "Grading",
+            **EVENT_FIGURE_COLUMNS,
             "event_id": "Event id",
         },
     )
@@ -471,29 +476,28 @@ def narrative(event_id: str) -> None:
         )
 
 
-def contested_table(rows: Sequence[dict[str, Any]], *, key: str, open_comparison: bool) -> None:
-    """The ranked most-contested list; selecting a row selects that event and, from another
-    page, opens its comparison."""
-    ids = [r["event_id"] for r in rows]
+def pick_from_table(
+    rows: Sequence[dict[str, Any]], columns: dict[str, Any], *, key: str
+) -> str | None:
+    """A single-row-selectable table of events; returns a newly chosen event id, once."""
     event = st.dataframe(
-        frame(
-            rows,
-            [
-                "date_start",
-                "title",
-                "n_parties",
-                "lowest_claimed",
-                "highest_claimed",
-                "framings",
-                "divergence",
-            ],
-        ),
+        frame(rows, list(columns)),
         key=key,
         hide_index=True,
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",
-        column_config={
+        column_config=columns,
+    )
+    return table_choice(event, [r["event_id"] for r in rows], key)
+
+
+def contested_table(rows: Sequence[dict[str, Any]], *, key: str, open_comparison: bool) -> None:
+    """The ranked most-contested list; selecting a row selects that event and, from another
+    page, opens its comparison."""
+    chosen = pick_from_table(
+        rows,
+        {
             "date_start": st.column_config.TextColumn("Date"),
             "title": st.column_config.TextColumn("Event", width="large"),
             "n_parties": st.column_config.NumberColumn("Parties"),
@@ -502,26 +506,31 @@ def contested_table(rows: Sequence[dict[str, Any]], *, key: str, open_comparison
             "framings": st.column_config.NumberColumn("Framings of victims"),
             "divergence": st.column_config.NumberColumn("Divergence", format="%.2f"),
         },
+        key=key,
     )
-    chosen = table_choice(event, ids, key)
     if chosen:
         select_event(chosen)
         if open_comparison:
             st.switch_page(NARRATIVES_PAGE)
 
 
-def table_choice(event: Any, ids: Sequence[str], key: str) -> str | None:
-    """The event id of a newly selected table row, once; None when nothing new was selected.
+def table_choice(event: Any, ids: Sequence[str] | None, key: str) -> str | None:
+    """The event id of a newly selected row (or map mark), once; None when nothing new.
 
-    A table's selection persists across reruns; acting on it only when it changes lets the
-    picker and other pages move the selection on without the table pulling it back.
+    A selection persists across reruns; acting on it only when it changes lets the picker and
+    other pages move the selection on without the table pulling it back. With ``ids`` None
+    the selection already holds event ids (a map click).
     """
     rows = list(event["selection"]["rows"]) if event is not None else []
     seen_key = f"_{key}_handled"
     if rows == st.session_state.get(seen_key):
         return None
     st.session_state[seen_key] = rows
-    return ids[rows[0]] if rows and rows[0] < len(ids) else None
+    if not rows:
+        return None
+    if ids is None:
+        return rows[0]
+    return ids[rows[0]] if isinstance(rows[0], int) and rows[0] < len(ids) else None
 
 
 def _fresh_rows(query: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
@@ -574,3 +583,124 @@ def downloads(
             + (" With a byte-order mark so Excel reads Urdu, Pashto and Dari." if excel else ""),
             width="stretch",
         )
+
+
+LIST_PAGE_SIZE = 200
+
+
+def incident_map(filters: Filters, total: int, *, key: str) -> None:
+    """The map: points up to the documented limit, grid cells above it; click selects."""
+    from . import charts, mapdata
+
+    located = q("count_located", filters)
+    if not located:
+        st.info("None of the matching events has coordinates: they are listed below only.")
+        return
+    if mapdata.use_grid(located):
+        cells = mapdata.prepare_cells(q("map_grid", filters, mapdata.GRID_DEGREES))
+        st.altair_chart(charts.incident_grid(cells, mapdata.view(cells)), width="stretch")
+        st.caption(
+            f"{located:,} located events are more than the {mapdata.POINT_LIMIT:,} the map draws "
+            f"one by one: each circle is a {mapdata.GRID_DEGREES}° cell sized by its events. "
+            "Narrow the filter to see single events."
+        )
+    else:
+        points = mapdata.prepare_points(q("map_points", filters, mapdata.POINT_LIMIT))
+        selected = st.session_state.get("event")
+        chart = charts.incident_map(points, mapdata.view(points), selected=selected)
+        event = st.altair_chart(chart, width="stretch", on_select="rerun", key=key)
+        picked = (event or {}).get("selection", {}).get(charts.MAP_SELECTION) if event else None
+        chosen = table_choice(
+            {"selection": {"rows": [p.get("event_id") for p in picked or []]}}, None, key
+        )
+        if chosen:
+            select_event(chosen)
+            st.rerun()
+    if total > located:
+        st.caption(
+            f"{total - located:,} matching event(s) have no coordinates and are listed only."
+        )
+
+
+def event_list(filters: Filters, total: int, *, key: str) -> None:
+    """The list beside the map: sortable, paged, all rows downloadable; a row opens the event."""
+    pages = max(1, -(-total // LIST_PAGE_SIZE))
+    page = 1
+    if pages > 1:
+        page = int(st.number_input(f"Page (of {pages:,})", 1, pages, 1, key=f"{key}_page"))
+    rows = q("events_matching", filters, LIST_PAGE_SIZE, (page - 1) * LIST_PAGE_SIZE)
+    selected = st.session_state.get("event")
+    for r in rows:
+        r["selected"] = r["event_id"] == selected
+        r["place"] = ", ".join(
+            p for p in (r["location"], r["admin2"], r["admin1"], r["country"]) if p
+        )
+        r["actors"] = " / ".join(p for p in (r["actor1"], r["actor2"]) if p)
+        r["source"] = (r["source_urls"] or "").split(" | ")[0] or None
+    chosen = pick_from_table(
+        rows,
+        {
+            "selected": st.column_config.CheckboxColumn("Shown below", width="small"),
+            "date_start": st.column_config.TextColumn("Date"),
+            "title": st.column_config.TextColumn("Event", width="large"),
+            "place": "Place",
+            "event_type": "Type",
+            "actors": "Actors",
+            **EVENT_FIGURE_COLUMNS,
+            "source": st.column_config.LinkColumn("First source"),
+        },
+        key=key,
+    )
+    st.caption(
+        f"Showing {len(rows):,} of {total:,} matching events"
+        + (f" (page {page} of {pages:,}, {LIST_PAGE_SIZE} a page)" if pages > 1 else "")
+        + ". Click a column header to sort; the downloads hold every matching event."
+    )
+    if chosen:
+        select_event(chosen)
+        st.rerun()
+    downloads("events", "events", "iter_events_matching", total, filters, key=key, args=(filters,))
+
+
+def event_detail(event_id: str) -> None:
+    """The selected event: what, where (with precision in words), claims in short, sources,
+    related events, and the way to its competing narratives."""
+    from . import narratives
+
+    event = q("event_by_id", event_id)
+    claims = q("claims_for", event_id)
+    with st.container(border=True, key="event_detail"):
+        st.subheader(plain(event["title"]))
+        place = ", ".join(
+            p for p in (event["location"], event["admin2"], event["admin1"], event["country"]) if p
+        )
+        precision = vocab.GEO_PRECISIONS.get(event["geo_precision"] or "", "no coordinates")
+        st.caption(
+            f"{plain(event['date_start'])} – {plain(event['date_end'])} · {plain(place)} · "
+            f"location: {plain(precision)} · {plain(event['event_type'])} / {plain(event['sub_event_type'])}"
+        )
+        estimate = fatality_range(
+            event["fatalities_low"], event["fatalities_best"], event["fatalities_high"]
+        )
+        st.markdown(
+            f"**Killed (low – best – high):** {plain(estimate)} · **claims:** {len(claims)} from "
+            f"{event['n_parties']} part{'y' if event['n_parties'] == 1 else 'ies'} · "
+            f"**grading:** {plain(event['grading'] or 'not graded')}"
+        )
+        for claim in claims:
+            st.markdown(
+                f"- **{plain(claim['party_label'])}** — {plain(claim['claimant'])}: {plain(_figures(claim))}"
+            )
+        sources = q("event_sources", event_id)
+        if sources:
+            st.markdown("**Sources:** " + " · ".join(
+                link(f"{s['publisher']}{', ' + s['published'] if s['published'] else ''}", s["url"])
+                for s in sources
+            ))  # fmt: skip
+        for link_row in q("linked_events", event_id):
+            st.caption(
+                plain(f"{narratives.link_phrase(link_row['direction'], link_row['kind'])}: "
+                      f"{link_row['date_start']} · {link_row['title']}")
+            )  # fmt: skip
+        if st.button("Open competing narratives", key="open_narratives", type="primary"):
+            st.switch_page(NARRATIVES_PAGE)

@@ -1,0 +1,100 @@
+"""What the incident map draws: styled points, or grid cells when there are too many points.
+
+Pure functions (rows in, DataFrame out) so the styling, sizing and the aggregation threshold
+are tested without a browser.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from . import vocab
+
+# Above this many located events the map draws grid cells instead of points, so the browser
+# never has to lay out more than a bounded number of marks (documented in the README).
+POINT_LIMIT = 2_000
+GRID_DEGREES = 0.5
+# The region the map always shows, so both countries and the border are in view.
+REGION = {"lon_min": 60.0, "lon_max": 77.5, "lat_min": 23.5, "lat_max": 38.5}
+EXACT = ("exact", "near")
+
+POINT_COLUMNS = [
+    "event_id", "title", "date_start", "event_type", "latitude", "longitude", "geo_precision",
+    "location", "admin2", "admin1", "country", "fatalities_best", "fatalities_low",
+    "fatalities_high",
+]  # fmt: skip
+
+
+def marker_size(killed: float) -> float:
+    """Marker area grows with the square root of the toll: 46 dead is not 46 times the ink."""
+    return 60.0 + 90.0 * math.sqrt(max(killed, 0.0))
+
+
+def use_grid(n_located: int, limit: int = POINT_LIMIT) -> bool:
+    return n_located > limit
+
+
+def prepare_points(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """One row per event with what the map needs: precision in words, exactness, size."""
+    df = pd.DataFrame(list(rows), columns=POINT_COLUMNS)
+    df["precision_words"] = df["geo_precision"].map(vocab.GEO_PRECISIONS).fillna("unknown")
+    df["is_exact"] = df["geo_precision"].isin(EXACT)
+    killed = df["fatalities_best"].fillna(df["fatalities_low"]).fillna(0).astype(float)
+    df["killed"] = killed
+    df["size"] = killed.map(marker_size)
+    df["place"] = [
+        ", ".join(str(p) for p in (loc, a2, a1, c) if isinstance(p, str) and p)
+        for loc, a2, a1, c in zip(
+            df["location"], df["admin2"], df["admin1"], df["country"], strict=True
+        )
+    ]
+    df["killed_range"] = [
+        " – ".join("?" if pd.isna(v) else str(int(v)) for v in (lo, be, hi))
+        for lo, be, hi in zip(
+            df["fatalities_low"], df["fatalities_best"], df["fatalities_high"], strict=True
+        )
+    ]
+    return df
+
+
+def prepare_cells(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """Grid cells from ``queries.map_grid``: centre, events, killed and a size by event count."""
+    df = pd.DataFrame(list(rows), columns=["latitude", "longitude", "events", "killed", "exact"])
+    df["size"] = df["events"].astype(float).map(lambda n: 60.0 + 40.0 * math.sqrt(n))
+    df["share_exact"] = (df["exact"] / df["events"]).round(2)
+    return df
+
+
+MAP_HEIGHT = 560
+MAP_WIDTH_GUESS = 900  # the chart stretches to its column; this keeps the box inside it
+
+
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def view(
+    df: pd.DataFrame, height: int = MAP_HEIGHT, width: int = MAP_WIDTH_GUESS
+) -> dict[str, Any]:
+    """Mercator centre and scale that show the region and every drawn point."""
+    lon_min, lon_max = REGION["lon_min"], REGION["lon_max"]
+    lat_min, lat_max = REGION["lat_min"], REGION["lat_max"]
+    if len(df):
+        lon_min = max(-180.0, min(lon_min, float(df["longitude"].min()) - 1))
+        lon_max = min(180.0, max(lon_max, float(df["longitude"].max()) + 1))
+        lat_min = max(-80.0, min(lat_min, float(df["latitude"].min()) - 1))
+        lat_max = min(80.0, max(lat_max, float(df["latitude"].max()) + 1))
+    dx = math.radians(lon_max - lon_min)
+    dy = _mercator_y(lat_max) - _mercator_y(lat_min)
+    scale = 0.92 * min(height / dy, width / dx)
+    centre_y = (_mercator_y(lat_max) + _mercator_y(lat_min)) / 2
+    centre_lat = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
+    return {
+        "center": [round((lon_min + lon_max) / 2, 4), round(centre_lat, 4)],
+        "scale": round(scale, 1),
+        "bounds": {"lon_min": lon_min, "lon_max": lon_max, "lat_min": lat_min, "lat_max": lat_max},
+    }
