@@ -310,3 +310,16 @@ def test_open_competing_narratives_from_the_detail_panel(monkeypatch, synthetic_
     at.button(key="open_narratives").click().run()
     assert at.title[0].value == "Competing narratives"
     assert party_columns(at) == ["Pakistani state", "Afghan Taliban authorities", "Media"]
+
+
+def test_map_is_offline_unless_a_base_map_is_configured(monkeypatch, synthetic_db_path):
+    monkeypatch.delenv("EVENTS_BASEMAP", raising=False)
+    at = open_page("pages/map.py", synthetic_db_path, monkeypatch)
+    assert at.get("vega_lite_chart") and not at.get("deck_gl_json_chart")
+    style = "https://tiles.example.org/styles/light/style.json"
+    monkeypatch.setenv("EVENTS_BASEMAP", style)
+    at = open_page("pages/map.py", synthetic_db_path, monkeypatch)
+    assert not at.exception
+    decks = at.get("deck_gl_json_chart")
+    assert decks and style in decks[0].proto.json
+    assert "tiles.example.org" in texts(at)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -224,3 +225,62 @@ def claims_timeline(rows: Sequence[dict[str, Any]]) -> alt.LayerChart:
         x="claimed_start:T", color=alt.Color("party_label:N", legend=None)
     )
     return window + point
+
+
+BASEMAP_ENV = "EVENTS_BASEMAP"
+
+
+def _rgb(hex_colour: str) -> list[int]:
+    return [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]
+
+
+def incident_deck(points: pd.DataFrame, frame: dict[str, Any], style_url: str) -> Any:
+    """The same marks over an online base map (only when ``EVENTS_BASEMAP`` names a style).
+
+    Exact places are filled; centroids are drawn as rings, as on the offline map.
+    """
+    import pydeck as pdk
+
+    df = points.copy()
+    df["fill"] = [
+        _rgb(EVENT_TYPE_COLOURS.get(t, "#7f7f7f")) + [200 if exact else 0]
+        for t, exact in zip(df["event_type"], df["is_exact"], strict=True)
+    ]
+    df["line"] = [_rgb(EVENT_TYPE_COLOURS.get(t, "#7f7f7f")) + [255] for t in df["event_type"]]
+    df["radius"] = df["size"] * 25.0
+    layer = pdk.Layer(
+        "ScatterplotLayer",
+        data=df[
+            [
+                "event_id",
+                "title",
+                "place",
+                "precision_words",
+                "killed_range",
+                "longitude",
+                "latitude",
+                "fill",
+                "line",
+                "radius",
+            ]
+        ],
+        id="events",
+        get_position=["longitude", "latitude"],
+        get_fill_color="fill",
+        get_line_color="line",
+        get_radius="radius",
+        stroked=True,
+        line_width_min_pixels=2,
+        pickable=True,
+    )
+    zoom = max(1.0, min(12.0, math.log2(frame["scale"] * 2 * math.pi / 512)))
+    return pdk.Deck(
+        layers=[layer],
+        map_style=style_url,
+        initial_view_state=pdk.ViewState(
+            longitude=frame["center"][0], latitude=frame["center"][1], zoom=zoom
+        ),
+        tooltip={
+            "text": "{title}\n{place}\nLocation: {precision_words}\nKilled (low – best – high): {killed_range}"
+        },
+    )

@@ -3,6 +3,7 @@ error screens and safe rendering of text that comes from outside sources."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -607,9 +608,22 @@ def incident_map(filters: Filters, total: int, *, key: str) -> None:
     else:
         points = mapdata.prepare_points(q("map_points", filters, mapdata.POINT_LIMIT))
         selected = st.session_state.get("event")
-        chart = charts.incident_map(points, mapdata.view(points), selected=selected)
-        event = st.altair_chart(chart, width="stretch", on_select="rerun", key=key)
-        picked = (event or {}).get("selection", {}).get(charts.MAP_SELECTION) if event else None
+        basemap = os.environ.get(charts.BASEMAP_ENV, "").strip()
+        if basemap:
+            deck = charts.incident_deck(points, mapdata.view(points), basemap)
+            event = st.pydeck_chart(
+                deck, on_select="rerun", selection_mode="single-object", key=key
+            )
+            picked = (
+                (event or {}).get("selection", {}).get("objects", {}).get("events")
+                if event
+                else None
+            )
+            st.caption(f"Base map from {plain(basemap)} (set by {charts.BASEMAP_ENV}).")
+        else:
+            chart = charts.incident_map(points, mapdata.view(points), selected=selected)
+            event = st.altair_chart(chart, width="stretch", on_select="rerun", key=key)
+            picked = (event or {}).get("selection", {}).get(charts.MAP_SELECTION) if event else None
         chosen = table_choice(
             {"selection": {"rows": [p.get("event_id") for p in picked or []]}}, None, key
         )
