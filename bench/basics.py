@@ -50,6 +50,49 @@ def synthetic_rows(n: int):
         }
 
 
+def map_density(n: int) -> list[tuple[str, str]]:
+    """Grid aggregation and point preparation on n SYNTHETIC located events."""
+    import random
+
+    from dash import mapdata
+
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = store.open_writable(Path(tmp) / "map.db", create=True)
+        precisions = ["exact", "near", "district", "province", "country"]
+        db["events"].insert_all(
+            (
+                {
+                    "id": f"acled:SYN{i}",
+                    "origin": "acled",
+                    "origin_id": f"SYN{i}",
+                    "title": f"SYNTHETIC event {i}",
+                    "date_start": "2024-01-01",
+                    "date_end": "2024-01-01",
+                    "date_precision": "day",
+                    "latitude": rng.uniform(24, 38),
+                    "longitude": rng.uniform(61, 77),
+                    "geo_precision": rng.choice(precisions),
+                    "event_type": "Battles",
+                    "sub_event_type": "Armed clash",
+                    "fatalities_best": int(rng.expovariate(0.3)),
+                }
+                for i in range(n)
+            ),
+            batch_size=5000,
+        )
+        located = queries.count_located(db, Filters())
+        grid = timed(lambda: queries.map_grid(db, Filters(), mapdata.GRID_DEGREES))
+        cells = len(queries.map_grid(db, Filters(), mapdata.GRID_DEGREES))
+        rows = queries.map_points(db, Filters(), mapdata.POINT_LIMIT)
+        prep = timed(lambda: mapdata.prepare_points(rows))
+        db.close()
+    return [
+        (f"map: grid of {located:,} SYNTHETIC events ({cells} cells)", f"{grid * 1000:.0f} ms"),
+        (f"map: prepare {len(rows):,} points (the limit)", f"{prep * 1000:.1f} ms"),
+    ]
+
+
 def main() -> None:
     results: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -61,6 +104,8 @@ def main() -> None:
         db = store.open_readonly(target)
         t = timed(lambda: queries.headline(db, Filters(text="Barmal")))
         results.append(("headline query with free text", f"{t * 1000:.2f} ms"))
+
+    results.extend(map_density(100_000))
 
     n = 100_000
     tracemalloc.start()
