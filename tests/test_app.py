@@ -323,3 +323,74 @@ def test_map_is_offline_unless_a_base_map_is_configured(monkeypatch, synthetic_d
     decks = at.get("deck_gl_json_chart")
     assert decks and style in decks[0].proto.json
     assert "tiles.example.org" in texts(at)
+
+
+def chart_rows(at: AppTest, index: int = 0) -> list[dict]:
+    """The data rows of the index-th chart on the page (Streamlit ships them as Arrow)."""
+    import pyarrow as pa
+
+    chart = at.get("vega_lite_chart")[index].proto
+    rows: list[dict] = []
+    for dataset in chart.datasets:
+        rows += pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
+    return rows
+
+
+def test_statistics_interval_and_lens_change_the_numbers(monkeypatch, synthetic_db_path):
+    at = open_page("pages/statistics.py", synthetic_db_path, monkeypatch)
+    assert not at.exception
+    killed = next(m for m in at.metric if m.label.startswith("Killed"))
+    assert killed.value == "13 – 28 – 43"
+    assert sorted({r["period"] for r in chart_rows(at)}) == [
+        "2023-06-01",
+        "2024-03-01",
+        "2024-05-01",
+    ]
+
+    at.selectbox(key="p_lens").select("afghan_taliban").run()
+    assert at.query_params["lens"] == "afghan_taliban"
+    assert next(m for m in at.metric if m.label.startswith("Killed")).value == "40 – 40 – 40"
+
+    at.get("button_group")[0].set_value("year").run()  # the Interval control
+    assert at.query_params["interval"] == "year"
+    assert sorted({r["period"] for r in chart_rows(at)}) == ["2023-01-01", "2024-01-01"]
+    assert at.query_params["lens"] == "afghan_taliban"  # the other setting is kept
+
+
+def test_statistics_settings_come_from_the_url(monkeypatch, synthetic_db_path):
+    at = open_page(
+        "pages/statistics.py",
+        synthetic_db_path,
+        monkeypatch,
+        {"lens": "media", "interval": "quarter"},
+    )
+    assert next(m for m in at.metric if m.label.startswith("Killed")).value == "25 – 25 – 25"
+    assert at.selectbox(key="p_lens").value == "media"
+    bad = open_page("pages/statistics.py", synthetic_db_path, monkeypatch, {"lens": "martians"})
+    assert not bad.exception
+    assert any("URL parameter 'lens'" in w.value for w in bad.warning)
+
+
+def test_clicking_a_province_bar_filters_everything(monkeypatch, synthetic_db_path):
+    at = open_page("pages/statistics.py", synthetic_db_path, monkeypatch)
+    at.session_state["by_province"] = {"selection": {"value_pick": [{"value": "Paktika"}]}}
+    at.run()
+    assert not at.exception
+    assert at.query_params["province"] == "Paktika"
+    assert at.sidebar.multiselect(key="f_provinces").value == ["Paktika"]
+    assert matching(at) == 1
+
+
+def test_clicking_a_period_narrows_the_dates(monkeypatch, synthetic_db_path):
+    at = open_page("pages/statistics.py", synthetic_db_path, monkeypatch)
+    at.session_state["series_events"] = {"selection": {"period_pick": [{"period": "2024-03-01"}]}}
+    at.run()
+    assert (at.query_params["from"], at.query_params["to"]) == ("2024-03-01", "2024-03-31")
+    assert matching(at) == 1
+
+
+def test_statistics_with_one_event(monkeypatch, synthetic_db_path):
+    at = open_page("pages/statistics.py", synthetic_db_path, monkeypatch, {"district": "Barmal"})
+    assert not at.exception
+    assert matching(at) == 1
+    assert at.get("vega_lite_chart"), "one event still draws its charts"

@@ -20,56 +20,6 @@ EVENT_TYPE_COLOURS = {
 _TYPE_SCALE = alt.Scale(domain=list(EVENT_TYPE_COLOURS), range=list(EVENT_TYPE_COLOURS.values()))
 
 
-def monthly_events(rows: Sequence[dict[str, Any]]) -> alt.Chart:
-    """Events per month, stacked by event type."""
-    df = pd.DataFrame(list(rows), columns=["month", "event_type", "events"])
-    return (
-        alt.Chart(df, title="Events per month")
-        .mark_bar()
-        .encode(
-            x=alt.X("month:O", title="Month"),
-            y=alt.Y("sum(events):Q", title="Events"),
-            color=alt.Color("event_type:N", title="Event type", scale=_TYPE_SCALE),
-            tooltip=["month:O", "event_type:N", alt.Tooltip("sum(events):Q", title="events")],
-        )
-    )
-
-
-def monthly_fatalities(rows: Sequence[dict[str, Any]]) -> alt.LayerChart:
-    """Fatalities per month: best estimate as bars, the low–high range as a rule."""
-    df = pd.DataFrame(
-        list(rows),
-        columns=["month", "event_type", "fatalities_low", "fatalities_best", "fatalities_high"],
-    )
-    by_month = df.groupby("month", as_index=False)[
-        ["fatalities_low", "fatalities_best", "fatalities_high"]
-    ].sum(min_count=1)
-    base = alt.Chart(by_month, title="Fatalities per month: best estimate and low–high range")
-    bars = base.mark_bar(opacity=0.8).encode(
-        x=alt.X("month:O", title="Month"),
-        y=alt.Y("fatalities_best:Q", title="Killed"),
-        tooltip=["month:O", "fatalities_low:Q", "fatalities_best:Q", "fatalities_high:Q"],
-    )
-    band = base.mark_rule(strokeWidth=2, color="black").encode(
-        x="month:O", y="fatalities_low:Q", y2="fatalities_high:Q"
-    )
-    return bars + band
-
-
-def bars_by(rows: Sequence[dict[str, Any]], label: str, *, measure: str = "events") -> alt.Chart:
-    """Horizontal bars of one measure per category (rows from ``queries.counts_by``)."""
-    df = pd.DataFrame(list(rows), columns=["value", measure])
-    return (
-        alt.Chart(df, title=f"{measure.replace('_', ' ').capitalize()} by {label.lower()}")
-        .mark_bar()
-        .encode(
-            y=alt.Y("value:N", title=label, sort="-x"),
-            x=alt.X(f"{measure}:Q", title=measure.replace("_", " ").capitalize()),
-            tooltip=[alt.Tooltip("value:N", title=label), f"{measure}:Q"],
-        )
-    )
-
-
 PRECISION_SHAPES = {
     "exact": "circle",
     "near": "circle",
@@ -284,3 +234,130 @@ def incident_deck(points: pd.DataFrame, frame: dict[str, Any], style_url: str) -
             "text": "{title}\n{place}\nLocation: {precision_words}\nKilled (low – best – high): {killed_range}"
         },
     )
+
+
+# --- violence statistics ---------------------------------------------------------------------
+
+PERIOD_PICK = "period_pick"
+VALUE_PICK = "value_pick"
+_TIME_UNITS = {
+    "week": "yearmonthdate",
+    "month": "yearmonth",
+    "quarter": "yearquarter",
+    "year": "year",
+}
+_TIME_FORMATS = {"week": "%d %b %Y", "month": "%b %Y", "quarter": "Q%q %Y", "year": "%Y"}
+
+
+def events_over_time(rows: Sequence[dict[str, Any]], interval: str, split_label: str) -> alt.Chart:
+    """Events per period, stacked by the split; clicking a period selects it."""
+    df = pd.DataFrame(list(rows), columns=["period", "group", "events"])
+    pick = alt.selection_point(name=PERIOD_PICK, fields=["period"], on="click")
+    return (
+        alt.Chart(df, title=f"Events per {interval}")
+        .mark_bar()
+        .encode(
+            x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("sum(events):Q", title="Events"),
+            color=alt.Color(
+                "group:N",
+                title=split_label,
+                scale=_TYPE_SCALE if split_label == "Event type" else alt.Undefined,
+            ),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
+            tooltip=[
+                alt.Tooltip("period:N", title=f"{interval.capitalize()} from"),
+                alt.Tooltip("group:N", title=split_label),
+                alt.Tooltip("sum(events):Q", title="Events"),
+            ],
+        )
+        .add_params(pick)
+    )
+
+
+def killed_over_time(
+    rows: Sequence[dict[str, Any]], interval: str, lens_label: str
+) -> alt.LayerChart:
+    """Killed per period under the lens: the figure as bars, its low–high range as a rule."""
+    df = pd.DataFrame(list(rows), columns=["period", "killed_low", "killed", "killed_high"])
+    per = df.groupby("period", as_index=False)[["killed_low", "killed", "killed_high"]].sum(
+        min_count=1
+    )
+    base = alt.Chart(per, title=f"Killed per {interval}: {lens_label}, with the low–high range")
+    bars = base.mark_bar(color="#8c2d19", opacity=0.8).encode(
+        x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("killed:Q", title="Killed"),
+        tooltip=[
+            alt.Tooltip("period:N", title=f"{interval.capitalize()} from"),
+            alt.Tooltip("killed_low:Q", title="Low"),
+            alt.Tooltip("killed:Q", title="Figure"),
+            alt.Tooltip("killed_high:Q", title="High"),
+        ],
+    )
+    band = base.mark_rule(strokeWidth=3, color="#222").encode(
+        x="period:O", y="killed_low:Q", y2="killed_high:Q"
+    )
+    return bars + band
+
+
+def breakdown_bars(
+    rows: Sequence[dict[str, Any]], label: str, *, selectable: bool = True
+) -> alt.LayerChart:
+    """Killed per category (bars) with the low–high range (rule); events in the tooltip.
+    Clicking a bar selects its category."""
+    df = pd.DataFrame(
+        list(rows), columns=["value", "events", "killed_low", "killed", "killed_high"]
+    )
+    pick = alt.selection_point(name=VALUE_PICK, fields=["value"], on="click")
+    order = df["value"].tolist()
+    base = alt.Chart(df, title=f"Killed by {label.lower()}")
+    bars = base.mark_bar(color="#8c2d19").encode(
+        y=alt.Y("value:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("killed:Q", title="Killed"),
+        tooltip=[
+            alt.Tooltip("value:N", title=label),
+            alt.Tooltip("events:Q", title="Events"),
+            alt.Tooltip("killed_low:Q", title="Low"),
+            alt.Tooltip("killed:Q", title="Figure"),
+            alt.Tooltip("killed_high:Q", title="High"),
+        ],
+    )
+    if selectable:
+        bars = bars.encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45))).add_params(
+            pick
+        )
+    band = base.mark_rule(strokeWidth=2, color="#222").encode(
+        y=alt.Y("value:N", sort=order), x="killed_low:Q", x2="killed_high:Q"
+    )
+    return (bars + band).properties(height=alt.Step(22))
+
+
+def tracker_bars(rows: Sequence[dict[str, Any]]) -> alt.Chart:
+    """Trackers' figures beside the store's tally for the same period and region."""
+    df = pd.DataFrame(list(rows), columns=["who", "value", "kind"])
+    return (
+        alt.Chart(df, title="Killed in Pakistan, 2024: trackers and this store")
+        .mark_bar()
+        .encode(
+            y=alt.Y("who:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
+            x=alt.X("value:Q", title="Killed"),
+            color=alt.Color(
+                "kind:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["published figure", "this store's tally"], range=["#7f7f7f", "#8c2d19"]
+                ),
+            ),
+            tooltip=["who:N", alt.Tooltip("value:Q", format=","), "kind:N"],
+        )
+    )
+
+
+def export_bytes(chart: alt.TopLevelMixin, fmt: str) -> bytes:
+    """The chart as SVG or PNG, rendered on the server (offline) by vl-convert."""
+    import vl_convert as vlc
+
+    spec = chart.to_json()
+    if fmt == "svg":
+        return vlc.vegalite_to_svg(spec).encode("utf-8")
+    return vlc.vegalite_to_png(spec, scale=2)

@@ -128,19 +128,48 @@ _FATALITY_SUMS = (
     Column("fatalities_high", "int", "Sum of the events' highest claimed tolls"),
 )
 
-MONTHLY_COLUMNS: tuple[Column, ...] = (
-    Column("month", "text", "Calendar month of the event's first possible day (YYYY-MM)"),
-    Column("event_type", "text", "ACLED event type"),
+_LENS_FIGURES = (
     Column("events", "int", "Number of matching events"),
-    *_FATALITY_SUMS,
+    Column("killed_low", "int", "Sum of the low ends (curated low, or the party's lowest toll)"),
+    Column(
+        "killed",
+        "int",
+        "Sum of the figures under the lens: curated best estimate, or the party's lowest stated toll per event",
+    ),
+    Column(
+        "killed_high", "int", "Sum of the high ends (curated high, or the party's highest toll)"
+    ),
+    Column(
+        "events_with_figure",
+        "int",
+        "Events that have a figure under the lens (the others add nothing)",
+    ),
+)
+
+SERIES_COLUMNS: tuple[Column, ...] = (
+    Column("period", "date", "First day of the week (Monday), month, quarter or year"),
+    Column(
+        "group", "text", "The split: event type, actor or province ('All events' with no split)"
+    ),
+    *_LENS_FIGURES,
 )
 
 BREAKDOWN_COLUMNS: tuple[Column, ...] = (
     Column(
-        "value", "text", "The category (event type, province, …); '(unknown)' where not recorded"
+        "value",
+        "text",
+        "The category (province, district, type, sub-type, actor); '(unknown)' where not recorded",
     ),
-    Column("events", "int", "Number of matching events"),
-    *_FATALITY_SUMS,
+    *_LENS_FIGURES,
+)
+
+VICTIM_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "value",
+        "text",
+        "Who was killed: civilians, security forces, militants, unknown, not broken down",
+    ),
+    Column("killed", "int", "Killed in that category under the lens"),
 )
 
 CONTESTED_COLUMNS: tuple[Column, ...] = (
@@ -175,6 +204,15 @@ STATISTIC_COLUMNS: tuple[Column, ...] = (
     Column("publisher", "text", "Publisher of the document that reports it"),
     Column("document_date", "date", "Date of that document"),
     Column("url", "text", "URL of that document"),
+    Column(
+        "store_events",
+        "int",
+        "Events in this store for the same period and region (empty: region not coded)",
+    ),
+    Column("store_killed_low", "int", "Their summed low death tolls"),
+    Column("store_killed", "int", "Their summed best estimates"),
+    Column("store_killed_high", "int", "Their summed high death tolls"),
+    Column("why", "text", "Why the tracker's figure and the store's tally differ, in a sentence"),
 )
 
 IMPORT_COLUMNS: tuple[Column, ...] = (
@@ -195,8 +233,9 @@ COLUMN_SETS: dict[str, tuple[Column, ...]] = {
     "events": EVENT_COLUMNS,
     "claims": CLAIM_COLUMNS,
     "documents": DOCUMENT_COLUMNS,
-    "events-per-month": MONTHLY_COLUMNS,
+    "series": SERIES_COLUMNS,
     "breakdown": BREAKDOWN_COLUMNS,
+    "victims": VICTIM_COLUMNS,
     "most-contested": CONTESTED_COLUMNS,
     "tracker-figures": STATISTIC_COLUMNS,
     "imports": IMPORT_COLUMNS,

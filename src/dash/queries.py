@@ -155,40 +155,6 @@ def headline(db: Database, filters: Filters) -> dict[str, Any]:
     return row
 
 
-def fatalities_by_month(db: Database, filters: Filters) -> list[dict[str, Any]]:
-    """Events and fatalities (low/best/high) per month of the event's start date."""
-    where, params = filters.where()
-    return _rows(
-        db,
-        f"""SELECT substr(e.date_start, 1, 7) AS month, e.event_type,
-                   count(*) AS events,
-                   sum(e.fatalities_low) AS fatalities_low,
-                   sum(e.fatalities_best) AS fatalities_best,
-                   sum(e.fatalities_high) AS fatalities_high
-            FROM events e WHERE {where}
-            GROUP BY month, e.event_type ORDER BY month, e.event_type""",  # noqa: S608
-        params,
-    )
-
-
-def counts_by(db: Database, filters: Filters, column: str) -> list[dict[str, Any]]:
-    """Events and fatalities grouped by one event column (from a fixed list)."""
-    allowed = {"event_type", "sub_event_type", "country", "admin1", "admin2", "actor1"}
-    if column not in allowed:
-        raise ValueError(f"cannot group by {column!r}")
-    where, params = filters.where()
-    return _rows(
-        db,
-        f"""SELECT coalesce(e.{column}, '(unknown)') AS value, count(*) AS events,
-                   sum(e.fatalities_low) AS fatalities_low,
-                   sum(e.fatalities_best) AS fatalities_best,
-                   sum(e.fatalities_high) AS fatalities_high
-            FROM events e WHERE {where}
-            GROUP BY value ORDER BY events DESC, value""",  # noqa: S608
-        params,
-    )
-
-
 def most_contested(db: Database, filters: Filters, limit: int = 10) -> list[dict[str, Any]]:
     """Events ranked by how far the parties' claimed death tolls diverge.
 
@@ -386,3 +352,183 @@ def date_bounds(db: Database) -> tuple[str | None, str | None]:
     """Earliest start and latest end date in the store (ISO text)."""
     first, last = db.execute("SELECT min(date_start), max(date_end) FROM events").fetchone()
     return first, last
+
+
+# --- violence statistics ---------------------------------------------------------------------
+
+# The first day of the period an event's first possible day falls in.
+PERIOD_SQL = {
+    "week": "date(e.date_start, 'weekday 0', '-6 days')",
+    "month": "substr(e.date_start, 1, 7) || '-01'",
+    "quarter": "substr(e.date_start, 1, 5) || printf('%02d', "
+    "((CAST(substr(e.date_start, 6, 2) AS INTEGER) - 1) / 3) * 3 + 1) || '-01'",
+    "year": "substr(e.date_start, 1, 4) || '-01-01'",
+}
+SPLIT_SQL = {
+    "none": "'All events'",
+    "event_type": "e.event_type",
+    "actor": "coalesce(e.actor1, '(unknown)')",
+    "province": "coalesce(e.admin1, '(unknown)')",
+}
+BREAKDOWN_SQL = {
+    "province": "coalesce(e.admin1, '(unknown)')",
+    "district": "coalesce(e.admin2, '(unknown)')",
+    "event_type": "e.event_type",
+    "sub_event_type": "e.sub_event_type",
+    "actor": "coalesce(e.actor1, '(unknown)')",
+}
+CURATED_LENS = "curated"
+
+
+def _lens_columns(lens: str) -> tuple[str, dict[str, Any]]:
+    """Per-event killed (and its low/high band) under a lens, as SQL over events e.
+
+    The curated lens is the store's low/best/high. A party's lens is that party's lowest stated
+    toll for the event (its most conservative claim), with the band running from that to its
+    highest (top of a range); events where the party gives no toll add nothing.
+    """
+    if lens == CURATED_LENS:
+        return "e.fatalities_low AS k_low, e.fatalities_best AS k, e.fatalities_high AS k_high", {}
+    return (
+        """(SELECT min(c.killed) FROM claims c WHERE c.event_id = e.id AND c.party_id = :lens
+                AND c.killed IS NOT NULL) AS k_low,
+           (SELECT min(c.killed) FROM claims c WHERE c.event_id = e.id AND c.party_id = :lens
+                AND c.killed IS NOT NULL) AS k,
+           (SELECT max(coalesce(c.killed_high, c.killed)) FROM claims c WHERE c.event_id = e.id
+                AND c.party_id = :lens AND c.killed IS NOT NULL) AS k_high""",
+        {"lens": lens},
+    )
+
+
+def _lens_aggregate(
+    db: Database, filters: Filters, lens: str, group_sql: str
+) -> list[dict[str, Any]]:
+    where, params = filters.where()
+    columns, lens_params = _lens_columns(lens)
+    return _rows(
+        db,
+        f"""SELECT grp AS value, count(*) AS events, sum(k_low) AS killed_low, sum(k) AS killed,
+                   sum(k_high) AS killed_high, count(k) AS events_with_figure
+            FROM (SELECT {group_sql} AS grp, {columns} FROM events e WHERE {where})
+            GROUP BY grp ORDER BY grp""",  # noqa: S608
+        {**params, **lens_params},
+    )
+
+
+def series(
+    db: Database, filters: Filters, interval: str, split: str, lens: str = CURATED_LENS
+) -> list[dict[str, Any]]:
+    """Events and killed (with the low–high band) per period and group, under a lens."""
+    period, group = PERIOD_SQL[interval], SPLIT_SQL[split]
+    rows = _lens_aggregate(db, filters, lens, f"{period} || '|' || {group}")
+    for row in rows:
+        row["period"], row["group"] = row.pop("value").split("|", 1)
+    return sorted(rows, key=lambda r: (r["period"], r["group"]))
+
+
+def breakdown(
+    db: Database, filters: Filters, dimension: str, lens: str = CURATED_LENS
+) -> list[dict[str, Any]]:
+    """Events and killed per province, district, type, sub-type or actor, largest first."""
+    rows = _lens_aggregate(db, filters, lens, BREAKDOWN_SQL[dimension])
+    return sorted(rows, key=lambda r: (-(r["killed"] or 0), -r["events"], r["value"]))
+
+
+def victim_categories(
+    db: Database, filters: Filters, lens: str = CURATED_LENS
+) -> list[dict[str, Any]]:
+    """Killed by who was hit: civilians, security forces, militants, unknown.
+
+    Curated lens: the events' breakdown of their best estimate, plus whatever part of the best
+    estimate no breakdown accounts for ('not broken down'). Party lens: the largest figure per
+    category among that party's claims for each event (women and children count as civilians
+    only where the claim gives no civilian figure).
+    """
+    where, params = filters.where()
+    if lens == CURATED_LENS:
+        row = _rows(
+            db,
+            f"""SELECT sum(e.deaths_civilians) AS civilians,
+                       sum(e.deaths_security_forces) AS security_forces,
+                       sum(e.deaths_militants) AS militants,
+                       sum(e.deaths_unknown) AS unknown,
+                       sum(max(coalesce(e.fatalities_best, 0) - coalesce(e.deaths_civilians, 0)
+                           - coalesce(e.deaths_security_forces, 0) - coalesce(e.deaths_militants, 0)
+                           - coalesce(e.deaths_unknown, 0), 0)) AS not_broken_down
+                FROM events e WHERE {where}""",  # noqa: S608
+            params,
+        )[0]
+    else:
+        row = _rows(
+            db,
+            f"""SELECT sum(civ) AS civilians, sum(sec) AS security_forces, sum(mil) AS militants,
+                       NULL AS unknown, NULL AS not_broken_down
+                FROM (SELECT
+                    (SELECT max(coalesce(c.civilians_killed, c.women_children_killed)) FROM claims c
+                      WHERE c.event_id = e.id AND c.party_id = :lens) AS civ,
+                    (SELECT max(c.security_forces_killed) FROM claims c
+                      WHERE c.event_id = e.id AND c.party_id = :lens) AS sec,
+                    (SELECT max(c.militants_killed) FROM claims c
+                      WHERE c.event_id = e.id AND c.party_id = :lens) AS mil
+                  FROM events e WHERE {where})""",  # noqa: S608
+            {**params, "lens": lens},
+        )[0]
+    labels = {
+        "civilians": "Civilians",
+        "security_forces": "Security forces",
+        "militants": "Militants",
+        "unknown": "Unknown",
+        "not_broken_down": "Not broken down",
+    }
+    return [{"value": labels[k], "killed": v} for k, v in row.items() if v is not None]
+
+
+def lens_headline(db: Database, filters: Filters, lens: str = CURATED_LENS) -> dict[str, Any]:
+    """Events, killed low/best/high under the lens, and injured, for the filter."""
+    rows = _lens_aggregate(db, filters, lens, "1")
+    row = (
+        rows[0]
+        if rows
+        else {
+            "events": 0,
+            "killed_low": None,
+            "killed": None,
+            "killed_high": None,
+            "events_with_figure": 0,
+        }
+    )
+    where, params = filters.where()
+    sql = f"SELECT sum(e.injured) FROM events e WHERE {where}"  # noqa: S608
+    row["injured"] = db.execute(sql, params).fetchone()[0]
+    row.pop("value", None)
+    return row
+
+
+def parties_with_tolls(db: Database, filters: Filters) -> list[str]:
+    """Parties that state a death toll for at least one matching event (for the lens choice)."""
+    where, params = filters.where()
+    return [
+        r[0]
+        for r in db.execute(
+            f"""SELECT DISTINCT c.party_id FROM claims c JOIN events e ON e.id = c.event_id
+                JOIN parties p ON p.id = c.party_id
+                WHERE c.killed IS NOT NULL AND {where} ORDER BY p.sort_order""",  # noqa: S608
+            params,
+        ).fetchall()
+    ]
+
+
+def tracker_comparison(db: Database) -> list[dict[str, Any]]:
+    """Each published tracker figure with the store's tally for the same period and region."""
+    from . import stats
+
+    rows = tracker_statistics(db)
+    for row in rows:
+        filters = stats.tracker_filter(row)
+        tally = headline(db, filters) if filters is not None else None
+        row["store_events"] = tally["events"] if tally else None
+        row["store_killed_low"] = tally["fatalities_low"] if tally else None
+        row["store_killed"] = tally["fatalities_best"] if tally else None
+        row["store_killed_high"] = tally["fatalities_high"] if tally else None
+        row["why"] = stats.why_they_differ(row, row["store_events"], row["store_killed"])
+    return rows

@@ -18,7 +18,8 @@ import streamlit as st
 from . import bundle, ui
 from .filters import URL_KEYS, Filters
 
-PAGE_KEYS = ("event",)  # URL keys a page owns, kept alongside the filter keys
+PAGE_KEYS = ("event", "interval", "split", "lens")  # page state kept in the URL with the filters
+PARAMS = "page_params"
 LIST_FIELDS: dict[str, str] = {
     "countries": "Country",
     "provinces": "Province",
@@ -53,6 +54,9 @@ def _start_from_url(allowed: dict[str, dict[str, int]]) -> None:
     known = set(URL_KEYS.values()) | set(PAGE_KEYS)
     notes += [f"'{key}': unknown URL parameter, ignored" for key in query if key not in known]
     st.session_state["filters"] = filters
+    st.session_state[PARAMS] = {
+        key: query[key][-1][:200] for key in PAGE_KEYS if key != "event" and key in query
+    }
     event = query.get("event", [None])[-1]
     st.session_state["event"] = event
     st.session_state[NOTES] = notes
@@ -85,6 +89,8 @@ def url_for(filters: Filters, event: str | None = None) -> dict[str, list[str]]:
     query = {k: v if isinstance(v, list) else [v] for k, v in filters.to_query().items()}
     if event:
         query["event"] = [event]
+    for key, value in st.session_state.get(PARAMS, {}).items():
+        query[key] = [value]
     return query
 
 

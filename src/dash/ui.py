@@ -212,27 +212,6 @@ def _table(rows: Sequence[dict[str, Any]], columns: dict[str, Any], *, key: str)
     )
 
 
-def statistics_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
-    _table(
-        rows,
-        {
-            "tracker": "Tracker",
-            "region": "Region",
-            "period_start": st.column_config.TextColumn("From"),
-            "period_end": st.column_config.TextColumn("To"),
-            "metric": "Metric",
-            "qualifier": "Qualifier",
-            "value": st.column_config.NumberColumn("Value", format="%d"),
-            "definition": st.column_config.TextColumn("What it counts", width="large"),
-            "period_note": "Period note",
-            "note": "Note",
-            "publisher": "Reported by",
-            "url": st.column_config.LinkColumn("Source"),
-        },
-        key=key,
-    )
-
-
 def documents_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
     _table(
         rows,
@@ -718,3 +697,61 @@ def event_detail(event_id: str) -> None:
             )  # fmt: skip
         if st.button("Open competing narratives", key="open_narratives", type="primary"):
             st.switch_page(NARRATIVES_PAGE)
+
+
+def url_choice(
+    key: str, label: str, options: dict[str, str], default: str, *, widget: str = "segmented"
+) -> str:
+    """A page setting kept in the URL (``?key=value``); an unknown value is noted and dropped."""
+    from .sidebar import PARAMS
+
+    params: dict[str, str] = st.session_state.setdefault(PARAMS, {})
+    value = params.get(key, default)
+    if value not in options:
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        st.warning(f"URL parameter '{key}': unknown value {shown!r}; showing {options[default]!r}.")
+        value = default
+        params.pop(key, None)
+    widget_key = f"p_{key}"
+    st.session_state[widget_key] = value
+
+    def changed() -> None:
+        chosen = st.session_state[widget_key] or default
+        if chosen == default:
+            params.pop(key, None)
+        else:
+            params[key] = chosen
+
+    if widget == "segmented":
+        st.segmented_control(
+            label, list(options), format_func=options.__getitem__, key=widget_key, on_change=changed
+        )
+    else:
+        st.selectbox(
+            label, list(options), format_func=options.__getitem__, key=widget_key, on_change=changed
+        )
+    return st.session_state[widget_key] or default
+
+
+def tracker_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
+    _table(
+        rows,
+        {
+            "tracker": "Tracker",
+            "region": "Region",
+            "period_start": st.column_config.TextColumn("From"),
+            "period_end": st.column_config.TextColumn("To"),
+            "metric": "Metric",
+            "qualifier": "Qualifier",
+            "value": st.column_config.NumberColumn("Published", format="%d"),
+            "store_events": st.column_config.NumberColumn("Store: events"),
+            "store_killed": st.column_config.NumberColumn("Store: killed (best)"),
+            "definition": st.column_config.TextColumn("What it counts", width="large"),
+            "why": st.column_config.TextColumn("Why they differ", width="large"),
+            "period_note": "Period note",
+            "note": "Note",
+            "publisher": "Reported by",
+            "url": st.column_config.LinkColumn("Source"),
+        },
+        key=key,
+    )

@@ -1,0 +1,283 @@
+"""Streamlit glue for the violence-statistics page: controls in the URL, charts with their
+tables and downloads, chart clicks that become filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import altair as alt
+import streamlit as st
+
+from . import charts, stats, ui
+from .filters import Filters
+
+BREAKDOWNS = {
+    "province": ("Province", "provinces"),
+    "district": ("District", "districts"),
+    "event_type": ("Event type", "event_types"),
+    "sub_event_type": ("Sub-event type", "sub_event_types"),
+    "actor": ("Actor", "actors"),
+}
+
+
+def controls(filters: Filters) -> tuple[str, str, str]:
+    """Interval, split and lens: each a widget kept in the URL."""
+    parties = ui.q("parties_with_tolls", filters)
+    left, middle, right = st.columns([3, 3, 2])
+    with left:
+        interval = ui.url_choice(
+            "interval", "Interval", stats.INTERVALS, stats.DEFAULTS["interval"]
+        )
+    with middle:
+        split = ui.url_choice("split", "Split by", stats.SPLITS, stats.DEFAULTS["split"])
+    with right:
+        lens = ui.url_choice(
+            "lens",
+            "Whose figures",
+            stats.lens_options(parties),
+            stats.DEFAULTS["lens"],
+            widget="select",
+        )
+    return interval, split, lens
+
+
+def headline(filters: Filters, lens: str, lens_label: str) -> int:
+    """Events, killed low–figure–high, injured, and the change against the previous period."""
+    now = ui.q("lens_headline", filters, lens)
+    first, last = _window(filters)
+    previous = None
+    if first and last:
+        start, end = stats.previous_window(first, last)
+        previous = ui.q("lens_headline", filters.replace(date_from=start, date_to=end), lens)
+    c1, c2, c3 = st.columns(3)
+    c1.metric(
+        "Events",
+        f"{now['events']:,}",
+        delta=stats.change(now["events"], previous["events"] if previous else None),
+        delta_color="off",
+    )
+    c2.metric(
+        "Killed (low – figure – high)",
+        ui.fatality_range(now["killed_low"], now["killed"], now["killed_high"]),
+        delta=stats.change(now["killed"], previous["killed"] if previous else None),
+        delta_color="off",
+        help=f"Under the lens '{lens_label}'. Curated lens: the sums of the events' low, best and high estimates. A party's lens: "
+        "the party's lowest stated toll per event (its most conservative claim), with the range "
+        f"up to its highest. {now['events_with_figure']:,} of {now['events']:,} events have a "
+        "figure under this lens; the others add nothing.",
+    )
+    c3.metric("Injured (curated)", "unknown" if now["injured"] is None else f"{now['injured']:,}")
+    if previous is not None:
+        start, end = stats.previous_window(first, last)
+        st.caption(
+            f"Period {first} to {last}; the changes compare it with {start} to {end}, the "
+            "period of the same length just before, with the same other filters."
+        )
+    return now["events"]
+
+
+def _window(filters: Filters) -> tuple[dt.date | None, dt.date | None]:
+    if filters.date_from and filters.date_to:
+        return filters.date_from, filters.date_to
+    h = ui.q("headline", filters)
+    if not h["first_date"]:
+        return None, None
+    first = filters.date_from or dt.date.fromisoformat(h["first_date"])
+    last = filters.date_to or dt.date.fromisoformat(h["last_date"])
+    return first, last
+
+
+def _apply(filters: Filters, **changes: Any) -> None:
+    """A chart click becomes a filter: in the sidebar, the URL and every page."""
+    st.session_state["filters"] = filters.replace(**changes)
+    st.rerun()
+
+
+def chart_block(
+    chart: alt.TopLevelMixin,
+    rows: Sequence[dict[str, Any]],
+    columns_key: str,
+    name: str,
+    filters: Filters,
+    *,
+    key: str,
+    selectable: bool = False,
+    table: Callable[[], None] | None = None,
+) -> Any:
+    """A chart with its table one click away, its numbers as CSV, and the picture as PNG/SVG.
+
+    Returns the chart's selection state (charts with a selection rerun on click).
+    """
+    chart_tab, table_tab = st.tabs(["Chart", "Table"])
+    with chart_tab:
+        event = st.altair_chart(
+            chart, width="stretch", key=key, on_select="rerun" if selectable else "ignore"
+        )
+    with table_tab:
+        if table:
+            table()
+        else:
+            st.dataframe(
+                ui.frame(rows, [c.name for c in ui.csvout.COLUMN_SETS[columns_key]]),
+                hide_index=True,
+                width="stretch",
+            )
+    ui.downloads(name, columns_key, lambda: rows, len(rows), filters, key=key)
+    left, right, _ = st.columns([1, 1, 3])
+    for column, fmt in ((left, "png"), (right, "svg")):
+        column.download_button(
+            fmt.upper(),
+            data=lambda fmt=fmt: charts.export_bytes(chart, fmt),
+            file_name=f"{ui.csvout.filename_for(name, filters, len(rows)).removesuffix('.csv')}.{fmt}",
+            mime="image/png" if fmt == "png" else "image/svg+xml",
+            on_click="ignore",
+            key=f"dl_{key}_{fmt}",
+            help=f"The chart as {fmt.upper()}, drawn on the server.",
+            width="stretch",
+        )
+    return event
+
+
+def _picked(event: Any, param: str, field: str, key: str) -> str | None:
+    values = (
+        [p.get(field) for p in (event or {}).get("selection", {}).get(param, []) or []]
+        if event
+        else []
+    )
+    return ui.table_choice({"selection": {"rows": values}}, None, key)
+
+
+def over_time(filters: Filters, interval: str, split: str, lens: str, lens_label: str) -> None:
+    rows = ui.q("series", filters, interval, split, lens)
+    st.subheader("Over time")
+    event = chart_block(
+        charts.events_over_time(rows, interval, stats.SPLITS[split]),
+        rows,
+        "series",
+        f"events-per-{interval}",
+        filters,
+        key="series_events",
+        selectable=True,
+    )
+    period = _picked(event, charts.PERIOD_PICK, "period", "series_events")
+    if period:
+        start = dt.date.fromisoformat(str(period)[:10])
+        _apply(filters, date_from=start, date_to=stats.period_end(start, interval))
+    chart_block(
+        charts.killed_over_time(rows, interval, lens_label),
+        rows,
+        "series",
+        f"killed-per-{interval}",
+        filters,
+        key="series_killed",
+    )
+    st.caption("Click a bar in 'Events per …' to narrow the dates to that period.")
+
+
+def breakdowns(filters: Filters, lens: str) -> None:
+    st.subheader("Breakdowns")
+    tabs = st.tabs([label for label, _ in BREAKDOWNS.values()] + ["Who was killed"])
+    for tab, (dimension, (label, field)) in zip(tabs, BREAKDOWNS.items(), strict=False):
+        with tab:
+            rows = ui.q("breakdown", filters, dimension, lens)
+            event = chart_block(
+                charts.breakdown_bars(rows, label),
+                rows,
+                "breakdown",
+                f"killed-by-{dimension}",
+                filters,
+                key=f"by_{dimension}",
+                selectable=True,
+            )
+            value = _picked(event, charts.VALUE_PICK, "value", f"by_{dimension}")
+            if value and value != "(unknown)":
+                _apply(filters, **{field: (value,)})
+            elif value:
+                st.info(
+                    "'(unknown)' cannot be used as a filter: those events have no value recorded."
+                )
+    with tabs[-1]:
+        rows = ui.q("victim_categories", filters, lens)
+        if rows:
+            chart_block(
+                charts.breakdown_bars(
+                    [{**r, "events": None, "killed_low": None, "killed_high": None} for r in rows],
+                    "Who was killed",
+                    selectable=False,
+                ),
+                rows,
+                "victims",
+                "killed-by-victim-category",
+                filters,
+                key="by_victims",
+            )
+        else:
+            st.info("No breakdown of who was killed under this lens.")
+    st.caption("Click a bar to filter the whole dashboard to that category.")
+
+
+def trackers(filters: Filters) -> None:
+    st.subheader("Trackers' published figures beside this store")
+    st.caption(
+        "Each tracker counts something different (see 'What it counts'); the figures are shown "
+        "side by side, never added up. 'This store' is the tally of the events in this database "
+        "for the same period and region, whatever the sidebar filter."
+    )
+    rows = ui.q("tracker_comparison")
+    if not rows:
+        st.info("No tracker figures in this database.")
+        return
+    bars = [
+        {
+            "who": f"{r['tracker']} (to {r['period_end']})",
+            "value": r["value"],
+            "kind": "published figure",
+        }
+        for r in rows
+        if r["metric"] == "fatalities"
+        and r["region"] == "Pakistan"
+        and r["period_start"] == "2024-01-01"
+    ]
+    store_2024 = next(
+        (
+            r
+            for r in rows
+            if r["region"] == "Pakistan"
+            and r["period_start"] == "2024-01-01"
+            and r["store_killed"] is not None
+        ),
+        None,
+    )
+    if bars and store_2024:
+        bars.append(
+            {
+                "who": "This store",
+                "value": store_2024["store_killed"] or 0,
+                "kind": "this store's tally",
+            }
+        )
+
+    def table() -> None:
+        ui.tracker_table(rows, key="trackers_table")
+
+    if bars:
+        chart_block(
+            charts.tracker_bars(bars),
+            rows,
+            "tracker-figures",
+            "tracker-figures",
+            filters,
+            key="trackers",
+            table=table,
+        )
+    else:
+        table()
+        ui.downloads(
+            "tracker-figures", "tracker-figures", lambda: rows, len(rows), filters, key="trackers"
+        )
+    for line in sorted(
+        {r["why"] for r in rows if r["metric"] == "fatalities" and r["region"] == "Pakistan"}
+    ):
+        st.markdown(f"- {ui.plain(line)}")
