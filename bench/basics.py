@@ -86,8 +86,21 @@ def map_density(n: int) -> list[tuple[str, str]]:
         cells = len(queries.map_grid(db, Filters(), mapdata.GRID_DEGREES))
         rows = queries.map_points(db, Filters(), mapdata.POINT_LIMIT)
         prep = timed(lambda: mapdata.prepare_points(rows))
+
+        def statistics_page() -> None:
+            queries.lens_headline(db, Filters(), "curated")
+            queries.series(db, Filters(), "month", "event_type")
+            for dimension in ("province", "district", "event_type", "sub_event_type", "actor"):
+                queries.breakdown(db, Filters(), dimension)
+            queries.victim_categories(db, Filters())
+
+        stats_time = timed(statistics_page, repeat=3)
         db.close()
     return [
+        (
+            f"statistics page queries, {n:,} SYNTHETIC events, no filter",
+            f"{stats_time * 1000:.0f} ms",
+        ),
         (f"map: grid of {located:,} SYNTHETIC events ({cells} cells)", f"{grid * 1000:.0f} ms"),
         (f"map: prepare {len(rows):,} points (the limit)", f"{prep * 1000:.1f} ms"),
     ]
