@@ -394,3 +394,17 @@ def test_statistics_with_one_event(monkeypatch, synthetic_db_path):
     assert not at.exception
     assert matching(at) == 1
     assert at.get("vega_lite_chart"), "one event still draws its charts"
+
+
+def test_statistics_with_a_filter_that_matches_nothing(monkeypatch):
+    at = open_page(
+        "pages/statistics.py", SHIPPED_DB, monkeypatch, {"from": "1990-01-01", "to": "1990-12-31"}
+    )
+    assert not at.exception
+    assert matching(at) == 0
+    assert any("No events match" in i.value for i in at.info)
+    assert not any(
+        c.key and c.key.startswith("series") for c in at.get("vega_lite_chart") if hasattr(c, "key")
+    )
+    # the trackers' published figures still show, whatever the filter
+    assert any("Trackers" in s.value for s in at.subheader)
