@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -79,6 +80,31 @@ def check(db_path: Path | None) -> None:
     for problem in report.problems:
         click.echo(f"problem: {problem}", err=True)
     sys.exit(1)
+
+
+@cli.command()
+@db_option
+def recover(db_path: Path | None) -> None:
+    """Roll back a write that was interrupted (a killed import), then check the database.
+
+    The rollback journal beside the database holds what the interrupted write changed; opening
+    the database for writing puts those pages back, leaving it exactly as before the write.
+    """
+    path = store.database_path(db_path)
+    journal = store.hot_journal(path)
+    try:
+        db = store.open_writable(path)
+    except store.StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.execute("SELECT count(*) FROM events").fetchone()  # the first read rolls the journal back
+    db.close()
+    click.echo(
+        f"rolled back the interrupted write ({journal.name})" if journal else "nothing to recover"
+    )
+    report = store.check(path)
+    click.echo("ok" if report.ok else "\n".join(f"problem: {p}" for p in report.problems))
+    if not report.ok:
+        sys.exit(1)
 
 
 @cli.command()
@@ -201,6 +227,81 @@ def export(
         tmp.replace(output)
     db.close()
     click.echo(f"{n} {what} rows", err=True)
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Import an ACLED or UCDP GED export (CSV) into the database.
+
+    Every row is validated first; the file goes in inside one transaction. A file with bad rows
+    is refused whole, with a report, unless --skip-invalid is given. Importing the same file
+    again changes nothing; a newer export updates the events and records each change.
+    """
+
+
+def _import_command(origin: str, what: str) -> None:
+    @import_group.command(origin, help=f"Import an export file from {what} (CSV).")
+    @db_option
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option(
+        "--skip-invalid",
+        is_flag=True,
+        help="Store the good rows; write the bad ones to a rejects CSV.",
+    )
+    @click.option(
+        "--rejects",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Where to write rejected rows (default: FILE.rejects.csv beside the input).",
+    )
+    @click.option("--encoding", default=None, help="The file's encoding if not UTF-8, e.g. cp1252.")
+    def command(
+        db_path: Path | None,
+        file: Path,
+        skip_invalid: bool,
+        rejects: Path | None,
+        encoding: str | None,
+    ) -> None:
+        from tqdm import tqdm
+
+        from .imports.importer import ImportFailed, ImportRefused, describe_rejects, import_file
+
+        try:
+            db = store.open_writable(db_path)
+        except store.StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+        bar = tqdm(total=file.stat().st_size, unit="B", unit_scale=True, desc=f"{origin} {file.name}",
+                   disable=not sys.stderr.isatty(), file=sys.stderr)  # fmt: skip
+        started = time.perf_counter()
+
+        def progress(done: int, total: int, rows: int) -> None:
+            bar.update(done - bar.n)
+            bar.set_postfix(
+                rows=f"{rows:,}",
+                rows_per_s=f"{rows / max(time.perf_counter() - started, 1e-9):,.0f}",
+            )
+
+        try:
+            report = import_file(db, file, origin, skip_invalid=skip_invalid, rejects_path=rejects,
+                                 encoding=encoding, progress=progress)  # fmt: skip
+        except ImportRefused as exc:
+            raise click.ClickException(str(exc)) from exc
+        except ImportFailed as exc:
+            bar.close()
+            lines = "\n".join("  " + line for line in describe_rejects(exc.report))
+            raise click.ClickException(
+                f"{exc}.\n{lines}\nRejected rows with reasons: {exc.report.rejects_file}\n"
+                "Fix them, or re-run with --skip-invalid to store the good rows."
+            ) from exc
+        finally:
+            bar.close()
+            db.close()
+        click.echo(f"Imported {file} into {store.database_path(db_path)}: {report.summary()}")
+        if report.rejects_file:
+            click.echo(f"Rejected rows with reasons: {report.rejects_file}")
+
+
+_import_command("acled", "ACLED")
+_import_command("ucdp", "UCDP GED (UCDP or HDX)")
 
 
 def _print_counts(report: store.CheckReport) -> None:

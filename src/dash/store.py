@@ -62,6 +62,30 @@ class DatabaseOutdated(StoreError):
     pass
 
 
+class DatabaseInterrupted(StoreError):
+    """A write was interrupted (killed import): its rollback journal is still beside the file."""
+
+
+RECOVER_HINT = "conflict-events recover"
+
+
+JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+
+
+def hot_journal(path: Path) -> Path | None:
+    """The rollback journal of an interrupted write, if one is waiting to be rolled back.
+
+    A journal whose header was never completed (the writer died before syncing it) is not hot:
+    the database file was not touched, and SQLite ignores it.
+    """
+    journal = path.with_name(path.name + "-journal")
+    try:
+        with journal.open("rb") as fh:
+            return journal if fh.read(len(JOURNAL_MAGIC)) == JOURNAL_MAGIC else None
+    except OSError:
+        return None
+
+
 def database_path(value: str | os.PathLike[str] | None = None) -> Path:
     """The database to use: an explicit path, else ``$EVENTS_DB``, else ``data/events.db``."""
     chosen = value or os.environ.get(ENV_VAR) or DEFAULT_DB
@@ -83,6 +107,16 @@ def open_readonly(path: str | os.PathLike[str] | None = None) -> Database:
     """A read-only, thread-shareable connection for the app; raises StoreError if unusable."""
     db_path = database_path(path)
     _require_sqlite_file(db_path)
+    journal = hot_journal(db_path)
+    if journal is not None:
+        # A read-only connection cannot roll the interrupted write back; the data before it is
+        # intact in the file plus journal, and one writable open restores it.
+        raise DatabaseInterrupted(
+            f"An interrupted write left its rollback journal ({journal.name}); the data from before "
+            "it is intact and is restored by rolling the journal back",
+            db_path,
+            hint=RECOVER_HINT,
+        )
     conn = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
     db = Database(conn)
     try:

@@ -54,6 +54,7 @@ def show_store_error(exc: store.StoreError) -> None:
         store.DatabaseMissing: "The events database is missing",
         store.DatabaseCorrupt: "The events database is damaged or not a database",
         store.DatabaseOutdated: "The events database has an older schema",
+        store.DatabaseInterrupted: "A write to the events database was interrupted",
     }.get(type(exc), "The events database cannot be used")
     st.error(f"{kind}: {exc.args[0]}.\n\nFile: `{exc.path}`", icon="⚠️")
     st.markdown("Run this in the project folder to fix it, then reload the page:")

@@ -1,0 +1,515 @@
+"""ACLED and UCDP GED imports, on small hand-written SYNTHETIC files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dash import store
+from dash.cli import cli
+from dash.imports import importer
+from dash.imports.importer import ImportFailed, ImportRefused, import_file
+
+ACLED_HEADER = [
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+]
+
+UCDP_HEADER = [
+    "id",
+    "relid",
+    "year",
+    "active_year",
+    "code_status",
+    "type_of_violence",
+    "conflict_new_id",
+    "conflict_name",
+    "dyad_new_id",
+    "dyad_name",
+    "side_a_new_id",
+    "gwnoa",
+    "side_a",
+    "side_b_new_id",
+    "gwnob",
+    "side_b",
+    "number_of_sources",
+    "source_article",
+    "source_office",
+    "source_date",
+    "source_headline",
+    "source_original",
+    "where_prec",
+    "where_coordinates",
+    "where_description",
+    "adm_1",
+    "adm_2",
+    "latitude",
+    "longitude",
+    "geom_wkt",
+    "priogrid_gid",
+    "country",
+    "iso3",
+    "country_id",
+    "region",
+    "event_clarity",
+    "date_prec",
+    "date_start",
+    "date_end",
+    "deaths_a",
+    "deaths_b",
+    "deaths_civilians",
+    "deaths_unknown",
+    "best",
+    "high",
+    "low",
+]
+
+
+def acled_row(n: int, **kw) -> dict[str, str]:
+    row = dict.fromkeys(ACLED_HEADER, "")
+    row.update(
+        event_id_cnty=f"SYN{n}", event_date="2024-12-24", year="2024", time_precision="1",
+        disorder_type="Political violence", event_type="Explosions/Remote violence",
+        sub_event_type="Air/drone strike", actor1="SYNTHETIC air force", inter1="1",
+        actor2="SYNTHETIC civilians", inter2="7", interaction="17", civilian_targeting="Civilian targeting",
+        iso="4", region="Caucasus and Central Asia", country="Afghanistan", admin1="Paktika",
+        admin2="Barmal", location=f"SYNTHETIC village {n}", latitude="32.80", longitude="69.30",
+        geo_precision="1", source="SYNTHETIC Gazette; SYNTHETIC Wire", source_scale="National",
+        notes=f"SYNTHETIC: strike number {n}.", fatalities=str(10 + n), tags="", timestamp="1735000000",
+    )  # fmt: skip
+    row.update(kw)
+    return row
+
+
+def ucdp_row(n: int, **kw) -> dict[str, str]:
+    row = dict.fromkeys(UCDP_HEADER, "")
+    row.update(
+        id=str(500 + n), relid=f"PAK-2024-1-{n}", year="2024", type_of_violence="1",
+        conflict_name="Pakistan: Government", dyad_name="Government of Pakistan - TTP",
+        side_a="Government of Pakistan", side_b="TTP", number_of_sources="2",
+        source_article='"SYNTHETIC Wire,2024-12-21,SYNTHETIC raid"\nsecond line of the article list',
+        source_office="SYNTHETIC Wire", source_date="2024-12-21", source_headline="SYNTHETIC raid",
+        where_prec="3", where_coordinates="SYNTHETIC district", where_description="SYNTHETIC hills",
+        adm_1="Khyber Pakhtunkhwa province", adm_2="South Waziristan district", latitude="32.3",
+        longitude="69.6", country="Pakistan", iso3="PAK", event_clarity="1", date_prec="4",
+        date_start="2024-12-01 00:00:00.000", date_end="2024-12-31 00:00:00.000", deaths_a="16",
+        deaths_b="8", deaths_civilians="0", deaths_unknown="0", best="24", high="35", low="16",
+    )  # fmt: skip
+    row.update(kw)
+    return row
+
+
+def write(
+    path,
+    header,
+    rows,
+    *,
+    crlf=True,
+    bom=False,
+    hxl=None,
+    encoding="utf-8",
+    trailing="",
+    totals=None,
+):
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n" if crlf else "\n")
+    writer.writerow(header)
+    if hxl:
+        writer.writerow(hxl)
+    for row in rows:
+        writer.writerow([row.get(h, "") for h in header])
+    if totals:
+        writer.writerow(totals)
+    data = ("\ufeff" if bom else "") + buffer.getvalue() + trailing
+    path.write_bytes(data.encode(encoding))
+    return path
+
+
+def events(db):
+    cursor = db.execute("SELECT * FROM events ORDER BY id")
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def digest(path) -> str:
+    db = store.open_writable(path)  # writable: rolls back a hot journal left by a killed writer
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return store.content_digest(db)
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def db_path(synthetic_db_path):
+    return synthetic_db_path
+
+
+def test_acled_rows_map_onto_the_store(fresh_db, tmp_path):
+    path = write(
+        tmp_path / "acled.csv",
+        ACLED_HEADER,
+        [
+            acled_row(1),
+            acled_row(2, time_precision="2", geo_precision="3", event_date="17 March 2024"),
+            acled_row(3, time_precision="3", latitude="", longitude="", geo_precision=""),
+        ],
+    )
+    report = import_file(fresh_db, path, "acled")
+    assert (report.rows_read, report.inserted, len(report.rejected)) == (3, 3, 0)
+    one, two, three = events(fresh_db)
+    assert one["id"] == "acled:SYN1" and one["origin"] == "acled"
+    assert (one["date_start"], one["date_end"], one["date_precision"]) == (
+        "2024-12-24",
+        "2024-12-24",
+        "day",
+    )
+    assert (one["fatalities_low"], one["fatalities_best"], one["fatalities_high"]) == (11, 11, 11)
+    assert (one["latitude"], one["longitude"], one["geo_precision"]) == (32.8, 69.3, "exact")
+    assert one["summary"] == "SYNTHETIC: strike number 1."
+    extra = json.loads(one["extra"])
+    assert extra["interaction"] == "17" and extra["civilian_targeting"] == "Civilian targeting"
+    assert extra["timestamp"] == "1735000000" and "fatalities" not in extra
+    # time_precision 2: within the week around the date; geo_precision 3: a larger region
+    assert (two["date_start"], two["date_end"], two["date_precision"]) == (
+        "2024-03-14",
+        "2024-03-20",
+        "week",
+    )
+    assert two["geo_precision"] == "province"
+    assert (three["date_start"], three["date_end"], three["latitude"]) == (
+        "2024-12-01",
+        "2024-12-31",
+        None,
+    )
+    doc = fresh_db.execute(
+        "SELECT publisher, kind, citation FROM documents WHERE id = 'acled-source:SYN1'"
+    ).fetchone()
+    assert doc[0] == "SYNTHETIC Gazette; SYNTHETIC Wire" and doc[1] == "dataset"
+
+
+def test_ucdp_hdx_variant_with_every_quirk(fresh_db, tmp_path):
+    hxl = ["#event+id" if h == "id" else ("#date+year" if h == "year" else "") for h in UCDP_HEADER]
+    path = write(
+        tmp_path / "ged.csv",
+        UCDP_HEADER,
+        [
+            ucdp_row(1),
+            ucdp_row(
+                2,
+                where_prec="1",
+                date_prec="1",
+                date_start="2024-12-21 00:00:00.000",
+                date_end="2024-12-21 00:00:00.000",
+                type_of_violence="3",
+            ),
+        ],  # fmt: skip
+        crlf=True,
+        bom=True,
+        hxl=hxl,
+        trailing="\r\n\r\n",
+        totals=["", "", "Total", *[""] * (len(UCDP_HEADER) - 6), "48", "70", "32"],
+    )
+    report = import_file(fresh_db, path, "ucdp")
+    assert (report.rows_read, report.inserted, len(report.rejected)) == (2, 2, 0)
+    assert (
+        "1 HXL hashtag row(s) skipped" in report.skipped
+        and "totals row(s) skipped" in report.skipped
+    )
+    one, two = events(fresh_db)
+    assert one["id"] == "ucdp:501"
+    assert (one["date_start"], one["date_end"], one["date_precision"]) == (
+        "2024-12-01",
+        "2024-12-31",
+        "month",
+    )
+    assert (one["fatalities_low"], one["fatalities_best"], one["fatalities_high"]) == (16, 24, 35)
+    assert (one["geo_precision"], one["admin2"]) == ("district", "South Waziristan district")
+    assert (one["actor1"], one["actor2"], one["deaths_civilians"]) == (
+        "Government of Pakistan",
+        "TTP",
+        0,
+    )
+    extra = json.loads(one["extra"])
+    assert (extra["iso3"], extra["deaths_a"], extra["deaths_b"], extra["event_clarity"]) == (
+        "PAK",
+        "16",
+        "8",
+        "1",
+    )
+    assert (two["event_type"], two["geo_precision"], two["date_precision"]) == (
+        "Violence against civilians",
+        "exact",
+        "day",
+    )
+    note = fresh_db.execute("SELECT note FROM documents WHERE id = 'ucdp-source:501'").fetchone()[0]
+    assert note.endswith("\nsecond line of the article list")  # a line break inside a quoted field
+
+
+def test_windows_1252_is_refused_with_a_hint_then_accepted_when_named(fresh_db, tmp_path):
+    path = write(
+        tmp_path / "excel.csv",
+        ACLED_HEADER,
+        [acled_row(1, location="Café SYNTHETIC")],
+        encoding="cp1252",
+    )
+    with pytest.raises(ImportRefused, match="cp1252") as err:
+        import_file(fresh_db, path, "acled")
+    assert "excel.csv" in str(err.value)
+    assert fresh_db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    import_file(fresh_db, path, "acled", encoding="cp1252")
+    assert fresh_db.execute("SELECT location FROM events").fetchone()[0] == "Café SYNTHETIC"
+
+
+def test_a_file_without_the_id_column_is_refused(fresh_db, tmp_path):
+    path = write(tmp_path / "wrong.csv", UCDP_HEADER, [ucdp_row(1)])
+    with pytest.raises(ImportRefused, match="no 'event_id_cnty' column"):
+        import_file(fresh_db, path, "acled")
+
+
+def test_bad_rows_refuse_the_whole_file_and_change_nothing(db_path, tmp_path):
+    before = digest(db_path)
+    rows = [acled_row(i) for i in range(1, 6)] + [
+        acled_row(6, fatalities="lots"),
+        acled_row(7, event_type="Skirmish"),
+    ]
+    path = write(tmp_path / "bad.csv", ACLED_HEADER, rows)
+    db = store.open_writable(db_path)
+    with pytest.raises(ImportFailed) as err:
+        import_file(db, path, "acled")
+    db.close()
+    report = err.value.report
+    assert [(r.line, r.column, r.reason) for r in report.rejected] == [
+        (7, "fatalities", "not a number"),
+        (
+            8,
+            "event_type",
+            "'Skirmish' / 'Air/drone strike' is not an ACLED event type and sub-type pair",
+        ),
+    ]
+    assert digest(db_path) == before
+    rejects = list(csv.DictReader(report.rejects_file.open(encoding="utf-8", newline="")))
+    assert [r["line"] for r in rejects] == ["7", "8"] and rejects[0]["value"] == "lots"
+    log = (
+        store.open_readonly(db_path)
+        .execute("SELECT status, rows_stored, message FROM imports ORDER BY id DESC")
+        .fetchone()
+    )
+    assert log[0] == "rejected" and log[1] == 0 and "line 7" in log[2]
+
+
+def test_skip_invalid_stores_the_good_rows_and_writes_the_bad_ones(fresh_db, tmp_path):
+    path = write(
+        tmp_path / "mixed.csv",
+        ACLED_HEADER,
+        [acled_row(1), acled_row(2, latitude="95"), acled_row(3)],
+    )
+    report = import_file(
+        fresh_db, path, "acled", skip_invalid=True, rejects_path=tmp_path / "out.csv"
+    )
+    assert (report.inserted, len(report.rejected)) == (2, 1)
+    assert report.rejected[0].column == "latitude"
+    assert [e["id"] for e in events(fresh_db)] == ["acled:SYN1", "acled:SYN3"]
+    assert (
+        (tmp_path / "out.csv")
+        .read_text(encoding="utf-8")
+        .splitlines()[1]
+        .startswith("3,latitude,95,")
+    )
+
+
+def test_an_exception_mid_write_leaves_the_database_as_it_was(db_path, tmp_path, monkeypatch):
+    before = digest(db_path)
+    path = write(tmp_path / "ok.csv", ACLED_HEADER, [acled_row(i) for i in range(1, 10)])
+    calls = {"n": 0}
+    real = importer._write
+
+    def flaky(*args):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError("disk full (injected)")
+        return real(*args)
+
+    monkeypatch.setattr(importer, "_write", flaky)
+    db = store.open_writable(db_path)
+    with pytest.raises(OSError, match="injected"):
+        import_file(db, path, "acled")
+    db.close()
+    assert calls["n"] == 5
+    assert digest(db_path) == before
+
+
+def test_a_killed_import_leaves_the_database_as_it_was(db_path, tmp_path):
+    before = digest(db_path)
+    path = write(tmp_path / "big.csv", ACLED_HEADER, [acled_row(i) for i in range(1, 40_001)])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dash.cli", "import", "acled", str(path), "--db", str(db_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while (
+        store.hot_journal(db_path) is None and proc.poll() is None and time.monotonic() < deadline
+    ):
+        time.sleep(0.01)  # polling for the writer to be mid-transaction, then killing it there
+    assert proc.poll() is None, "the import finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    # The app's read-only connection says what happened and what fixes it …
+    with pytest.raises(store.DatabaseInterrupted) as err:
+        store.open_readonly(db_path)
+    assert "conflict-events recover" in str(err.value)
+    # … and recovering restores exactly the database from before the import.
+    result = CliRunner().invoke(cli, ["recover", "--db", str(db_path)])
+    assert result.exit_code == 0 and "rolled back the interrupted write" in result.output, (
+        result.output
+    )
+    assert digest(db_path) == before
+
+
+def test_importing_the_same_file_twice_changes_nothing(fresh_db, tmp_path):
+    path = write(tmp_path / "a.csv", ACLED_HEADER, [acled_row(i) for i in range(1, 4)])
+    import_file(fresh_db, path, "acled")
+    first = store.content_digest(fresh_db)
+    again = import_file(fresh_db, path, "acled")
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
+    assert store.content_digest(fresh_db) == first
+    assert fresh_db.execute("SELECT count(*) FROM revisions").fetchone()[0] == 0
+
+
+def test_a_newer_export_updates_events_and_records_revisions(fresh_db, tmp_path):
+    import_file(
+        fresh_db, write(tmp_path / "v1.csv", ACLED_HEADER, [acled_row(1), acled_row(2)]), "acled"
+    )
+    newer = write(
+        tmp_path / "v2.csv",
+        ACLED_HEADER,
+        [acled_row(1), acled_row(2, fatalities="30", admin2="Urgun")],
+    )
+    report = import_file(fresh_db, newer, "acled")
+    assert (report.updated, report.unchanged) == (1, 1)
+    revisions = fresh_db.execute(
+        "SELECT row_id, column_name, old_value, new_value, import_id FROM revisions ORDER BY column_name"
+    ).fetchall()
+    assert [r[:4] for r in revisions] == [
+        ("acled:SYN2", "admin2", "Barmal", "Urgun"),
+        ("acled:SYN2", "fatalities_best", "12", "30"),
+        ("acled:SYN2", "fatalities_high", "12", "30"),
+        ("acled:SYN2", "fatalities_low", "12", "30"),
+    ]
+    assert {r[4] for r in revisions} == {report.import_id}
+    assert (
+        fresh_db.execute("SELECT fatalities_best FROM events WHERE id = 'acled:SYN2'").fetchone()[0]
+        == 30
+    )
+
+
+def test_a_repeated_id_in_one_file_is_rejected(fresh_db, tmp_path):
+    path = write(tmp_path / "dup.csv", ACLED_HEADER, [acled_row(1), acled_row(1)])
+    with pytest.raises(ImportFailed) as err:
+        import_file(fresh_db, path, "acled")
+    assert err.value.report.rejected[0].reason == "repeats the event of line 2"
+
+
+def test_cli_import_reports_and_refuses(tmp_path, synthetic_db_path):
+    good = write(tmp_path / "g.csv", ACLED_HEADER, [acled_row(1), acled_row(2)])
+    result = CliRunner().invoke(cli, ["import", "acled", str(good), "--db", str(synthetic_db_path)])
+    assert result.exit_code == 0, result.output
+    assert "2 rows read" in result.output and "2 new" in result.output
+    bad = write(tmp_path / "b.csv", ACLED_HEADER, [acled_row(3, event_date="2024-13-45")])
+    result = CliRunner().invoke(cli, ["import", "acled", str(bad), "--db", str(synthetic_db_path)])
+    assert result.exit_code == 1
+    assert "line 2, column event_date, value '2024-13-45'" in result.output
+    assert "--skip-invalid" in result.output
+
+
+# Random damage to a valid file: the import either succeeds or is refused with a report.
+_VALID = io.StringIO(newline="")
+_writer = csv.writer(_VALID, lineterminator="\r\n")
+_writer.writerow(ACLED_HEADER)
+for _i in range(1, 4):
+    _writer.writerow([acled_row(_i).get(h, "") for h in ACLED_HEADER])
+VALID_ACLED = _VALID.getvalue().encode("utf-8")
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(VALID_ACLED) - 1),
+            st.sampled_from(["delete", "insert", "truncate"]),
+            st.binary(max_size=4),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_random_damage_is_imported_or_refused_never_half_written(tmp_path_factory, mutations):
+    folder = tmp_path_factory.mktemp("fuzz")
+    data = bytearray(VALID_ACLED)
+    for position, action, junk in mutations:
+        position = min(position, max(len(data) - 1, 0))
+        if action == "delete":
+            del data[position : position + 1]
+        elif action == "insert":
+            data[position:position] = junk
+        else:
+            del data[position:]
+    path = folder / "damaged.csv"
+    path.write_bytes(bytes(data))
+    db_path = folder / "fuzz.db"
+    store.open_writable(db_path, create=True).close()
+    before = digest(db_path)
+    db = store.open_writable(db_path)
+    try:
+        report = import_file(db, path, "acled")
+        assert report.stored == report.rows_read - len(report.rejected)
+    except (ImportFailed, ImportRefused):
+        db.close()
+        after = digest(db_path)
+        assert after == before
+    finally:
+        db.close()
+    if os.path.exists(path.with_name("damaged.rejects.csv")):
+        assert path.with_name("damaged.rejects.csv").stat().st_size > 0
