@@ -25,8 +25,28 @@ if imports:
 else:
     st.info("Nothing has been imported into this database yet.")
 
+st.subheader("Possible duplicates across origins")
+st.caption(
+    "Events from different origins (curated, ACLED, UCDP) of the same type, starting at most a "
+    "day apart, with points within 10 km: perhaps one incident recorded twice. They are listed, "
+    "never merged."
+)
+duplicates = ui.q("possible_duplicates", filters)
+if duplicates:
+    ui.duplicates_table(duplicates, key="duplicates")
+    ui.downloads("possible-duplicates", "possible-duplicates", lambda: duplicates, len(duplicates),
+                 filters, key="duplicates")  # fmt: skip
+else:
+    st.info("No possible duplicates among the matching events.")
+
 st.subheader("Licences of each origin")
 st.dataframe(ui.licence_frame(), hide_index=True, width="stretch")
+hidden = ui.store.no_download_origins()
+if hidden:
+    st.info(
+        f"This instance leaves rows from {', '.join(sorted(hidden))} out of every download "
+        f"(setting {ui.store.NO_DOWNLOAD_ENV})."
+    )
 
 st.subheader("Data dictionary")
 st.caption("Every column of every CSV the dashboard or `conflict-events export` writes, in order.")

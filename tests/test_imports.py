@@ -513,3 +513,116 @@ def test_random_damage_is_imported_or_refused_never_half_written(tmp_path_factor
         db.close()
     if os.path.exists(path.with_name("damaged.rejects.csv")):
         assert path.with_name("damaged.rejects.csv").stat().st_size > 0
+
+
+def test_possible_duplicates_across_origins_are_flagged_not_merged(synthetic_db_path, tmp_path):
+    from dash import queries
+    from dash.filters import Filters
+
+    # curated:syn-2 is a Battles event on 2024-05-01 at (33.8, 70.0)
+    rows = [
+        acled_row(1, event_date="2024-05-02", event_type="Battles", sub_event_type="Armed clash",
+                  latitude="33.82", longitude="70.01"),  # next day, ~2.4 km: flagged
+        acled_row(2, event_date="2024-05-01", event_type="Riots", sub_event_type="Mob violence",
+                  latitude="33.80", longitude="70.00"),  # same place and day, other type
+        acled_row(3, event_date="2024-05-04", event_type="Battles", sub_event_type="Armed clash",
+                  latitude="33.80", longitude="70.00"),  # three days later
+        acled_row(4, event_date="2024-05-01", event_type="Battles", sub_event_type="Armed clash",
+                  latitude="34.00", longitude="70.00"),  # ~22 km away
+    ]  # fmt: skip
+    db = store.open_writable(synthetic_db_path)
+    import_file(db, write(tmp_path / "near.csv", ACLED_HEADER, rows), "acled")
+    pairs = queries.possible_duplicates(db, Filters())
+    assert [(p["event_id"], p["other_event_id"]) for p in pairs] == [
+        ("acled:SYN1", "curated:syn-2")
+    ]
+    # by hand: dx = 0.01 * cos(33.82°) * 111.32 = 0.925 km, dy = 0.02 * 110.57 = 2.211 km -> 2.4 km
+    assert pairs[0]["km"] == 2.4
+    assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 3 + 4  # nothing merged
+    db.close()
+
+
+@pytest.fixture
+def mixed_db(synthetic_db_path, tmp_path):
+    """The synthetic curated events plus two imported ACLED events, one near curated:syn-2."""
+    db = store.open_writable(synthetic_db_path)
+    rows = [
+        acled_row(1, event_date="2024-05-02", event_type="Battles", sub_event_type="Armed clash",
+                  latitude="33.82", longitude="70.01"),
+        acled_row(2),
+    ]  # fmt: skip
+    import_file(db, write(tmp_path / "near.csv", ACLED_HEADER, rows), "acled")
+    db.close()
+    return synthetic_db_path
+
+
+def test_hosted_instances_can_keep_raw_acled_rows_out_of_downloads(mixed_db, monkeypatch):
+    import zipfile
+
+    from dash import bundle, ui
+    from dash.filters import Filters
+
+    rows = [
+        {"event_id": "acled:1", "origin": "acled"},
+        {"event_id": "curated:x", "origin": "curated"},
+    ]
+    monkeypatch.delenv("EVENTS_NO_DOWNLOAD_ORIGINS", raising=False)
+    assert len(ui.exportable(rows)) == 2
+    monkeypatch.setenv("EVENTS_NO_DOWNLOAD_ORIGINS", "acled")
+    assert [r["event_id"] for r in ui.exportable(rows)] == ["curated:x"]
+
+    zf = zipfile.ZipFile(io.BytesIO(bundle.bundle_bytes(mixed_db, Filters())))
+    events = list(csv.DictReader(io.StringIO(zf.read("events.csv").decode("utf-8"), newline="")))
+    assert {e["origin"] for e in events} == {"curated"} and len(events) == 3
+    assert json.loads(zf.read("manifest.json"))["origins_left_out"] == ["acled"]
+    assert all(not d["document_id"].startswith("acled-source:") for d in csv.DictReader(
+        io.StringIO(zf.read("documents.csv").decode("utf-8"), newline="")))  # fmt: skip
+
+
+def test_sources_page_lists_possible_duplicates_and_the_import_log(mixed_db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from .conftest import ROOT
+
+    monkeypatch.setenv("EVENTS_DB", str(mixed_db))
+    monkeypatch.setenv("EVENTS_NO_DOWNLOAD_ORIGINS", "acled")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/sources.py").run()
+    assert not at.exception
+    frames = [d.value for d in at.dataframe]
+    duplicates = next(df for df in frames if "other_title" in df.columns)
+    assert duplicates["origin"].tolist() == ["acled"] and duplicates["other_origin"].tolist() == [
+        "curated"
+    ]
+    log = next(df for df in frames if "rows_stored" in df.columns)
+    assert log["origin"].tolist()[0] == "acled" and log["rows_stored"].tolist()[0] == 2
+    assert any("leaves rows from acled out of every download" in i.value for i in at.info)
+
+
+def test_cli_duplicates_lists_the_pairs(mixed_db):
+    result = CliRunner().invoke(cli, ["duplicates", "--db", str(mixed_db)])
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["event_id"], r["other_event_id"], r["km"]) for r in rows] == [
+        ("acled:SYN1", "curated:syn-2", "2.4")
+    ]
+
+
+def test_totals_in_the_store_match_the_file_exactly(fresh_db, tmp_path):
+    from dash import queries
+    from dash.filters import Filters
+
+    rows = [
+        ucdp_row(i, best=str(3 * i), low=str(i), high=str(5 * i), deaths_civilians=str(i))
+        for i in range(1, 30)
+    ]
+    path = write(tmp_path / "ged.csv", UCDP_HEADER, rows)
+    import_file(fresh_db, path, "ucdp")
+    with path.open(encoding="utf-8", newline="") as fh:
+        source = list(csv.DictReader(fh))
+    h = queries.headline(fresh_db, Filters(origins=("ucdp",)))
+    assert h["events"] == len(source)
+    assert h["fatalities_low"] == sum(int(r["low"]) for r in source)
+    assert h["fatalities_best"] == sum(int(r["best"]) for r in source)
+    assert h["fatalities_high"] == sum(int(r["high"]) for r in source)

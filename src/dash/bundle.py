@@ -21,6 +21,14 @@ def bundle_bytes(
         buffer = io.BytesIO()
         counts: dict[str, int] = {}
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            hidden = store.no_download_origins()
+            if hidden:
+                filters = filters.replace(
+                    origins=tuple(
+                        o for o in (filters.origins or queries.origins(db)) if o not in hidden
+                    )
+                    or ("-",)
+                )
             for name, rows in (
                 ("events", queries.iter_events_matching(db, filters)),
                 ("claims", queries.iter_claims_matching(db, filters)),
@@ -33,6 +41,7 @@ def bundle_bytes(
                 "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "app_version": __version__,
                 "filters": filters.to_query(),
+                "origins_left_out": sorted(store.no_download_origins()),
                 "link": link,
                 "rows": counts,
                 "database": {

@@ -229,6 +229,34 @@ def export(
     click.echo(f"{n} {what} rows", err=True)
 
 
+@cli.command()
+@db_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of stdout.",
+)
+def duplicates(db_path: Path | None, output: Path | None) -> None:
+    """List events from different origins that may be one incident (CSV).
+
+    Same event type, start dates at most a day apart, points within 10 km. Nothing is merged.
+    """
+    try:
+        db = store.open_readonly(db_path)
+    except store.StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = queries.possible_duplicates(db, Filters(), limit=1_000_000)
+    columns = csvout.COLUMN_SETS["possible-duplicates"]
+    if output is None:
+        csvout.write_csv(rows, columns, sys.stdout)
+    else:
+        with output.open("w", encoding="utf-8", newline="") as fh:
+            csvout.write_csv(rows, columns, fh)
+    db.close()
+    click.echo(f"{len(rows)} possible duplicate pairs", err=True)
+
+
 @cli.group("import")
 def import_group() -> None:
     """Import an ACLED or UCDP GED export (CSV) into the database.

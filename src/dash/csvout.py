@@ -229,6 +229,21 @@ IMPORT_COLUMNS: tuple[Column, ...] = (
     Column("message", "text", "Summary or reason"),
 )
 
+DUPLICATE_COLUMNS: tuple[Column, ...] = (
+    Column("event_id", "text", "One event of the pair"),
+    Column("origin", "text", "Its origin dataset"),
+    Column("title", "text", "Its title"),
+    Column("date_start", "date", "Its first possible day"),
+    Column("other_event_id", "text", "The other event, from another origin"),
+    Column("other_origin", "text", "Its origin dataset"),
+    Column("other_title", "text", "Its title"),
+    Column("other_date_start", "date", "Its first possible day"),
+    Column("event_type", "text", "The event type both share"),
+    Column("km", "float", "Distance between their points, km"),
+    Column("killed", "int", "Best estimate of the first"),
+    Column("other_killed", "int", "Best estimate of the other"),
+)
+
 COLUMN_SETS: dict[str, tuple[Column, ...]] = {
     "events": EVENT_COLUMNS,
     "claims": CLAIM_COLUMNS,
@@ -239,6 +254,7 @@ COLUMN_SETS: dict[str, tuple[Column, ...]] = {
     "most-contested": CONTESTED_COLUMNS,
     "tracker-figures": STATISTIC_COLUMNS,
     "imports": IMPORT_COLUMNS,
+    "possible-duplicates": DUPLICATE_COLUMNS,
 }
 
 # Characters that make a spreadsheet treat a cell as a formula.

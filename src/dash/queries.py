@@ -270,6 +270,10 @@ def iter_documents(db: Database) -> Iterator[dict[str, Any]]:
     )
 
 
+def origins(db: Database) -> tuple[str, ...]:
+    return tuple(r[0] for r in db.execute("SELECT DISTINCT origin FROM events ORDER BY origin"))
+
+
 def iter_documents_for(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
     """Documents behind the matching events (their claims' and their own sources)."""
     where, params = filters.where()
@@ -532,3 +536,36 @@ def tracker_comparison(db: Database) -> list[dict[str, Any]]:
         row["store_killed_high"] = tally["fatalities_high"] if tally else None
         row["why"] = stats.why_they_differ(row, row["store_events"], row["store_killed"])
     return rows
+
+
+# Same incident recorded by two origins? Same type, start dates at most a day apart, points
+# within DUPLICATE_KM (an equirectangular distance: exact enough at this scale).
+DUPLICATE_KM = 10.0
+
+
+def possible_duplicates(db: Database, filters: Filters, limit: int = 500) -> list[dict[str, Any]]:
+    """Pairs of events from different origins that look like the same incident (never merged)."""
+    where, params = filters.where()
+    return _rows(
+        db,
+        f"""SELECT a.id AS event_id, a.origin AS origin, a.title AS title, a.date_start AS date_start,
+                   b.id AS other_event_id, b.origin AS other_origin, b.title AS other_title,
+                   b.date_start AS other_date_start, a.event_type AS event_type,
+                   round(sqrt(((a.longitude - b.longitude) * cos(radians(a.latitude)) * 111.32)
+                              * ((a.longitude - b.longitude) * cos(radians(a.latitude)) * 111.32)
+                              + ((a.latitude - b.latitude) * 110.57) * ((a.latitude - b.latitude) * 110.57)), 1)
+                       AS km,
+                   a.fatalities_best AS killed, b.fatalities_best AS other_killed
+              FROM events a
+              JOIN events b
+                ON b.date_start BETWEEN date(a.date_start, '-1 day') AND date(a.date_start, '+1 day')
+               AND b.event_type = a.event_type
+               AND b.origin > a.origin
+               AND b.latitude IS NOT NULL
+             WHERE a.id IN (SELECT e.id FROM events e WHERE {where})
+               AND a.latitude IS NOT NULL
+               AND abs(a.latitude - b.latitude) < :deg AND abs(a.longitude - b.longitude) < :deg * 2
+               AND km <= :km
+             ORDER BY a.date_start DESC, km LIMIT :limit""",  # noqa: S608
+        {**params, "km": DUPLICATE_KM, "deg": DUPLICATE_KM / 100, "limit": limit},
+    )

@@ -86,6 +86,14 @@ def hot_journal(path: Path) -> Path | None:
         return None
 
 
+NO_DOWNLOAD_ENV = "EVENTS_NO_DOWNLOAD_ORIGINS"
+
+
+def no_download_origins() -> frozenset[str]:
+    """Origins whose raw rows a hosted instance keeps out of downloads (ACLED's terms)."""
+    return frozenset(o.strip() for o in os.environ.get(NO_DOWNLOAD_ENV, "").split(",") if o.strip())
+
+
 def database_path(value: str | os.PathLike[str] | None = None) -> Path:
     """The database to use: an explicit path, else ``$EVENTS_DB``, else ``data/events.db``."""
     chosen = value or os.environ.get(ENV_VAR) or DEFAULT_DB

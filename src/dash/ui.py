@@ -518,9 +518,16 @@ def _fresh_rows(query: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
     # Downloads are generated on a separate thread when clicked: give them their own connection.
     db = store.open_readonly(database_path())
     try:
-        return list(getattr(queries, query)(db, *args))
+        return exportable(getattr(queries, query)(db, *args))
     finally:
         db.close()
+
+
+def exportable(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows a download may carry: raw rows of origins named in EVENTS_NO_DOWNLOAD_ORIGINS are
+    left out (ACLED's terms restrict redistributing its data)."""
+    hidden = store.no_download_origins()
+    return [r for r in rows if r.get("origin") not in hidden] if hidden else list(rows)
 
 
 def downloads(
@@ -753,6 +760,24 @@ def tracker_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
             "note": "Note",
             "publisher": "Reported by",
             "url": st.column_config.LinkColumn("Source"),
+        },
+        key=key,
+    )
+
+
+def duplicates_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
+    _table(
+        rows,
+        {
+            "date_start": st.column_config.TextColumn("Date"),
+            "title": st.column_config.TextColumn("Event", width="large"),
+            "origin": "Origin",
+            "other_date_start": st.column_config.TextColumn("Other date"),
+            "other_title": st.column_config.TextColumn("Other event", width="large"),
+            "other_origin": "Other origin",
+            "km": st.column_config.NumberColumn("km apart", format="%.1f"),
+            "killed": st.column_config.NumberColumn("Killed"),
+            "other_killed": st.column_config.NumberColumn("Other killed"),
         },
         key=key,
     )
