@@ -257,7 +257,11 @@ def test_statistics_bar_click_filters_and_chart_csv_matches_the_screen(page: Pag
     assert sum(int(r["killed"] or 0) for r in rows) == int(best_shown.replace(",", ""))
 
     # Clicking the top bar of 'Killed by province' filters the dashboard to that province.
-    chart = page.locator('[data-testid="stVegaLiteChart"]').nth(2)
+    # Charts in inactive tabs are in the page but hidden: count only the visible ones
+    # (events per month, killed per month, then the first breakdown tab: province).
+    page.get_by_role("heading", name="Breakdowns").scroll_into_view_if_needed()
+    chart = page.locator('[data-testid="stVegaLiteChart"]').filter(visible=True).nth(2)
+    expect(chart).to_be_visible()
     chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
     for dy in range(18, 80, 6):
