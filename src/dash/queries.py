@@ -115,11 +115,6 @@ def iter_claims_matching(db: Database, filters: Filters) -> Iterator[dict[str, A
     return _iter_rows(db, sql + order, params)
 
 
-def count_claims(db: Database, filters: Filters) -> int:
-    sql, params = _claims_matching(filters, "count(*)")
-    return db.execute(sql, params).fetchone()[0]
-
-
 def event_by_id(db: Database, event_id: str) -> dict[str, Any] | None:
     rows = _rows(
         db,

@@ -116,6 +116,14 @@ def _validated(row: dict[str, str], make: Callable[[], Any]) -> Any:
 # --- ACLED -----------------------------------------------------------------------------------
 
 ACLED_ID = "event_id_cnty"
+# The header of an ACLED export, in ACLED's order.
+ACLED_COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
+    "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
+    "fatalities", "tags", "timestamp",
+)  # fmt: skip
 # time_precision: 1 = the day is known; 2 = within the week (ACLED's date is a day in it);
 # 3 = within the month.
 ACLED_TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
