@@ -13,42 +13,11 @@ import time
 from pathlib import Path
 
 from dash import store
+from dash.imports.adapters import ACLED_COLUMNS
 from dash.imports.importer import import_file
 from dash.vocab import EVENT_TYPOLOGY
 
-HEADER = [
-    "event_id_cnty",
-    "event_date",
-    "year",
-    "time_precision",
-    "disorder_type",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "inter1",
-    "actor2",
-    "assoc_actor_2",
-    "inter2",
-    "interaction",
-    "civilian_targeting",
-    "iso",
-    "region",
-    "country",
-    "admin1",
-    "admin2",
-    "admin3",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "source_scale",
-    "notes",
-    "fatalities",
-    "tags",
-    "timestamp",
-]
+HEADER = list(ACLED_COLUMNS)
 
 
 def generate(path: Path, n: int, seed: int = 7) -> None:

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dash import csvout, ui, vocab
+from dash import csvout, store, ui, vocab
 
 filters = ui.page_header(
     "Data and sources",
@@ -41,11 +41,11 @@ else:
 
 st.subheader("Licences of each origin")
 st.dataframe(ui.licence_frame(), hide_index=True, width="stretch")
-hidden = ui.store.no_download_origins()
+hidden = store.no_download_origins()
 if hidden:
     st.info(
         f"This instance leaves rows from {', '.join(sorted(hidden))} out of every download "
-        f"(setting {ui.store.NO_DOWNLOAD_ENV})."
+        f"(setting {store.NO_DOWNLOAD_ENV})."
     )
 
 st.subheader("Data dictionary")

@@ -19,41 +19,10 @@ from hypothesis import strategies as st
 from dash import store
 from dash.cli import cli
 from dash.imports import importer
+from dash.imports.adapters import ACLED_COLUMNS
 from dash.imports.importer import ImportFailed, ImportRefused, import_file
 
-ACLED_HEADER = [
-    "event_id_cnty",
-    "event_date",
-    "year",
-    "time_precision",
-    "disorder_type",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "inter1",
-    "actor2",
-    "assoc_actor_2",
-    "inter2",
-    "interaction",
-    "civilian_targeting",
-    "iso",
-    "region",
-    "country",
-    "admin1",
-    "admin2",
-    "admin3",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "source_scale",
-    "notes",
-    "fatalities",
-    "tags",
-    "timestamp",
-]
+ACLED_HEADER = list(ACLED_COLUMNS)
 
 UCDP_HEADER = [
     "id",

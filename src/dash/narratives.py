@@ -12,7 +12,7 @@ from typing import Any
 
 from . import vocab
 
-PARTY_LABELS = {pid: label for pid, label, _ in vocab.PARTIES}
+PARTY_LABELS = vocab.PARTY_LABELS
 PARTY_ORDER = {pid: i for i, (pid, _, _) in enumerate(vocab.PARTIES)}
 
 # Per-category figures a claim can give, and how the summary names them.

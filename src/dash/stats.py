@@ -14,10 +14,9 @@ DEFAULTS = {"interval": "month", "split": "event_type", "lens": "curated"}
 
 
 def lens_options(parties: list[str]) -> dict[str, str]:
-    labels = {pid: label for pid, label, _ in vocab.PARTIES}
     return {
         "curated": "Curated best estimate",
-        **{p: f"{labels.get(p, p)}'s claims" for p in parties},
+        **{p: f"{vocab.PARTY_LABELS.get(p, p)}'s claims" for p in parties},
     }
 
 

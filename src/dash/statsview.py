@@ -10,7 +10,7 @@ from typing import Any
 import altair as alt
 import streamlit as st
 
-from . import charts, stats, ui
+from . import charts, csvout, stats, ui
 from .filters import Filters
 
 BREAKDOWNS = {
@@ -120,7 +120,7 @@ def chart_block(
             table()
         else:
             st.dataframe(
-                ui.frame(rows, [c.name for c in ui.csvout.COLUMN_SETS[columns_key]]),
+                ui.frame(rows, [c.name for c in csvout.COLUMN_SETS[columns_key]]),
                 hide_index=True,
                 width="stretch",
             )
@@ -130,7 +130,7 @@ def chart_block(
         column.download_button(
             fmt.upper(),
             data=lambda fmt=fmt: charts.export_bytes(chart, fmt),
-            file_name=f"{ui.csvout.filename_for(name, filters, len(rows)).removesuffix('.csv')}.{fmt}",
+            file_name=f"{csvout.filename_for(name, filters, len(rows)).removesuffix('.csv')}.{fmt}",
             mime="image/png" if fmt == "png" else "image/svg+xml",
             on_click="ignore",
             key=f"dl_{key}_{fmt}",

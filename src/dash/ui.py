@@ -149,21 +149,10 @@ EVENT_FIGURE_COLUMNS: dict[str, Any] = {
 
 
 def events_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
-    """The standard events table (text shown as text; URLs as links)."""
-    df = frame(
+    """The standard events table (text shown as text)."""
+    _table(
         rows,
-        [
-            "date_start", "title", "country", "admin1", "admin2", "event_type",
-            "fatalities_low", "fatalities_best", "fatalities_high", "n_claims", "geo_precision",
-            "grading", "event_id",
-        ],
-    )  # fmt: skip
-    st.dataframe(
-        df,
-        key=key,
-        hide_index=True,
-        width="stretch",
-        column_config={
+        {
             "date_start": st.column_config.TextColumn("Date"),
             "title": st.column_config.TextColumn("Event", width="large"),
             "country": "Country",
@@ -173,6 +162,7 @@ def events_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
             **EVENT_FIGURE_COLUMNS,
             "event_id": "Event id",
         },
+        key=key,
     )
 
 
@@ -200,7 +190,7 @@ def licence_frame() -> pd.DataFrame:
     )
 
 
-PARTY_LABELS = {pid: label for pid, label, _ in vocab.PARTIES}
+PARTY_LABELS = vocab.PARTY_LABELS
 
 
 def _table(rows: Sequence[dict[str, Any]], columns: dict[str, Any], *, key: str) -> None:

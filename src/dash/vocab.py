@@ -86,6 +86,8 @@ PARTIES: tuple[tuple[str, str, str], ...] = (
     ("analyst", "Analysts and think tanks", "independent experts and research institutes"),
 )
 
+PARTY_LABELS: dict[str, str] = {pid: label for pid, label, _ in PARTIES}
+
 DOCUMENT_KINDS: dict[str, str] = {
     "news_report": "a news article or wire copy",
     "official_statement": "a statement published by a government or armed group",
