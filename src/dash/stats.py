@@ -16,7 +16,7 @@ DEFAULTS = {"interval": "month", "split": "event_type", "lens": "curated"}
 def lens_options(parties: list[str]) -> dict[str, str]:
     return {
         "curated": "Curated best estimate",
-        **{p: f"{vocab.PARTY_LABELS.get(p, p)}'s claims" for p in parties},
+        **{p: f"Claims by {vocab.PARTY_LABELS.get(p, p)}" for p in parties},
     }
 
 
