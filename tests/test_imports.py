@@ -331,20 +331,21 @@ def test_an_exception_mid_write_leaves_the_database_as_it_was(db_path, tmp_path,
     before = digest(db_path)
     path = write(tmp_path / "ok.csv", ACLED_HEADER, [acled_row(i) for i in range(1, 10)])
     calls = {"n": 0}
-    real = importer._write
+    real = importer._Writer.write
 
-    def flaky(*args):
+    def flaky(self, batch):
         calls["n"] += 1
-        if calls["n"] == 5:
+        if calls["n"] == 3:  # after two batches were written
             raise OSError("disk full (injected)")
-        return real(*args)
+        return real(self, batch)
 
-    monkeypatch.setattr(importer, "_write", flaky)
+    monkeypatch.setattr(importer, "BATCH_ROWS", 2)
+    monkeypatch.setattr(importer._Writer, "write", flaky)
     db = store.open_writable(db_path)
     with pytest.raises(OSError, match="injected"):
         import_file(db, path, "acled")
     db.close()
-    assert calls["n"] == 5
+    assert calls["n"] == 3
     assert digest(db_path) == before
 
 
@@ -595,3 +596,29 @@ def test_totals_in_the_store_match_the_file_exactly(fresh_db, tmp_path):
     assert h["fatalities_low"] == sum(int(r["low"]) for r in source)
     assert h["fatalities_best"] == sum(int(r["best"]) for r in source)
     assert h["fatalities_high"] == sum(int(r["high"]) for r in source)
+
+
+def test_imported_events_are_found_by_free_text_and_later_writes_still_index(
+    fresh_db, tmp_path, monkeypatch
+):
+    from dash import queries
+    from dash.filters import Filters
+
+    monkeypatch.setattr(importer, "BATCH_ROWS", 3)  # several batches
+    rows = [acled_row(i, notes=f"SYNTHETIC: strike number {i}.") for i in range(1, 8)]
+    rows[4]["notes"] = "SYNTHETIC: a rare word, zarghunshah, in one row."
+    import_file(fresh_db, write(tmp_path / "a.csv", ACLED_HEADER, rows), "acled")
+    found = queries.events_matching(fresh_db, Filters(text="zarghunshah"))
+    assert [e["event_id"] for e in found] == ["acled:SYN5"]
+    # The insert trigger is back: a second import's rows, and their updates, are searchable.
+    more = [acled_row(20, notes="SYNTHETIC: the word kharlachi appears here.")]
+    rows[0]["notes"] = "SYNTHETIC: now mentions spinwam."
+    import_file(fresh_db, write(tmp_path / "b.csv", ACLED_HEADER, [rows[0], *more]), "acled")
+    assert [
+        e["event_id"] for e in queries.events_matching(fresh_db, Filters(text="kharlachi"))
+    ] == ["acled:SYN20"]
+    assert [e["event_id"] for e in queries.events_matching(fresh_db, Filters(text="spinwam"))] == [
+        "acled:SYN1"
+    ]
+    assert queries.events_matching(fresh_db, Filters(text="strike number 1")) == []
+    assert store.check(fresh_db.conn.execute("PRAGMA database_list").fetchone()[2]).ok

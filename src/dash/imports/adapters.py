@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .. import vocab
-from .rows import DocumentRow, EventRow, EventSourceRow
+from .rows import DocumentRow, EventRow, EventSourceRow, error_message
 
 
 class RowError(Exception):
@@ -70,6 +70,11 @@ def _date(row: dict[str, str], column: str) -> dt.date:
     raw = _text(row, column)
     if raw is None:
         raise RowError(column, row.get(column), "a date is required")
+    if len(raw) >= 10 and raw[4] == "-":
+        try:  # the usual ISO date, without strptime's per-call locale lookup
+            return dt.date.fromisoformat(raw[:10])
+        except ValueError:
+            pass
     for fmt in ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y"):
         try:
             return dt.datetime.strptime(raw[:10] if fmt == "%Y-%m-%d" else raw, fmt).date()
@@ -87,7 +92,7 @@ def _code(row: dict[str, str], column: str, table: dict[str, str]) -> str:
 
 def _extra(row: dict[str, str], used: set[str]) -> dict[str, str]:
     """Every column not mapped elsewhere, verbatim (empty ones left out)."""
-    return {k: v for k, v in sorted(row.items()) if k not in used and v is not None and v.strip()}
+    return {k: v for k in sorted(row.keys() - used) if (v := row[k]) is not None and v.strip()}
 
 
 # Checks across fields, and the column a user should look at when one fails.
@@ -105,7 +110,7 @@ def _validated(row: dict[str, str], make: Callable[[], Any]) -> Any:
         return make()
     except ValidationError as exc:
         err = exc.errors()[0]
-        message = err["msg"].removeprefix("Value error, ")
+        message = error_message(err)
         column = ".".join(str(p) for p in err["loc"])
         if not column:
             column = next((col for word, col in _MODEL_RULES if word in message), "row")

@@ -27,6 +27,7 @@ from .rows import (
     LinkRow,
     Row,
     StatisticRow,
+    error_message,
 )
 
 CURATED_PREFIX = "curated:"
@@ -84,7 +85,7 @@ class _Collector:
             for err in exc.errors():
                 field_path = ".".join(str(p) for p in err["loc"])
                 where = f"{location}.{field_path}" if field_path else location
-                self.add(path, where, err["msg"])
+                self.add(path, where, error_message(err))
             return None
 
     def load(self, path: Path) -> Any:
