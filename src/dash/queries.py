@@ -433,6 +433,15 @@ def breakdown(
     return sorted(rows, key=lambda r: (-(r["killed"] or 0), -r["events"], r["value"]))
 
 
+VICTIM_LABELS = {
+    "civilians": "Civilians",
+    "security_forces": "Security forces",
+    "militants": "Militants",
+    "unknown": "Unknown",
+    "not_broken_down": "Not broken down",
+}
+
+
 def victim_categories(
     db: Database, filters: Filters, lens: str = CURATED_LENS
 ) -> list[dict[str, Any]]:
@@ -472,14 +481,7 @@ def victim_categories(
                   FROM events e WHERE {where})""",  # noqa: S608
             {**params, "lens": lens},
         )[0]
-    labels = {
-        "civilians": "Civilians",
-        "security_forces": "Security forces",
-        "militants": "Militants",
-        "unknown": "Unknown",
-        "not_broken_down": "Not broken down",
-    }
-    return [{"value": labels[k], "killed": v} for k, v in row.items() if v is not None]
+    return [{"value": VICTIM_LABELS[k], "killed": v} for k, v in row.items() if v is not None]
 
 
 def lens_headline(db: Database, filters: Filters, lens: str = CURATED_LENS) -> dict[str, Any]:
