@@ -8,10 +8,16 @@ filters = ui.page_header(
 )
 
 st.subheader("Documents")
-documents = ui.q("documents_list")
+documents = ui.q("documents_list", ui.DOCUMENTS_SHOWN)
 if documents:
+    n_documents = ui.q("count_documents")
     ui.documents_table(documents, key="documents")
-    ui.downloads("documents", "documents", lambda: documents, len(documents), filters,
+    if n_documents > len(documents):
+        st.caption(
+            f"Showing the first {len(documents):,} of {n_documents:,} documents (by publisher); "
+            "the downloads hold all of them."
+        )
+    ui.downloads("documents", "documents", "iter_documents", n_documents, filters,
                  key="documents", file_stem="documents_all")  # fmt: skip
 else:
     st.info("This database holds no documents yet.")

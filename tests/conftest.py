@@ -48,6 +48,22 @@ def synthetic_db_path(tmp_path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def generated_db_path(tmp_path_factory) -> Path:
+    """3,000 SYNTHETIC ACLED events (the benchmark's generator) through the real importer,
+    a tenth of them with SYNTHETIC party claims: more than the map draws one by one."""
+    from bench.generate import add_claims, generate
+    from dash.imports.importer import import_file
+
+    folder = tmp_path_factory.mktemp("generated")
+    path = folder / "events.db"
+    db = store.open_writable(path, create=True)
+    import_file(db, generate(folder / "acled.csv", 3000), "acled")
+    add_claims(db, share=0.1)
+    db.close()
+    return path
+
+
 @pytest.fixture
 def synthetic_db(synthetic_db_path):
     db = store.open_readonly(synthetic_db_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -312,6 +313,18 @@ def test_open_competing_narratives_from_the_detail_panel(monkeypatch, synthetic_
     assert party_columns(at) == ["Pakistani state", "Afghan Taliban authorities", "Media"]
 
 
+def test_above_the_point_limit_the_map_draws_grid_cells(monkeypatch, generated_db_path):
+    at = open_page("pages/map.py", generated_db_path, monkeypatch)
+    assert not at.exception
+    assert matching(at) == 3000
+    assert "each circle is a 0.5° cell" in texts(at)
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["projection"]["type"] == "mercator" and spec["projection"]["scale"] > 0
+    cells = [r for r in chart_rows(at) if "events" in r]  # not the outline shapes
+    assert 1 < len(cells) < 3000
+    assert sum(c["events"] for c in cells) == 3000  # every located event is in a cell
+
+
 def test_map_is_offline_unless_a_base_map_is_configured(monkeypatch, synthetic_db_path):
     monkeypatch.delenv("EVENTS_BASEMAP", raising=False)
     at = open_page("pages/map.py", synthetic_db_path, monkeypatch)
@@ -408,3 +421,16 @@ def test_statistics_with_a_filter_that_matches_nothing(monkeypatch):
     )
     # the trackers' published figures still show, whatever the filter
     assert any("Trackers" in s.value for s in at.subheader)
+
+
+def test_the_narratives_picker_is_bounded_and_says_so(monkeypatch, generated_db_path):
+    at = open_page("pages/narratives.py", generated_db_path, monkeypatch)
+    assert not at.exception
+    picker = at.selectbox(key="event_picker")
+    assert len(picker.options) == 1000
+    assert "the 1,000 most recent of 3,000 matching events" in texts(at)
+    # Any event, listed or not, still opens by its link.
+    unlisted = next(f"acled:SYN{i}" for i in range(3000) if f"acled:SYN{i}" not in picker.options)
+    at = open_page("pages/narratives.py", generated_db_path, monkeypatch, {"event": unlisted})
+    assert not at.exception
+    assert at.selectbox(key="event_picker").value == unlisted

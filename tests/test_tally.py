@@ -10,31 +10,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.generate import add_claims, generate
 from dash import queries, stats, store
 from dash.filters import Filters
-from dash.imports.importer import import_file
 from dash.tally import Tally
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def generated_db(tmp_path_factory) -> Path:
-    """3,000 SYNTHETIC ACLED events through the real importer, a tenth with party claims."""
-    folder = tmp_path_factory.mktemp("tally")
-    path = folder / "events.db"
-    db = store.open_writable(path, create=True)
-    import_file(db, generate(folder / "acled.csv", 3000), "acled")
-    add_claims(db, share=0.1)
-    db.close()
-    return path
-
-
 @pytest.fixture(scope="module", params=["generated", "shipped"])
-def both(request, generated_db, tmp_path_factory):
+def both(request, generated_db_path, tmp_path_factory):
     if request.param == "generated":
-        path = generated_db
+        path = generated_db_path
     else:
         path = tmp_path_factory.mktemp("shipped") / "events.db"
         shutil.copy(ROOT / "data" / "events.db", path)

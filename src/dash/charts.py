@@ -120,7 +120,7 @@ def incident_map(
 
 
 def incident_grid(
-    cells: pd.DataFrame, box: dict[str, Any], *, outlines_url: str = OUTLINES_URL
+    cells: pd.DataFrame, frame: dict[str, Any], *, outlines_url: str = OUTLINES_URL
 ) -> alt.LayerChart:
     """Too many events to draw one by one: circles per grid cell, sized by events."""
     marks = (
@@ -137,11 +137,7 @@ def incident_grid(
             ],
         )
     )
-    return (
-        alt.layer(_outlines(outlines_url), marks)
-        .project(type="mercator", fit=box)
-        .properties(height=560)
-    )
+    return _project(alt.layer(_outlines(outlines_url), marks), frame)
 
 
 def claims_timeline(rows: Sequence[dict[str, Any]]) -> alt.LayerChart:

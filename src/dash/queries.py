@@ -227,14 +227,15 @@ def event_sources(db: Database, event_id: str) -> list[dict[str, Any]]:
     )
 
 
-def event_choices(db: Database, filters: Filters) -> list[dict[str, Any]]:
-    """Id, date and title of matching events, for pickers."""
+def event_choices(db: Database, filters: Filters, limit: int = 1000) -> list[dict[str, Any]]:
+    """Id, date and title of the most recent matching events, for pickers (bounded: a picker
+    of a million entries helps nobody and costs seconds)."""
     where, params = filters.where()
     return _rows(
         db,
         f"""SELECT e.id AS event_id, e.date_start, e.title FROM events e WHERE {where}
-            ORDER BY e.date_start DESC, e.id""",  # noqa: S608
-        params,
+            ORDER BY e.date_start DESC, e.id LIMIT :limit""",  # noqa: S608
+        {**params, "limit": limit},
     )
 
 
@@ -285,8 +286,21 @@ def iter_documents_for(db: Database, filters: Filters) -> Iterator[dict[str, Any
     )
 
 
-def documents_list(db: Database) -> list[dict[str, Any]]:
-    return list(iter_documents(db))
+def documents_list(db: Database, limit: int = 1000) -> list[dict[str, Any]]:
+    """The first ``limit`` documents in the order of iter_documents (which streams them all)."""
+    return _rows(
+        db,
+        """SELECT d.id AS document_id, d.publisher, d.title, d.published, d.kind, d.language,
+                  d.original_agency, d.url, d.citation,
+                  (SELECT count(*) FROM claims c WHERE c.document_id = d.id) AS n_claims
+             FROM (SELECT * FROM documents ORDER BY publisher, published, id LIMIT :limit) d
+            ORDER BY d.publisher, d.published, d.id""",
+        {"limit": limit},
+    )
+
+
+def count_documents(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM documents").fetchone()[0]
 
 
 def tracker_statistics(db: Database) -> list[dict[str, Any]]:
@@ -542,6 +556,8 @@ DUPLICATE_KM = 10.0
 
 def possible_duplicates(db: Database, filters: Filters, limit: int = 500) -> list[dict[str, Any]]:
     """Pairs of events from different origins that look like the same incident (never merged)."""
+    if len(origins(db)) < 2:
+        return []  # one origin: nothing to pair (and no million-row self-join to find that out)
     where, params = filters.where()
     return _rows(
         db,

@@ -71,7 +71,7 @@ _BREAKDOWN_COLUMN = {
     "actor": "actor1",
 }
 _EPOCH = dt.date(1970, 1, 1)
-_LOAD_CHUNK = 200_000
+_LOAD_CHUNK = 50_000
 
 
 @dataclass
@@ -122,6 +122,22 @@ def _sums(figure: _Figure, groups: np.ndarray, n: int) -> list[Any]:
     ]
 
 
+def _array(name: str, values: Any, codes: dict[Any, int] | None) -> np.ndarray:
+    """One loaded column as an array: integer codes for text (extending ``codes``), day
+    numbers for dates, int64 rowids, float64 with NaN for counts and coordinates."""
+    if codes is not None:
+        local, uniques = pd.factorize(np.array(values, dtype=object))
+        mapping = np.array([codes.setdefault(u, len(codes)) for u in uniques] + [-1], np.int32)
+        return mapping[local]  # the sentinel -1 indexes the appended -1
+    if name == "rowid":
+        return np.array(values, dtype=np.int64)
+    if name.startswith("date_"):
+        return _days(values)
+    if name in COUNTS:  # whole numbers below 2**24 are exact in float32; sums run in float64
+        return np.array(values, dtype=np.float32)
+    return np.array(values, dtype=np.float64)
+
+
 def _figure(values: np.ndarray) -> _Figure:
     present = ~np.isnan(values)
     return _Figure(np.where(present, values, 0.0), None if present.all() else present)
@@ -143,30 +159,30 @@ class Tally:
         self.db = db
         names = ("rowid", "date_start", "date_end", "cross_border", "latitude", "longitude",
                  *CODED, *COUNTS)  # fmt: skip
-        columns: dict[str, list[Any]] = {name: [] for name in names}
+        chunks: dict[str, list[np.ndarray]] = {name: [] for name in names}
+        codes_of: dict[str, dict[Any, int]] = {name: {} for name in CODED}
         cursor = db.execute(f"SELECT {', '.join(names)} FROM events ORDER BY rowid")  # noqa: S608
-        # Column lists straight from the cursor: pandas' string arrays would cost more than the
-        # whole read, and only integer codes are kept.
+        # Each chunk becomes arrays at once (text as integer codes), so at most one chunk of
+        # Python objects is alive: a million rows of them would need over a gigabyte.
         while chunk := cursor.fetchmany(_LOAD_CHUNK):
             for name, values in zip(names, zip(*chunk, strict=True), strict=True):
-                columns[name].extend(values)
-        self.size = len(columns["rowid"])
-        self.rowid = np.array(columns.pop("rowid"), dtype=np.int64)
-        self.date_start = _days(columns.pop("date_start"))
-        self.date_end = _days(columns.pop("date_end"))
-        self.cross_border = np.array(columns.pop("cross_border"), dtype=float) == 1
-        self.latitude = np.array(columns.pop("latitude"), dtype=np.float64)
-        self.longitude = np.array(columns.pop("longitude"), dtype=np.float64)
+                chunks[name].append(_array(name, values, codes_of.get(name)))
+        arrays = {
+            name: np.concatenate(parts) if parts else _array(name, (), codes_of.get(name))
+            for name, parts in chunks.items()
+        }
+        self.size = len(arrays["rowid"])
+        self.rowid = arrays["rowid"]
+        self.date_start = arrays["date_start"]
+        self.date_end = arrays["date_end"]
+        self.cross_border = arrays["cross_border"] == 1
+        self.latitude = arrays["latitude"]
+        self.longitude = arrays["longitude"]
         self.coded: dict[str, _Coded] = {}
         for name in CODED:
-            codes, uniques = pd.factorize(np.array(columns.pop(name), dtype=object))
-            labels = [str(u) for u in uniques]
-            self.coded[name] = _Coded(
-                codes.astype(np.int32), labels, {v: i for i, v in enumerate(labels)}
-            )
-        self.counts = {
-            name: _figure(np.array(columns.pop(name), dtype=np.float64)) for name in COUNTS
-        }
+            labels = [str(v) for v in codes_of[name]]
+            self.coded[name] = _Coded(arrays[name], labels, {v: i for i, v in enumerate(labels)})
+        self.counts = {name: _figure(arrays[name]) for name in COUNTS}
         self._lock = threading.Lock()
         self._kept: dict[Any, Any] = {}
         self._selections: OrderedDict[tuple[Filters, str], _Selection] = OrderedDict()
@@ -408,7 +424,7 @@ class Tally:
             values = {k: self._total(selection, k) for k in parts}
             rest = selection.figures["k"].values - sum(selection.figures[k].values for k in parts)
             values["not_broken_down"] = (
-                int(round(np.maximum(rest, 0).sum())) if selection.size else None
+                int(round(np.maximum(rest, 0).sum(dtype=np.float64))) if selection.size else None
             )
         else:
             values = {

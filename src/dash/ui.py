@@ -294,9 +294,13 @@ def select_event(event_id: str | None) -> None:
         del st.query_params["event"]
 
 
+PICKER_LIMIT = 1000
+DOCUMENTS_SHOWN = 1000
+
+
 def pick_event(filters: Filters) -> str | None:
     """The event chosen in the picker, by ``?event=`` or on another page; notes an unknown id."""
-    choices = q("event_choices", filters)
+    choices = q("event_choices", filters, PICKER_LIMIT)
     wanted = st.session_state.get("event")
     if wanted is not None and q("event_by_id", wanted) is None:
         shown = wanted if len(wanted) <= 80 else wanted[:80] + "…"
@@ -313,6 +317,14 @@ def pick_event(filters: Filters) -> str | None:
         event = q("event_by_id", wanted)
         ids.insert(0, wanted)
         labels[wanted] = f"{event['date_start']} · {event['title']} (outside the current filter)"
+    if len(choices) == PICKER_LIMIT:
+        total = q("count_events", filters)
+        if total > PICKER_LIMIT:
+            st.caption(
+                f"The picker lists the {PICKER_LIMIT:,} most recent of {total:,} matching events: "
+                "narrow it with the sidebar (text, dates, place), or open an event from the map's "
+                "list or the most contested below."
+            )
     # The selection lives in "event" (URL, other pages); the picker only mirrors it.
     st.session_state["event_picker"] = wanted if wanted in ids else ids[0]
     chosen = st.selectbox(

@@ -259,6 +259,7 @@ def import_file(
                 if progress:
                     progress(source.bytes_read, source.size, report.rows_read)
             suspended.catch_up()
+            store.refresh_statistics(db)
             report.seconds = time.perf_counter() - started
             report.skipped = _skipped(source)
             if report.rejected and not skip_invalid:

@@ -30,6 +30,7 @@ def write_dataset(db: Database, ds: Dataset) -> None:
         db["dataset_meta"].insert_all(
             ({"key": k, "value": v} for k, v in sorted(ds.meta.items())), replace=True
         )
+        store.refresh_statistics(db)
 
 
 def curated_checksum(folder: Path) -> str:
