@@ -1,0 +1,466 @@
+"""The benchmark runner: the design brief's performance budgets at 10k, 100k and 1M events.
+
+    .venv/bin/python -m bench                       # 10k, 100k and 1M events (about 15 min)
+    .venv/bin/python -m bench --sizes 10000 --repeat 3 --no-browser
+    .venv/bin/python -m bench --out bench/results/latest.json
+
+For each size it generates SYNTHETIC ACLED rows (bench/generate.py) into a temporary folder,
+imports them through the real importer, and measures, each as the median of --repeat runs with
+a baseline measured in the same run:
+
+- import of the file, against ``sqlite-utils insert --csv`` of the same file;
+- everything the statistics page computes, for five typical filters, against the same
+  aggregates as plain SQL run directly with ``sqlite3`` (the reference SQL in dash.queries);
+- each page rendered headlessly (AppTest), first and repeat runs, in a fresh process;
+- the map's data preparation with every event matching (count, grid, cells);
+- a CSV export of 100,000 filtered rows;
+- in a browser (Debian's Chromium), Datasette's faceted counts (event type and province, one
+  year) against the statistics page for the same year, when Datasette is installed
+  (``pip install -e '.[bench]'``).
+
+Nothing here asserts a time: it prints a table, the growth from size to size, and writes JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import io
+import json
+import os
+import platform
+import resource
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dash import csvout, mapdata, queries, store
+from dash.filters import Filters
+from dash.imports.importer import import_file
+from dash.tally import Tally
+
+from .generate import add_claims, generate
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SIZES = (10_000, 100_000, 1_000_000)
+PAGES = ("overview", "statistics", "map", "narratives", "sources")
+CSV_ROWS = 100_000
+# The statistics page's five typical filters (the year and province exist in generated data).
+FILTERS = {
+    "none": Filters(),
+    "one year": Filters(date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 12, 31)),
+    "one province": Filters(provinces=("Khyber Pakhtunkhwa",)),
+    "one event type": Filters(event_types=("Battles",)),
+    "free text": Filters(text="checkpoint"),
+}
+BREAKDOWNS = ("province", "district", "event_type", "sub_event_type", "actor")
+# Budgets of the design brief, in seconds (None: reported, no budget).
+BUDGETS = {
+    "import": {1_000_000: 60.0},
+    "statistics": 0.5,
+    "page repeat": 2.0,
+    "csv": 2.0,
+}
+
+
+@dataclass
+class Measurement:
+    name: str
+    size: int
+    seconds: float
+    runs: list[float]
+    baseline: str | None = None
+    baseline_seconds: float | None = None
+    budget: float | None = None
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.baseline_seconds:
+            return None
+        return self.seconds / self.baseline_seconds
+
+    @property
+    def verdict(self) -> str:
+        if self.budget is None:
+            return ""
+        return "within budget" if self.seconds <= self.budget else "OVER BUDGET"
+
+
+def timed(
+    fn: Callable[[], Any], repeat: int, before: Callable[[], Any] | None = None
+) -> list[float]:
+    runs = []
+    for _ in range(repeat):
+        if before:
+            before()
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return runs
+
+
+def measure(
+    results: list[Measurement], name: str, size: int, runs: list[float], **kw: Any
+) -> Measurement:
+    m = Measurement(name, size, statistics.median(runs), runs, **kw)
+    results.append(m)
+    print(f"  {name}: {m.seconds * 1000:,.1f} ms" + (f" ({m.note})" if m.note else ""), flush=True)
+    return m
+
+
+# --- statistics ---------------------------------------------------------------------------------
+
+
+def statistics_page(source: Any, filters: Filters) -> None:
+    """Everything the statistics page computes for one filter (curated lens, monthly, by type)."""
+    source.count(filters)
+    source.lens_headline(filters, "curated")
+    source.headline(filters)
+    source.parties_with_tolls(filters)
+    source.series(filters, "month", "event_type", "curated")
+    for dimension in BREAKDOWNS:
+        source.breakdown(filters, dimension, "curated")
+    source.victim_categories(filters, "curated")
+
+
+class _Recorder:
+    """The reference SQL functions, run on a Database whose statements are recorded."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self.statements: list[tuple[str, dict[str, Any]]] = []
+        real = db.execute
+
+        def execute(sql: str, params: Any = None) -> Any:
+            self.statements.append((sql, dict(params or {})))
+            return real(sql, params or {})
+
+        db.execute = execute
+
+    def count(self, filters: Filters) -> int:
+        return queries.count_events(self.db, filters)
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        return lambda *args: getattr(queries, name)(self.db, *args)
+
+
+def raw_sql_statements(path: Path, filters: Filters) -> list[tuple[str, dict[str, Any]]]:
+    db = store.open_readonly(path)
+    recorder = _Recorder(db)
+    statistics_page(recorder, filters)
+    db.close()
+    return recorder.statements
+
+
+def run_raw(path: Path, statements: list[tuple[str, dict[str, Any]]]) -> None:
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        for sql, params in statements:
+            conn.execute(sql, params).fetchall()
+
+
+def bench_statistics(results: list[Measurement], path: Path, size: int, repeat: int) -> None:
+    db = store.open_readonly(path)
+    load = timed(lambda: Tally(db), 1)
+    measure(results, "statistics: load the in-memory columns (once per file)", size, load,
+            note="first visit after a start or a data change")  # fmt: skip
+    tally = Tally(db)
+    statistics_page(tally, Filters())  # group codes and periods, kept for the file's lifetime
+    for label, filters in FILTERS.items():
+        ours = timed(lambda f=filters: statistics_page(tally, f), repeat, tally._selections.clear)
+        statements = raw_sql_statements(path, filters)
+        raw = timed(lambda s=statements: run_raw(path, s), max(1, min(repeat, 3)))
+        measure(results, f"statistics page, filter: {label}", size, ours,
+                baseline=f"the same aggregates as plain SQL in sqlite3 ({len(statements)} statements)",
+                baseline_seconds=statistics.median(raw), budget=BUDGETS["statistics"],
+                extra={"matching": tally.count(filters)})  # fmt: skip
+    db.close()
+
+
+# --- map and CSV ---------------------------------------------------------------------------------
+
+
+def bench_map(results: list[Measurement], path: Path, size: int, repeat: int) -> None:
+    db = store.open_readonly(path)
+    tally = Tally(db)
+
+    def prepare() -> None:
+        located = tally.count_located(Filters())
+        if mapdata.use_grid(located):
+            mapdata.prepare_cells(tally.map_grid(Filters(), mapdata.GRID_DEGREES))
+        else:
+            mapdata.prepare_points(queries.map_points(db, Filters(), mapdata.POINT_LIMIT))
+
+    sql = timed(
+        lambda: queries.map_grid(db, Filters(), mapdata.GRID_DEGREES), max(1, min(repeat, 3))
+    )
+    measure(results, "map data, every event matching (count + grid + cells)", size,
+            timed(prepare, repeat, tally._selections.clear),
+            baseline="the grid as one SQL GROUP BY", baseline_seconds=statistics.median(sql),
+            extra={"cells": len(tally.map_grid(Filters(), mapdata.GRID_DEGREES)),
+                   "located": tally.count_located(Filters())})  # fmt: skip
+    db.close()
+
+
+def csv_filter(tally: Tally, rows: int) -> Filters:
+    """A date window from the first event that matches about ``rows`` events."""
+    first, last = (dt.date.fromisoformat(d) for d in tally.date_bounds())
+    low, high = 0, (last - first).days
+    while low < high:
+        middle = (low + high) // 2
+        if tally.count(Filters(date_from=first, date_to=first + dt.timedelta(middle))) < rows:
+            low = middle + 1
+        else:
+            high = middle
+    return Filters(date_from=first, date_to=first + dt.timedelta(low))
+
+
+def bench_csv(results: list[Measurement], path: Path, size: int, repeat: int) -> None:
+    db = store.open_readonly(path)
+    filters = csv_filter(Tally(db), min(CSV_ROWS, size))
+    n = queries.count_events(db, filters)
+
+    def export() -> None:
+        out = io.StringIO()
+        csvout.write_csv(queries.iter_events_matching(db, filters), csvout.EVENT_COLUMNS, out)
+
+    runs = timed(export, max(1, min(repeat, 3)))
+    measure(results, "CSV export of the filtered events", size, runs, budget=BUDGETS["csv"] if n >= CSV_ROWS else None,
+            note=f"{n:,} rows, {n / statistics.median(runs):,.0f} rows/s", extra={"rows": n})  # fmt: skip
+    db.close()
+
+
+# --- import --------------------------------------------------------------------------------------
+
+
+def bench_import(results: list[Measurement], folder: Path, size: int, repeat: int) -> Path:
+    source = generate(folder / "acled.csv", size)
+    mb = source.stat().st_size / 1e6
+    runs, reports = [], []
+    for _ in range(repeat):
+        target = folder / "events.db"
+        target.unlink(missing_ok=True)
+        db = store.open_writable(target, create=True)
+        start = time.perf_counter()
+        reports.append(import_file(db, source, "acled"))
+        runs.append(time.perf_counter() - start)
+        db.close()
+    base = []
+    for _ in range(repeat):
+        plain = folder / "plain.db"
+        plain.unlink(missing_ok=True)
+        start = time.perf_counter()
+        subprocess.run([str(BIN / "sqlite-utils"), "insert", str(plain), "events", str(source), "--csv"],
+                       check=True, capture_output=True)  # fmt: skip
+        base.append(time.perf_counter() - start)
+        plain.unlink()
+    measure(results, "import of the generated ACLED file", size, runs,
+            baseline="sqlite-utils insert --csv of the same file (no validation, no indexes)",
+            baseline_seconds=statistics.median(base), budget=BUDGETS["import"].get(size),
+            note=f"{mb:,.0f} MB, {size / statistics.median(runs):,.0f} rows/s",
+            extra={"inserted": reports[-1].inserted, "file_mb": round(mb, 1)})  # fmt: skip
+    db = store.open_writable(folder / "events.db")
+    again = timed(lambda: import_file(db, source, "acled"), 1)
+    measure(results, "re-import of the same file (all unchanged)", size, again)
+    add_claims(db)
+    db.close()
+    source.unlink()
+    return folder / "events.db"
+
+
+# --- pages: AppTest in a fresh process, and the browser ---------------------------------------------
+
+
+def bench_pages(results: list[Measurement], path: Path, size: int, repeat: int) -> None:
+    """Each page headless (AppTest) in its own fresh process: first run, then repeats."""
+    env = {**os.environ, store.ENV_VAR: str(path)}
+    for page in PAGES:
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.apptest", page, str(repeat)],
+            env=env, cwd=ROOT, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if out.returncode != 0:
+            raise RuntimeError(f"AppTest of {page} failed: {out.stderr[-2000:]}")
+        timing = json.loads(out.stdout.strip().splitlines()[-1])
+        measure(
+            results, f"page {page}: first render (AppTest, fresh process, via the overview)", size, [timing["first"]]
+        )
+        measure(results, f"page {page}: repeat render (AppTest, cached)", size, timing["repeat"],
+                budget=BUDGETS["page repeat"])  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _server(command: list[str], url: str, env: dict[str, str]) -> Iterator[subprocess.Popen]:
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url, timeout=2).read()  # noqa: S310 - our own local server
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def bench_browser(results: list[Measurement], path: Path, size: int, repeat: int) -> None:
+    """Datasette's facets against the statistics page, one year, in the same Chromium."""
+    if shutil.which("chromium") is None:
+        print("  (browser comparison skipped: no chromium)")
+        return
+    from playwright.sync_api import sync_playwright
+
+    year = "from=2024-01-01&to=2024-12-31"
+    app_port, ds_port = _free_port(), _free_port()
+    app_cmd = [str(BIN / "streamlit"), "run", str(ROOT / "app.py"), "--server.headless", "true",
+               "--server.port", str(app_port), "--server.address", "127.0.0.1"]  # fmt: skip
+    env = {**os.environ, store.ENV_VAR: str(path)}
+    datasette = BIN / "datasette"
+    with contextlib.ExitStack() as stack, sync_playwright() as pw:
+        stack.enter_context(_server(app_cmd, f"http://127.0.0.1:{app_port}/_stcore/health", env))
+        browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])  # fmt: skip
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        ready = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+        def statistics_page() -> None:
+            page.goto(f"http://127.0.0.1:{app_port}/statistics?{year}")
+            page.wait_for_selector(ready, timeout=600_000)
+            page.wait_for_selector('[data-testid="stVegaLiteChart"]', timeout=600_000)
+
+        first = timed(statistics_page, 1)
+        measure(results, "browser: statistics page for one year, first visit", size, first)
+        ours = timed(statistics_page, repeat)
+        if datasette.exists():
+            facets = (f"http://127.0.0.1:{ds_port}/{path.stem}/events?_facet=event_type&_facet=admin1"
+                      "&date_start__gte=2024-01-01&date_start__lte=2024-12-31")  # fmt: skip
+            stack.enter_context(_server(
+                [str(datasette), "serve", str(path), "--port", str(ds_port), "-i", str(path)],
+                f"http://127.0.0.1:{ds_port}/-/versions.json", env))  # fmt: skip
+            shown = {}
+
+            def datasette_page() -> None:
+                page.goto(facets, timeout=600_000)
+                shown["facets"] = page.locator(".facet-info").count()
+
+            theirs = timed(datasette_page, repeat)
+            note = "" if shown.get("facets") else "Datasette dropped its facets (facet time limit)"
+            measure(results, "browser: statistics page for one year, repeat visits", size, ours,
+                    baseline="Datasette: events faceted by event type and province, same year",
+                    baseline_seconds=statistics.median(theirs), note=note,
+                    extra={"datasette_facets_shown": shown.get("facets", 0)})  # fmt: skip
+        else:
+            measure(results, "browser: statistics page for one year, repeat visits", size, ours,
+                    note="Datasette not installed: pip install -e '.[bench]'")  # fmt: skip
+        browser.close()
+
+
+# --- report --------------------------------------------------------------------------------------
+
+
+def table(results: list[Measurement]) -> str:
+    lines = ["| size | measurement | median | baseline | ratio | budget | note |",
+             "| ---: | --- | ---: | ---: | ---: | --- | --- |"]  # fmt: skip
+    for m in results:
+        base = f"{m.baseline_seconds * 1000:,.0f} ms" if m.baseline_seconds else ""
+        ratio = f"{m.ratio:.2f}×" if m.ratio is not None else ""
+        budget = f"≤ {m.budget:g} s: {m.verdict}" if m.budget is not None else ""
+        note = "; ".join(p for p in (m.note, m.baseline or "") if p)
+        lines.append(
+            f"| {m.size:,} | {m.name} | {m.seconds * 1000:,.1f} ms | {base} | {ratio} | {budget} | {note} |"
+        )
+    return "\n".join(lines)
+
+
+def growth(results: list[Measurement]) -> str:
+    by_name: dict[str, dict[int, float]] = {}
+    for m in results:
+        by_name.setdefault(m.name, {})[m.size] = m.seconds
+    sizes = sorted({m.size for m in results})
+    if len(sizes) < 2:
+        return ""
+    pairs = list(zip(sizes, sizes[1:], strict=False))
+    lines = ["| measurement | " + " | ".join(f"{a:,} → {b:,} ({b // a}× events)" for a, b in pairs) + " |",
+             "| --- |" + " ---: |" * len(pairs)]  # fmt: skip
+    for name, times in by_name.items():
+        cells = [f"{times[b] / times[a]:.1f}×" if a in times and b in times and times[a] else ""
+                 for a, b in pairs]  # fmt: skip
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average_at_end": os.getloadavg(),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (median)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium comparison")
+    parser.add_argument("--no-pages", action="store_true", help="skip the AppTest page renders")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
+    results: list[Measurement] = []
+    for size in sizes:
+        print(f"== {size:,} SYNTHETIC events", flush=True)
+        with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+            folder = Path(tmp)
+            path = bench_import(
+                results, folder, size, 1 if size >= 1_000_000 else min(args.repeat, 3)
+            )
+            bench_statistics(results, path, size, args.repeat)
+            bench_map(results, path, size, args.repeat)
+            bench_csv(results, path, size, args.repeat)
+            if not args.no_pages:
+                bench_pages(results, path, size, args.repeat)
+            if not args.no_browser:
+                bench_browser(results, path, size, min(args.repeat, 3))
+    report = {
+        "machine": machine(),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "results": [{**asdict(m), "ratio": m.ratio, "verdict": m.verdict} for m in results],
+    }
+    print()
+    print(table(results))
+    print()
+    print(growth(results))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"\nJSON: {args.out}")
+    return report
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""The benchmark runner works end to end (a quick 10k run; it asserts no times)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from .conftest import ROOT
+
+
+def test_the_benchmark_runs_at_10k_and_reports_every_measurement(tmp_path):
+    out = tmp_path / "bench.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "--sizes", "10000", "--repeat", "1", "--out", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    names = [r["name"] for r in report["results"]]
+    for expected in (
+        "import of the generated ACLED file",
+        "statistics page, filter: none",
+        "statistics page, filter: one year",
+        "statistics page, filter: one province",
+        "statistics page, filter: one event type",
+        "statistics page, filter: free text",
+        "map data, every event matching (count + grid + cells)",
+        "CSV export of the filtered events",
+        "page statistics: repeat render (AppTest, cached)",
+        "page sources: first render (AppTest, fresh process, via the overview)",
+    ):
+        assert expected in names
+    by_name = {r["name"]: r for r in report["results"]}
+    assert by_name["import of the generated ACLED file"]["extra"]["inserted"] == 10_000
+    assert by_name["import of the generated ACLED file"]["baseline_seconds"] > 0
+    for label in ("none", "one year", "one province", "one event type", "free text"):
+        row = by_name[f"statistics page, filter: {label}"]
+        assert row["seconds"] > 0 and row["baseline_seconds"] > 0 and row["ratio"] > 0
+    # The filters really filter: fewer events match a year than no filter.
+    assert 0 < by_name["statistics page, filter: one year"]["extra"]["matching"] < 10_000
+    assert by_name["CSV export of the filtered events"]["extra"]["rows"] == 10_000
+    assert "| size | measurement |" in run.stdout  # the printed table
