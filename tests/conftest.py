@@ -143,14 +143,16 @@ def app_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def hostile_server(tmp_path_factory):
-    """The app serving a database whose texts hold scripts, images and javascript: links."""
-    from .fixtures import hostile_dataset
+def hostile_db_path(tmp_path_factory) -> Path:
+    """A database whose every free-text field is hostile (scripts, images, javascript: links,
+    very long strings, direction overrides, FTS5 syntax); SYNTHETIC. Read-only: do not write."""
+    from .fixtures import write_hostile_database
 
-    folder = tmp_path_factory.mktemp("hostile")
-    path = folder / "hostile.db"
-    db = store.open_writable(path, create=True)
-    write_dataset(db, hostile_dataset())
-    db.close()
-    with serve(path, folder / "streamlit.log") as base:
+    return write_hostile_database(tmp_path_factory.mktemp("hostile") / "hostile.db")
+
+
+@pytest.fixture(scope="session")
+def hostile_server(hostile_db_path):
+    """The app serving the hostile database."""
+    with serve(hostile_db_path, hostile_db_path.with_suffix(".log")) as base:
         yield base
