@@ -7,15 +7,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from bench.load import PAGES  # URL path -> page title
+
 pytestmark = pytest.mark.browser
 
-PAGES = {
-    "": "Overview",
-    "statistics": "Violence statistics",
-    "map": "Incident map",
-    "narratives": "Competing narratives",
-    "sources": "Data and sources",
-}
 SETTLED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
