@@ -104,19 +104,21 @@ def test_map_tooltip_shows_hostile_text_as_text(page: Page, hostile_server):
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     box = chart.bounding_box()
     tooltip = page.locator("#vg-tooltip-element")
-    # Sweep the pointer over the map until a hostile event's tooltip shows.
+    # Sweep the pointer over the map, from its middle outwards, until a hostile event's tooltip
+    # shows (the hostile events sit near the middle of the view their points make).
+    spots = sorted(
+        ((fx, fy) for fx in range(10, 90, 2) for fy in range(10, 90, 2)),
+        key=lambda s: (s[0] - 45) ** 2 + (s[1] - 40) ** 2,
+    )
     found = None
-    for fy in range(10, 70, 2):
-        for fx in range(25, 75, 2):
-            page.mouse.move(box["x"] + box["width"] * fx / 100, box["y"] + box["height"] * fy / 100)
-            shown = page.evaluate(
-                "() => { const t = document.querySelector('#vg-tooltip-element');"
-                " return t && t.classList.contains('visible') ? t.innerText : ''; }"
-            )
-            if "SYNTHETIC hostile" in shown:
-                found = shown
-                break
-        if found:
+    for fx, fy in spots:
+        page.mouse.move(box["x"] + box["width"] * fx / 100, box["y"] + box["height"] * fy / 100)
+        shown = page.evaluate(
+            "() => { const t = document.querySelector('#vg-tooltip-element');"
+            " return t && t.classList.contains('visible') ? t.innerText : ''; }"
+        )
+        if "SYNTHETIC hostile" in shown:
+            found = shown
             break
     assert found, "no tooltip for the hostile events"
     assert HOSTILE["script"] in found
