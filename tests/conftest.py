@@ -3,14 +3,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench.load import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 from dash import store
 from dash.imports import write_dataset
 
@@ -20,7 +17,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_DB = ROOT / "data" / "events.db"
 CURATED = ROOT / "data" / "curated"
 SHARED = ROOT.parent / "shared"
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 
 
 @pytest.fixture
@@ -89,14 +85,7 @@ def browser_type_launch_args(browser_type_launch_args):
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip("SKIPPED LOUDLY: " + message)
-    return {
-        **browser_type_launch_args,
-        "executable_path": str(CHROMIUM),
-        "args": [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        ],
-    }  # fmt: skip
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")
@@ -104,48 +93,11 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1400, "height": 1600}}
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serve(db_path: Path, log: Path):
     """`streamlit run app.py` on a free loopback port serving ``db_path``; yields the base URL."""
-    port = _free_port()
-    env = {**os.environ, "EVENTS_DB": str(db_path)}
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                "--server.address", "127.0.0.1", "--server.port", str(port),
-                "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            ],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
-            time.sleep(0.2)  # polling a server that is starting, not waiting on the app's state
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with streamlit_server(db_path, log) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
@@ -159,14 +111,16 @@ def app_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def hostile_server(tmp_path_factory):
-    """The app serving a database whose texts hold scripts, images and javascript: links."""
-    from .fixtures import hostile_dataset
+def hostile_db_path(tmp_path_factory) -> Path:
+    """A database whose every free-text field is hostile (scripts, images, javascript: links,
+    very long strings, direction overrides, FTS5 syntax); SYNTHETIC. Read-only: do not write."""
+    from .fixtures import write_hostile_database
 
-    folder = tmp_path_factory.mktemp("hostile")
-    path = folder / "hostile.db"
-    db = store.open_writable(path, create=True)
-    write_dataset(db, hostile_dataset())
-    db.close()
-    with serve(path, folder / "streamlit.log") as base:
+    return write_hostile_database(tmp_path_factory.mktemp("hostile") / "hostile.db")
+
+
+@pytest.fixture(scope="session")
+def hostile_server(hostile_db_path):
+    """The app serving the hostile database."""
+    with serve(hostile_db_path, hostile_db_path.with_suffix(".log")) as base:
         yield base

@@ -184,7 +184,7 @@ def test_bad_parameters_are_dropped_with_a_note_and_the_page_renders(
     )
     assert not at.exception
     assert at.title[0].value == "Overview"
-    notes = "\n".join(w.value for w in at.warning)
+    notes = re.sub(r"\\(.)", r"\1", "\n".join(w.value for w in at.warning))  # as a reader sees it
     for name in ("'province'", "'from'", "'minkilled'", "'q'", "'bogus'"):
         assert name in notes, f"no note names {name}"
     assert matching(at) == 3  # every bad value was dropped, nothing else filtered
@@ -239,26 +239,6 @@ def test_selecting_a_contested_row_opens_that_comparison(monkeypatch, shipped_co
     # the picker can move on; the table's unchanged selection does not pull it back
     at.selectbox(key="event_picker").select("curated:2024-12-20-makeen-check-post-raid").run()
     assert at.query_params["event"] == "curated:2024-12-20-makeen-check-post-raid"
-
-
-def test_hostile_text_is_rendered_as_plain_text(monkeypatch, tmp_path):
-    from dash import store
-    from dash.imports import write_dataset
-
-    from .fixtures import hostile_dataset
-
-    path = tmp_path / "hostile.db"
-    db = store.open_writable(path, create=True)
-    write_dataset(db, hostile_dataset())
-    db.close()
-    at = open_page("pages/narratives.py", path, monkeypatch, {"event": "curated:syn-evil"})
-    assert not at.exception
-    rendered = [str(e.value) for e in (*at.markdown, *at.caption, *at.header, *at.subheader)]
-    joined = "\n".join(rendered)
-    assert "hostile" in joined  # the event is there…
-    # Every Markdown-active character from the store arrives backslash-escaped.
-    for active in (r"<script", r"!\[x\]", r"\]\(javascript", r"<img"):
-        assert not re.search(r"(?<!\\)" + active, joined), f"{active!r} reached Markdown unescaped"
 
 
 def test_selecting_a_contested_row_on_the_overview_opens_its_comparison(

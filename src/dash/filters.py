@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -215,5 +216,8 @@ def fts_query(text: str) -> str:
     Quoting each token means FTS5 operators typed by a user (``NEAR(``, ``*``, ``OR``, a lone
     ``"``) are searched for as words instead of raising a syntax error.
     """
+    # FTS5 reads its query as a C string: a NUL inside a quoted token ends it early ("unterminated
+    # string"). Control characters are never part of a word, so they separate words instead.
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
     tokens = [t for t in text.split() if any(ch.isalnum() for ch in t)]
     return " ".join('"' + t.replace('"', '""') + '"' for t in tokens[:20])

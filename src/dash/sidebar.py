@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from . import bundle, ui
-from .filters import URL_KEYS, Filters
+from .filters import URL_KEYS, Filters, fts_query
 
 PAGE_KEYS = ("event", "interval", "split", "lens")  # page state kept in the URL with the filters
 PARAMS = "page_params"
@@ -161,6 +161,8 @@ def render() -> Filters:
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         st.sidebar.warning("'From' is after 'To': the dates are ignored until that is fixed.")
         filters = filters.replace(date_from=None, date_to=None)
+    if filters.text and not fts_query(filters.text):
+        st.sidebar.info("The search text has no letters or digits to look for: it is ignored.")
     st.session_state["filters"] = filters
     sync_url(filters)
 
@@ -168,7 +170,7 @@ def render() -> Filters:
     with count_slot.container():
         st.metric("Events matching", f"{total:,}")
         as_of = ui.q("data_as_of")
-        st.caption(f"Data as of {as_of or 'unknown'}")
+        st.caption(f"Data as of {ui.plain(as_of or 'unknown')}")
     link = share_link(filters)
     with st.sidebar.expander("Link to this view"):
         st.code(link, language=None, wrap_lines=True)
@@ -186,5 +188,6 @@ def render() -> Filters:
         width="stretch",
     )
     for note in st.session_state.get(NOTES, []):
-        st.warning(f"Ignored URL parameter {note}", icon="⚠️")
+        # Notes quote what the link said: Markdown in a link must stay text.
+        st.warning(f"Ignored URL parameter {ui.plain(note)}", icon="⚠️")
     return filters

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -145,11 +146,35 @@ def page_header(title: str, intro: str) -> Filters:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'])")
+# Embeddings, overrides and isolates (LRE … RLO, LRI … PDI): invisible, and one left open
+# reverses everything drawn after it in the same paragraph.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def plain(text: object) -> str:
-    """Escape text from the store so Markdown renders it literally (no links, images, HTML)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+    """Escape text from the store so Markdown renders it literally (no links, images, HTML).
+
+    Direction controls are dropped and right-to-left text (Urdu, Pashto) is isolated, so a value
+    never reorders the label or figures beside it.
+    """
+    text = _BIDI_CONTROLS.sub("", str(text))
+    escaped = _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
+        return f"\u2068{escaped}\u2069"  # first-strong isolate … pop directional isolate
+    return escaped
+
+
+NAME_CHARS = 300
+
+
+def short(text: object, limit: int = NAME_CHARS) -> str:
+    """A title or name cut to ``limit`` characters, "…" marking the cut.
+
+    A value longer than a paragraph is not a name; shown whole as a heading, or in a narrow
+    party column, it pushes everything else out of sight. Tables and CSVs keep the full text.
+    """
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def frame(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
@@ -226,9 +251,22 @@ def licence_frame() -> pd.DataFrame:
 PARTY_LABELS = vocab.PARTY_LABELS
 
 
+def _grid_frame(rows: Sequence[dict[str, Any]], columns: dict[str, Any]) -> pd.DataFrame:
+    """``frame`` for a configured table: link cells keep only http(s) URLs.
+
+    Streamlit's link cell opens whatever it holds on click (``window.open``), so a stored
+    ``javascript:`` URL must never reach one.
+    """
+    df = frame(rows, list(columns))
+    for name, config in columns.items():
+        if isinstance(config, dict) and config.get("type_config", {}).get("type") == "link":
+            df[name] = df[name].map(lambda url: safe_url(url) or "")
+    return df
+
+
 def _table(rows: Sequence[dict[str, Any]], columns: dict[str, Any], *, key: str) -> None:
     st.dataframe(
-        frame(rows, list(columns)),
+        _grid_frame(rows, columns),
         key=key,
         hide_index=True,
         width="stretch",
@@ -304,7 +342,7 @@ def pick_event(filters: Filters) -> str | None:
     wanted = st.session_state.get("event")
     if wanted is not None and q("event_by_id", wanted) is None:
         shown = wanted if len(wanted) <= 80 else wanted[:80] + "…"
-        st.warning(f"URL parameter 'event': no event with id {shown!r}.")
+        st.warning(f"URL parameter 'event': no event with id {plain(repr(shown))}.")
         select_event(None)
         wanted = None
     if not choices:
@@ -363,11 +401,11 @@ def _figures(claim: dict[str, Any]) -> str:
 
 def claim_card(claim: dict[str, Any]) -> None:
     with st.container(border=True):
-        st.markdown(f"**{plain(claim['claimant'])}**")
+        st.markdown(f"**{plain(short(claim['claimant']))}**")
         when = claim["claimed_start"] or "date unknown"
         if claim["claimed_end"] and claim["claimed_end"] != claim["claimed_start"]:
             when = f"{when} – {claim['claimed_end']}"
-        via = f" · via {plain(claim['via'])}" if claim["via"] else ""
+        via = f" · via {plain(short(claim['via']))}" if claim["via"] else ""
         st.caption(f"{plain(when)}{via}")
         st.markdown(plain(claim["account"]))
         st.markdown(f"**Figures:** {plain(_figures(claim))}")
@@ -377,7 +415,7 @@ def claim_card(claim: dict[str, Any]) -> None:
         )
         if claim["quote"]:
             st.markdown(f"> “{plain(claim['quote'])}”")
-        source = link(claim["publisher"], claim["url"])
+        source = link(short(claim["publisher"]), claim["url"])
         date = f", {plain(claim['document_date'])}" if claim["document_date"] else ""
         st.caption(f"Source: {source}{date}")
 
@@ -404,9 +442,9 @@ def narrative(event_id: str) -> None:
     # Our own static stylesheet (no text from the store): hides controls when printing.
     st.html(PRINT_CSS)
 
-    st.header(plain(event["title"]))
+    st.header(plain(short(event["title"])))
     place = ", ".join(
-        plain(p)
+        plain(short(p))
         for p in (event["location"], event["admin2"], event["admin1"], event["country"])
         if p
     )
@@ -482,13 +520,16 @@ def narrative(event_id: str) -> None:
     if not related:
         st.caption("No related events recorded.")
     for link_row in related:
-        label = f"{narratives.link_phrase(link_row['direction'], link_row['kind'])}: {link_row['date_start']} · {link_row['title']}"
+        # Button labels and help are Markdown (images, links) like everything else.
+        label = plain(
+            f"{narratives.link_phrase(link_row['direction'], link_row['kind'])}: {link_row['date_start']} · {short(link_row['title'])}"
+        )
         st.button(
             label,
             key=f"related_{link_row['direction']}_{link_row['kind']}_{link_row['event_id']}",
             on_click=select_event,
             args=(link_row["event_id"],),
-            help=link_row["basis"],
+            help=plain(link_row["basis"]),
         )
 
 
@@ -497,7 +538,7 @@ def pick_from_table(
 ) -> str | None:
     """A single-row-selectable table of events; returns a newly chosen event id, once."""
     event = st.dataframe(
-        frame(rows, list(columns)),
+        _grid_frame(rows, columns),
         key=key,
         hide_index=True,
         width="stretch",
@@ -706,9 +747,11 @@ def event_detail(event_id: str) -> None:
     event = q("event_by_id", event_id)
     claims = q("claims_for", event_id)
     with st.container(border=True, key="event_detail"):
-        st.subheader(plain(event["title"]))
+        st.subheader(plain(short(event["title"])))
         place = ", ".join(
-            p for p in (event["location"], event["admin2"], event["admin1"], event["country"]) if p
+            short(p)
+            for p in (event["location"], event["admin2"], event["admin1"], event["country"])
+            if p
         )
         precision = vocab.GEO_PRECISIONS.get(event["geo_precision"] or "", "no coordinates")
         st.caption(
@@ -725,18 +768,18 @@ def event_detail(event_id: str) -> None:
         )
         for claim in claims:
             st.markdown(
-                f"- **{plain(claim['party_label'])}** — {plain(claim['claimant'])}: {plain(_figures(claim))}"
+                f"- **{plain(claim['party_label'])}** — {plain(short(claim['claimant']))}: {plain(_figures(claim))}"
             )
         sources = q("event_sources", event_id)
         if sources:
             st.markdown("**Sources:** " + " · ".join(
-                link(f"{s['publisher']}{', ' + s['published'] if s['published'] else ''}", s["url"])
+                link(f"{short(s['publisher'])}{', ' + s['published'] if s['published'] else ''}", s["url"])
                 for s in sources
             ))  # fmt: skip
         for link_row in q("linked_events", event_id):
             st.caption(
                 plain(f"{narratives.link_phrase(link_row['direction'], link_row['kind'])}: "
-                      f"{link_row['date_start']} · {link_row['title']}")
+                      f"{link_row['date_start']} · {short(link_row['title'])}")
             )  # fmt: skip
         if st.button("Open competing narratives", key="open_narratives", type="primary"):
             st.switch_page(NARRATIVES_PAGE)
@@ -752,7 +795,9 @@ def url_choice(
     value = params.get(key, default)
     if value not in options:
         shown = value if len(value) <= 40 else value[:40] + "…"
-        st.warning(f"URL parameter '{key}': unknown value {shown!r}; showing {options[default]!r}.")
+        st.warning(
+            f"URL parameter '{key}': unknown value {plain(repr(shown))}; showing {options[default]!r}."
+        )
         value = default
         params.pop(key, None)
     widget_key = f"p_{key}"
