@@ -296,7 +296,10 @@ def bench_pages(results: list[Measurement], path: Path, size: int, repeat: int) 
             raise RuntimeError(f"AppTest of {page} failed: {out.stderr[-2000:]}")
         timing = json.loads(out.stdout.strip().splitlines()[-1])
         measure(
-            results, f"page {page}: first render (AppTest, fresh process, via the overview)", size, [timing["first"]]
+            results,
+            f"page {page}: first render (AppTest, fresh process, via the overview)",
+            size,
+            [timing["first"]],
         )
         measure(results, f"page {page}: repeat render (AppTest, cached)", size, timing["repeat"],
                 budget=BUDGETS["page repeat"])  # fmt: skip
