@@ -97,10 +97,14 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(db_path: Path, log: Path):
-    """`streamlit run app.py` on a free loopback port serving ``db_path``; yields the base URL."""
+def serve(db_path: Path, log: Path, *, env: dict[str, str] | None = None, cwd: Path = ROOT):
+    """`streamlit run app.py` on a free loopback port serving ``db_path``; yields the base URL.
+
+    ``env`` adds settings (EVENTS_READONLY, …); ``cwd`` is where Streamlit looks for
+    ``.streamlit/secrets.toml`` besides the app's own folder.
+    """
     port = _free_port()
-    env = {**os.environ, "EVENTS_DB": str(db_path)}
+    env = {**os.environ, "EVENTS_DB": str(db_path), **(env or {})}
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [
@@ -108,7 +112,7 @@ def serve(db_path: Path, log: Path):
                 "--server.address", "127.0.0.1", "--server.port", str(port),
                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
             ],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -154,3 +158,25 @@ def hostile_server(tmp_path_factory):
     db.close()
     with serve(path, folder / "streamlit.log") as base:
         yield base
+
+
+@contextlib.contextmanager
+def hold_write_lock(db_path: Path):
+    """Another process holding an exclusive (rollback-journal) write lock on ``db_path``."""
+    code = (
+        "import sqlite3, sys\n"
+        "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "c.execute('BEGIN EXCLUSIVE')\n"
+        "print('locked', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(db_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout.readline().strip() == "locked"
+        yield
+    finally:
+        proc.stdin.close()  # the holder exits and its lock goes with it
+        proc.wait(timeout=30)
