@@ -54,6 +54,26 @@ def database_path() -> str:
     return str(store.database_path())
 
 
+def instance_summary() -> str:
+    """How this instance serves its data and who may see it, for the Data and sources page."""
+    if store.serving_readonly():
+        serving = (
+            "This instance serves its database read-only, as an immutable file "
+            f"({store.READONLY_ENV}=1): the data changes only when the administrator replaces "
+            "the file, and pages then say *Data updated*."
+        )
+    else:
+        serving = (
+            "This instance reads its database live: an import shows up at the next page run, "
+            "whole (never half of it), with a *Data updated* note."
+        )
+    who = {
+        "password": "It is private: a shared password is asked once per browser session.",
+        "login": "It is private: viewers log in with the organisation's identity provider.",
+    }.get(access.mode(), "It is open to anyone who can reach it.")
+    return f"{serving} {who} No page writes to the data. Hosting: `docs/deploy.md`."
+
+
 def show_store_error(exc: store.StoreError) -> None:
     kind = {
         store.DatabaseMissing: "The events database is missing",
