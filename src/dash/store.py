@@ -91,8 +91,21 @@ def serving_readonly() -> bool:
     return os.environ.get(READONLY_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _interrupted(path: Path) -> DatabaseInterrupted:
+    # A read-only connection cannot roll the interrupted write back; the data before it is
+    # intact in the file plus journal, and one writable open restores it.
+    return DatabaseInterrupted(
+        f"An interrupted write left its rollback journal ({path.name}-journal); the data from "
+        "before it is intact and is restored by rolling the journal back",
+        path,
+        hint=RECOVER_HINT,
+    )
+
+
 def unusable(exc: sqlite3.Error, path: Path) -> StoreError:
-    """The StoreError that explains a failed read: busy (locked by a writer) or damaged."""
+    """The StoreError that explains a failed read: interrupted write, busy, or damaged."""
+    if getattr(exc, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK":
+        return _interrupted(path)  # a hot journal: its writer died, none holds the lock
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return DatabaseBusy(
@@ -151,17 +164,12 @@ def open_readonly(path: str | os.PathLike[str] | None = None) -> Database:
     """A read-only, thread-shareable connection for the app; raises StoreError if unusable."""
     db_path = database_path(path)
     _require_sqlite_file(db_path)
-    journal = hot_journal(db_path)
-    if journal is not None:
-        # A read-only connection cannot roll the interrupted write back; the data before it is
-        # intact in the file plus journal, and one writable open restores it.
-        raise DatabaseInterrupted(
-            f"An interrupted write left its rollback journal ({journal.name}); the data from before "
-            "it is intact and is restored by rolling the journal back",
-            db_path,
-            hint=RECOVER_HINT,
-        )
-    query = "mode=ro&immutable=1" if serving_readonly() else "mode=ro"
+    immutable = serving_readonly()
+    if immutable and hot_journal(db_path) is not None:
+        # An immutable reader ignores journals and would read the half-written file. (A normal
+        # reader lets SQLite decide: a live writer's journal is not hot, see ``unusable``.)
+        raise _interrupted(db_path)
+    query = "mode=ro&immutable=1" if immutable else "mode=ro"
     conn = sqlite3.connect(
         f"{db_path.as_uri()}?{query}",
         uri=True,
