@@ -405,6 +405,7 @@ def test_the_containers_start_command_is_the_readmes():
 def test_the_streamlit_config_is_fit_for_hosting():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["browser"]["gatherUsageStats"] is False
+    assert config["browser"]["serverAddress"] == "localhost"  # no public-IP lookup at start
     server = config["server"]
     assert server["enableStaticServing"] is True
     assert server["headless"] is True and server["runOnSave"] is False

@@ -27,7 +27,8 @@ def test_a_browsing_session_in_readonly_mode_leaves_the_file_untouched(page: Pag
     db = tmp_path / "events.db"
     shutil.copy(SHIPPED_DB, db)
     before = store.file_sha256(db)
-    with serve(db, tmp_path / "streamlit.log", env={store.READONLY_ENV: "1"}) as base:
+    log = tmp_path / "streamlit.log"
+    with serve(db, log, env={store.READONLY_ENV: "1"}) as base:
         page.goto(base)
         settle(page)
         total = matching_count(page)
@@ -55,6 +56,8 @@ def test_a_browsing_session_in_readonly_mode_leaves_the_file_untouched(page: Pag
         expect(page.get_by_text("immutable file", exact=False).first).to_be_visible()
     assert store.file_sha256(db) == before
     assert _side_files(tmp_path) == set()
+    # The server did not try to look up its public IP address outside (a headless default).
+    assert "external IP" not in log.read_text(errors="replace")
 
 
 def _secrets_folder(tmp_path: Path) -> Path:
