@@ -60,12 +60,12 @@ def test_a_browsing_session_in_readonly_mode_leaves_the_file_untouched(page: Pag
     assert "external IP" not in log.read_text(errors="replace")
 
 
-def _secrets_folder(tmp_path: Path) -> Path:
-    """A working folder whose .streamlit/secrets.toml sets the password (the app reads it from
-    the folder `streamlit run` starts in)."""
+def _secrets_folder(tmp_path: Path, text: str = f'[access]\npassword = "{PASSWORD}"\n') -> Path:
+    """A working folder whose .streamlit/secrets.toml holds ``text`` (the app reads it from the
+    folder `streamlit run` starts in)."""
     folder = tmp_path / "instance"
     (folder / ".streamlit").mkdir(parents=True)
-    (folder / ".streamlit" / "secrets.toml").write_text(f'[access]\npassword = "{PASSWORD}"\n')
+    (folder / ".streamlit" / "secrets.toml").write_text(text)
     return folder
 
 
@@ -118,6 +118,20 @@ def test_the_password_gate_in_a_browser(page: Page, browser, tmp_path):
         assert "event=curated" in other.url
         colleague.close()
     assert PASSWORD not in log.read_text(errors="replace")
+
+
+def test_an_unreadable_secrets_file_closes_the_instance(page: Page, tmp_path):
+    """A typo in secrets.toml must not turn a private instance into an open one."""
+    broken = f'[access\npassword = "{PASSWORD}"\n'  # the section's closing bracket is missing
+    db = tmp_path / "events.db"
+    shutil.copy(SHIPPED_DB, db)
+    with serve(db, tmp_path / "streamlit.log", cwd=_secrets_folder(tmp_path, broken)) as base:
+        page.goto(f"{base}/statistics")
+        settle(page)
+        expect(page.get_by_text("secrets file cannot be read")).to_be_visible()
+        assert page.locator(SIDEBAR_METRIC).count() == 0
+        assert page.locator('[data-testid="stDownloadButton"]').count() == 0
+        assert page.locator('[data-testid="stException"]').count() == 0
 
 
 @pytest.fixture
