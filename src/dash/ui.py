@@ -78,9 +78,9 @@ def show_store_error(exc: store.StoreError) -> None:
     kind = {
         store.DatabaseMissing: "The events database is missing",
         store.DatabaseCorrupt: "The events database is damaged or not a database",
-        store.DatabaseOutdated: "The events database has an older schema",
+        store.DatabaseOutdated: "The events database lacks the schema this app needs",
         store.DatabaseInterrupted: "A write to the events database was interrupted",
-        store.DatabaseBusy: "The events database is busy",
+        store.DatabaseBusy: "The events database cannot be read right now",
     }.get(type(exc), "The events database cannot be used")
     st.error(f"{kind}: {exc.args[0]}.\n\nFile: `{exc.path}`", icon="⚠️")
     if isinstance(exc, store.DatabaseBusy):
