@@ -23,5 +23,5 @@ st.session_state[ui.ROUTED] = True
 try:
     st.navigation(pages).run()
 except sqlite3.DatabaseError as exc:
-    # A file that opened but fails on read (truncated, overwritten) lands here.
-    ui.show_store_error(store.DatabaseCorrupt(f"reading failed: {exc}", store.database_path()))
+    # A read outside ui.q that fails (truncated or overwritten file, a writer's lock) lands here.
+    ui.show_store_error(store.unusable(exc, store.database_path()))

@@ -98,11 +98,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(db_path: Path, log: Path, timeout_s: float = 60) -> Iterator[Server]:
+def streamlit_server(
+    db_path: Path,
+    log: Path,
+    timeout_s: float = 60,
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
+) -> Iterator[Server]:
     """`streamlit run app.py` on a free loopback port serving ``db_path``, ready when
-    ``/_stcore/health`` answers; stopped on exit."""
+    ``/_stcore/health`` answers; stopped on exit. ``env`` adds settings (EVENTS_READONLY, …);
+    ``cwd`` is where Streamlit also looks for ``.streamlit/secrets.toml``."""
     port = free_port()
-    env = {**os.environ, "EVENTS_DB": str(db_path)}
+    env = {**os.environ, "EVENTS_DB": str(db_path), **(env or {})}
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [
@@ -110,7 +118,7 @@ def streamlit_server(db_path: Path, log: Path, timeout_s: float = 60) -> Iterato
                 "--server.address", "127.0.0.1", "--server.port", str(port),
                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
             ],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout_s

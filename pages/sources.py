@@ -54,6 +54,9 @@ if hidden:
         f"(setting {store.NO_DOWNLOAD_ENV})."
     )
 
+st.subheader("This instance")
+st.markdown(ui.instance_summary())
+
 st.subheader("Data dictionary")
 st.caption("Every column of every CSV the dashboard or `conflict-events export` writes, in order.")
 for name, columns in csvout.COLUMN_SETS.items():

@@ -94,9 +94,13 @@ def browser_context_args(browser_context_args):
 
 
 @contextlib.contextmanager
-def serve(db_path: Path, log: Path):
-    """`streamlit run app.py` on a free loopback port serving ``db_path``; yields the base URL."""
-    with streamlit_server(db_path, log) as server:
+def serve(db_path: Path, log: Path, *, env: dict[str, str] | None = None, cwd: Path = ROOT):
+    """`streamlit run app.py` on a free loopback port serving ``db_path``; yields the base URL.
+
+    ``env`` adds settings (EVENTS_READONLY, …); ``cwd`` is where Streamlit looks for
+    ``.streamlit/secrets.toml`` besides the app's own folder.
+    """
+    with streamlit_server(db_path, log, env=env, cwd=cwd) as server:
         yield server.url
 
 
@@ -124,3 +128,25 @@ def hostile_server(hostile_db_path):
     """The app serving the hostile database."""
     with serve(hostile_db_path, hostile_db_path.with_suffix(".log")) as base:
         yield base
+
+
+@contextlib.contextmanager
+def hold_write_lock(db_path: Path):
+    """Another process holding an exclusive (rollback-journal) write lock on ``db_path``."""
+    code = (
+        "import sqlite3, sys\n"
+        "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "c.execute('BEGIN EXCLUSIVE')\n"
+        "print('locked', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(db_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout.readline().strip() == "locked"
+        yield
+    finally:
+        proc.stdin.close()  # the holder exits and its lock goes with it
+        proc.wait(timeout=30)

@@ -17,6 +17,9 @@ SETTLED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 def settle(page: Page) -> None:
     page.wait_for_selector(SETTLED, timeout=60_000)
     expect(page.locator('[data-testid="stHeading"] h1').first).to_be_visible()
+    # The first state can be the pause between two runs (a page that reruns itself, such as a
+    # deep link on a fresh server): once the title is drawn, wait for that run to finish too.
+    page.wait_for_selector(SETTLED, timeout=60_000)
 
 
 @pytest.mark.parametrize("path", PAGES)

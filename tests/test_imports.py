@@ -350,25 +350,54 @@ def test_an_exception_mid_write_leaves_the_database_as_it_was(db_path, tmp_path,
 
 
 def test_a_killed_import_leaves_the_database_as_it_was(db_path, tmp_path):
+    """The import writes in WAL mode: killed mid-transaction, its pages sit uncommitted in the
+    -wal file, which every reader ignores, so the data reads as before with no recovery step."""
     before = digest(db_path)
     path = write(tmp_path / "big.csv", ACLED_HEADER, [acled_row(i) for i in range(1, 40_001)])
+    wal = db_path.with_name(db_path.name + "-wal")
     proc = subprocess.Popen(
         [sys.executable, "-m", "dash.cli", "import", "acled", str(path), "--db", str(db_path)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while (
-        store.hot_journal(db_path) is None and proc.poll() is None and time.monotonic() < deadline
+        not (wal.exists() and wal.stat().st_size > 0)
+        and proc.poll() is None
+        and time.monotonic() < deadline
     ):
         time.sleep(0.01)  # polling for the writer to be mid-transaction, then killing it there
     assert proc.poll() is None, "the import finished before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    # The app's read-only connection says what happened and what fixes it …
+    # The app's read-only connection reads exactly the data from before the import …
+    readonly = store.open_readonly(db_path)
+    assert (
+        readonly.execute("SELECT count(*) FROM imports WHERE origin = 'acled'").fetchone()[0] == 0
+    )
+    readonly.close()
+    # … and recover folds the WAL away and returns the file to rollback-journal mode.
+    result = CliRunner().invoke(cli, ["recover", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert f"folded {wal.name} into the database" in result.output, result.output
+    assert not wal.exists()
+    assert db_path.read_bytes()[18:20] == b"\x01\x01"  # file format: rollback journal
+    assert digest(db_path) == before
+
+
+def test_a_killed_rollback_journal_write_is_rolled_back_by_recover(db_path, tmp_path):
+    """Writers other than the import (sqlite-utils, migrate) use a rollback journal."""
+    before = digest(db_path)
+    code = (
+        "import os, sqlite3, sys\n"
+        "c = sqlite3.connect(sys.argv[1]); c.execute('PRAGMA cache_size = 1')\n"
+        "c.execute('BEGIN')\n"
+        'c.execute("UPDATE events SET title = title || randomblob(2000)")\n'
+        "os._exit(9)  # dies mid-transaction: the journal is left hot\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(db_path)], check=False)
     with pytest.raises(store.DatabaseInterrupted) as err:
         store.open_readonly(db_path)
     assert "conflict-events recover" in str(err.value)
-    # … and recovering restores exactly the database from before the import.
     result = CliRunner().invoke(cli, ["recover", "--db", str(db_path)])
     assert result.exit_code == 0 and "rolled back the interrupted write" in result.output, (
         result.output

@@ -4,11 +4,13 @@ Database. Every write to the database goes through here, never through a page re
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import sys
 import time
 from pathlib import Path
 
 import click
+from sqlite_utils import Database
 
 from . import __version__, csvout, queries, store
 from .filters import Filters
@@ -87,20 +89,25 @@ def check(db_path: Path | None) -> None:
 def recover(db_path: Path | None) -> None:
     """Roll back a write that was interrupted (a killed import), then check the database.
 
-    The rollback journal beside the database holds what the interrupted write changed; opening
-    the database for writing puts those pages back, leaving it exactly as before the write.
+    A rollback journal beside the database holds what the interrupted write changed; opening
+    the database for writing puts those pages back, leaving it exactly as before the write. A
+    ``-wal`` file (imports write in WAL mode) is folded into the database: committed writes are
+    kept, an unfinished one is dropped. The file is left in rollback-journal mode.
     """
     path = store.database_path(db_path)
     journal = store.hot_journal(path)
-    try:
-        db = store.open_writable(path)
-    except store.StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+    wal = path.with_name(path.name + "-wal")
+    wal_pending = wal.exists() and wal.stat().st_size > 0
+    db = _open_writable(path)
     db.execute("SELECT count(*) FROM events").fetchone()  # the first read rolls the journal back
+    store.end_concurrent_write(db)
     db.close()
-    click.echo(
-        f"rolled back the interrupted write ({journal.name})" if journal else "nothing to recover"
-    )
+    if journal:
+        click.echo(f"rolled back the interrupted write ({journal.name})")
+    elif wal_pending:
+        click.echo(f"folded {wal.name} into the database (an unfinished write in it is dropped)")
+    else:
+        click.echo("nothing to recover")
     report = store.check(path)
     click.echo("ok" if report.ok else "\n".join(f"problem: {p}" for p in report.problems))
     if not report.ok:
@@ -111,12 +118,29 @@ def recover(db_path: Path | None) -> None:
 @db_option
 def migrate(db_path: Path | None) -> None:
     """Apply pending schema migrations to an existing database."""
-    try:
-        db = store.open_writable(db_path)
-    except store.StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+    db = _open_writable(db_path)
     click.echo(f"schema version: {store.schema_version(db)}")
     db.close()
+
+
+def _open_writable(db_path: Path | None) -> Database:
+    """The database for an in-place write, refused in hosted read-only mode.
+
+    With EVENTS_READONLY=1 a dashboard may be reading this file as immutable: it would not
+    notice a change in place, or would read it half-done. There, data changes by replacing the
+    file whole (``build`` does that by itself).
+    """
+    if store.serving_readonly():
+        raise click.ClickException(
+            f"{store.READONLY_ENV} is set: the database is served as an immutable file and is "
+            "never changed in place. Write into a copy and move it over the served file, e.g. "
+            f"cp events.db new.db && {store.READONLY_ENV}= conflict-events import acled FILE "
+            "--db new.db && mv new.db events.db (see docs/deploy.md)"
+        )
+    try:
+        return store.open_writable(db_path)
+    except store.StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -217,15 +241,21 @@ def export(
         "documents": lambda: queries.iter_documents(db),
     }[what]()
     columns = csvout.COLUMN_SETS[what]
-    if output is None:
-        n = csvout.write_csv(rows, columns, sys.stdout, excel=excel)
-    else:
-        # Write beside the target and rename, so a failed export never leaves half a file.
-        tmp = output.with_name(output.name + ".part")
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
-            n = csvout.write_csv(rows, columns, fh, excel=excel)
-        tmp.replace(output)
-    db.close()
+    try:
+        if output is None:
+            n = csvout.write_csv(rows, columns, sys.stdout, excel=excel)
+        else:
+            # Write beside the target and rename, so a failed export never leaves half a file.
+            tmp = output.with_name(output.name + ".part")
+            with tmp.open("w", encoding="utf-8", newline="") as fh:
+                n = csvout.write_csv(rows, columns, fh, excel=excel)
+            tmp.replace(output)
+    except sqlite3.DatabaseError as exc:  # locked or damaged after it opened
+        if output is not None:
+            output.with_name(output.name + ".part").unlink(missing_ok=True)
+        raise click.ClickException(str(store.unusable(exc, store.database_path(db_path)))) from exc
+    finally:
+        db.close()
     click.echo(f"{n} {what} rows", err=True)
 
 
@@ -293,10 +323,8 @@ def _import_command(origin: str, what: str) -> None:
 
         from .imports.importer import ImportFailed, ImportRefused, describe_rejects, import_file
 
-        try:
-            db = store.open_writable(db_path)
-        except store.StoreError as exc:
-            raise click.ClickException(str(exc)) from exc
+        db = _open_writable(db_path)
+        store.begin_concurrent_write(db)
         bar = tqdm(total=file.stat().st_size, unit="B", unit_scale=True, desc=f"{origin} {file.name}",
                    disable=not sys.stderr.isatty(), file=sys.stderr)  # fmt: skip
         started = time.perf_counter()
@@ -322,8 +350,14 @@ def _import_command(origin: str, what: str) -> None:
             ) from exc
         finally:
             bar.close()
+            mode = store.end_concurrent_write(db)
             db.close()
         click.echo(f"Imported {file} into {store.database_path(db_path)}: {report.summary()}")
+        if mode == "wal":
+            click.echo(
+                "The database stays in WAL mode while another program (the dashboard?) has it "
+                "open; the next write that finds it free returns it to rollback-journal mode."
+            )
         if report.rejects_file:
             click.echo(f"Rejected rows with reasons: {report.rejects_file}")
 

@@ -66,7 +66,54 @@ class DatabaseInterrupted(StoreError):
     """A write was interrupted (killed import): its rollback journal is still beside the file."""
 
 
+class DatabaseBusy(StoreError):
+    """Another process holds a write lock (a rollback-journal write in progress) past the wait."""
+
+
 RECOVER_HINT = "conflict-events recover"
+BUSY_HINT = "wait a moment, then reload the page (or run the command again)"
+
+# How long a reader waits for another process's write lock before saying the database is busy.
+# Short: a page waits this long per blocked query. WAL writes (imports) never block readers.
+READ_BUSY_TIMEOUT_S = 2.0
+
+READONLY_ENV = "EVENTS_READONLY"
+
+
+def serving_readonly() -> bool:
+    """Hosted mode (``EVENTS_READONLY=1``): the database file is opened immutable.
+
+    SQLite then takes no locks and never looks at (or creates) journal, ``-wal`` or ``-shm``
+    files, so it reads from a read-only filesystem and never writes anything beside the file.
+    The price: a change in place would go unnoticed or be read half-done, so in this mode data
+    changes only by replacing the file whole (``conflict-events build`` does; see docs/deploy.md).
+    """
+    return os.environ.get(READONLY_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _interrupted(path: Path) -> DatabaseInterrupted:
+    # A read-only connection cannot roll the interrupted write back; the data before it is
+    # intact in the file plus journal, and one writable open restores it.
+    return DatabaseInterrupted(
+        f"An interrupted write left its rollback journal ({path.name}-journal); the data from "
+        "before it is intact and is restored by rolling the journal back",
+        path,
+        hint=RECOVER_HINT,
+    )
+
+
+def unusable(exc: sqlite3.Error, path: Path) -> StoreError:
+    """The StoreError that explains a failed read: interrupted write, busy, or damaged."""
+    if getattr(exc, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK":
+        return _interrupted(path)  # a hot journal: its writer died, none holds the lock
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseBusy(
+            "The database is busy: another process is writing it; try again in a moment",
+            path,
+            hint=BUSY_HINT,
+        )
+    return DatabaseCorrupt(f"The database cannot be read: {exc}", path)
 
 
 JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
@@ -105,6 +152,8 @@ def _require_sqlite_file(path: Path) -> None:
         raise DatabaseMissing("No database file", path)
     if path.is_dir():
         raise DatabaseCorrupt("The database path is a folder, not a file", path)
+    if path.stat().st_size == 0:
+        raise DatabaseCorrupt("The file is empty (0 bytes): it holds no database yet", path)
     with path.open("rb") as fh:
         header = fh.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
@@ -115,23 +164,32 @@ def open_readonly(path: str | os.PathLike[str] | None = None) -> Database:
     """A read-only, thread-shareable connection for the app; raises StoreError if unusable."""
     db_path = database_path(path)
     _require_sqlite_file(db_path)
-    journal = hot_journal(db_path)
-    if journal is not None:
-        # A read-only connection cannot roll the interrupted write back; the data before it is
-        # intact in the file plus journal, and one writable open restores it.
-        raise DatabaseInterrupted(
-            f"An interrupted write left its rollback journal ({journal.name}); the data from before "
-            "it is intact and is restored by rolling the journal back",
-            db_path,
-            hint=RECOVER_HINT,
-        )
-    conn = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    immutable = serving_readonly()
+    if immutable and hot_journal(db_path) is not None:
+        # An immutable reader ignores journals and would read the half-written file. (A normal
+        # reader lets SQLite decide: a live writer's journal is not hot, see ``unusable``.)
+        raise _interrupted(db_path)
+    query = "mode=ro&immutable=1" if immutable else "mode=ro"
+    conn = sqlite3.connect(
+        f"{db_path.as_uri()}?{query}",
+        uri=True,
+        check_same_thread=False,
+        timeout=READ_BUSY_TIMEOUT_S,
+    )
     db = Database(conn)
     try:
         version = schema_version(db)
+        no_tables = version is None and not db.table_names()
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise DatabaseCorrupt(f"The database cannot be read: {exc}", db_path) from exc
+        raise unusable(exc, db_path) from exc
+    if no_tables:
+        conn.close()
+        raise DatabaseOutdated(
+            "The file is an SQLite database with no tables: not an events database yet",
+            db_path,
+            hint=f"{REBUILD_HINT} (or conflict-events migrate to add the empty tables)",
+        )
     if version != migrations.latest_version():
         conn.close()
         raise DatabaseOutdated(
@@ -154,7 +212,7 @@ def open_writable(path: str | os.PathLike[str] | None = None, *, create: bool = 
         migrations.apply(db)
     except sqlite3.DatabaseError as exc:
         db.close()
-        raise DatabaseCorrupt(f"The database cannot be migrated: {exc}", db_path) from exc
+        raise unusable(exc, db_path) from exc
     return db
 
 
@@ -166,6 +224,31 @@ def refresh_statistics(db: Database) -> None:
     """
     db.execute("PRAGMA analysis_limit = 1000")
     db.execute("ANALYZE")
+
+
+def begin_concurrent_write(db: Database) -> None:
+    """Switch to WAL for a long write (an import) into a database the dashboard may be serving.
+
+    In WAL mode readers keep reading the last committed data while the write runs and see all
+    of it at once when it commits; in rollback-journal mode a large write locks them out.
+    """
+    db.execute("PRAGMA journal_mode = WAL")
+
+
+def end_concurrent_write(db: Database) -> str:
+    """Fold the WAL back into the file and return to rollback-journal mode if possible.
+
+    A WAL-mode file cannot be opened (even read-only) from a read-only folder without its
+    ``-shm`` file, so the file goes back to ``delete`` mode. That needs the file to itself: while
+    another connection (a running dashboard) has it open it stays in WAL mode, fully
+    checkpointed, and the next write that finds it free switches it back. Returns the mode.
+    """
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.execute("PRAGMA busy_timeout = 0")  # don't wait: a reader may hold the file for hours
+    try:
+        return db.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+    except sqlite3.OperationalError:
+        return "wal"
 
 
 def schema_version(db: Database) -> str | None:
@@ -212,7 +295,7 @@ def check(path: str | os.PathLike[str] | None = None) -> CheckReport:
             report.problems.append(fts_problem)
         report.digest = content_digest(db)
     except sqlite3.DatabaseError as exc:
-        report.problems.append(f"The database cannot be read: {exc}")
+        report.problems.append(str(unusable(exc, db_path)))
     finally:
         db.close()
     return report

@@ -3,62 +3,91 @@ error screens and safe rendering of text that comes from outside sources."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
 import re
+import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 from sqlite_utils import Database
 
-from . import csvout, queries, store, vocab
+from . import access, csvout, queries, store, vocab
 from .csvout import Column
 from .filters import Filters
 from .tally import Tally
 
 CACHE_TTL_SECONDS = 600
+DATA_STAMP = "_data_stamp"
 PARTY_COLUMNS_PER_ROW = 4
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _connection(path: str, stamp: str) -> Database:
-    # ``stamp`` (mtime and size) makes a replaced database file open afresh.
+def _connection(path: str, file_stamp: str) -> Database:
+    # ``file_stamp`` (inode, mtime, size) makes a replaced or rewritten file open afresh.
     return store.open_readonly(path)
 
 
-def _stamp(path: str) -> str:
+def _file_stamp(path: str) -> str:
     try:
         st_ = store.database_path(path).stat()
     except OSError:
         return "missing"
-    return f"{st_.st_mtime_ns}:{st_.st_size}"
+    return f"{st_.st_dev}:{st_.st_ino}:{st_.st_mtime_ns}:{st_.st_size}"
+
+
+def _stamp(path: str) -> tuple[str, int]:
+    """What cached results are keyed on: the file, and the commits seen through its connection.
+
+    An import in WAL mode commits into the ``-wal`` file: the database file's mtime and size
+    change only at a checkpoint. ``PRAGMA data_version`` changes with every commit made by
+    another connection. Raises StoreError or sqlite3.Error when the database is unusable.
+    """
+    file_stamp = _file_stamp(path)
+    version = _connection(path, file_stamp).execute("PRAGMA data_version").fetchone()[0]
+    return file_stamp, version
 
 
 def database_path() -> str:
     return str(store.database_path())
 
 
-def database() -> Database:
-    """The read-only database, or a clear error screen (and the page stops) if it is unusable."""
-    path = database_path()
-    try:
-        return _connection(path, _stamp(path))
-    except store.StoreError as exc:
-        show_store_error(exc)
-        st.stop()
-        raise  # unreachable: st.stop() raises
+def instance_summary() -> str:
+    """How this instance serves its data and who may see it, for the Data and sources page."""
+    if store.serving_readonly():
+        serving = (
+            "This instance serves its database read-only, as an immutable file "
+            f"({store.READONLY_ENV}=1): the data changes only when the administrator replaces "
+            "the file, and pages then say *Data updated*."
+        )
+    else:
+        serving = (
+            "This instance reads its database live: an import shows up at the next page run, "
+            "whole (never half of it), with a *Data updated* note."
+        )
+    who = {
+        "password": "It is private: a shared password is asked once per browser session.",
+        "login": "It is private: viewers log in with the organisation's identity provider.",
+    }.get(access.mode(), "It is open to anyone who can reach it.")
+    return f"{serving} {who} No page writes to the data. Hosting: `docs/deploy.md`."
 
 
 def show_store_error(exc: store.StoreError) -> None:
     kind = {
         store.DatabaseMissing: "The events database is missing",
         store.DatabaseCorrupt: "The events database is damaged or not a database",
-        store.DatabaseOutdated: "The events database has an older schema",
+        store.DatabaseOutdated: "The events database lacks the schema this app needs",
         store.DatabaseInterrupted: "A write to the events database was interrupted",
+        store.DatabaseBusy: "The events database cannot be read right now",
     }.get(type(exc), "The events database cannot be used")
     st.error(f"{kind}: {exc.args[0]}.\n\nFile: `{exc.path}`", icon="⚠️")
+    if isinstance(exc, store.DatabaseBusy):
+        st.info("Nothing is wrong with the data: reload the page in a moment.")
+        return
     st.markdown("Run this in the project folder to fix it, then reload the page:")
     st.code(exc.hint, language="bash")
     st.caption(
@@ -70,10 +99,11 @@ def show_store_error(exc: store.StoreError) -> None:
     show_spinner="Loading the events into memory for counting (once per database file)…",
     max_entries=2,
 )
-def _tally(path: str, stamp: str) -> Tally:
-    # One per database file, shared by every session: at a million events it holds about
-    # 150 MB of arrays and takes seconds to load, then answers each aggregate in milliseconds.
-    return Tally(_connection(path, stamp))
+def _tally(path: str, stamp: tuple[str, int]) -> Tally:
+    # One per state of the database (file and committed data), shared by every session: at a
+    # million events it holds about 150 MB of arrays and takes seconds to load, then answers
+    # each aggregate in milliseconds. A commit or a replaced file makes a new one.
+    return Tally(_connection(path, stamp[0]))
 
 
 # Aggregates answered by the in-memory Tally rather than by SQL (same name, same rows).
@@ -93,21 +123,48 @@ TALLIED = {
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=512, show_spinner=False)
-def _cached(name: str, path: str, stamp: str, args: tuple[Any, ...]) -> Any:
+def _cached(name: str, path: str, stamp: tuple[str, int], args: tuple[Any, ...]) -> Any:
     if name in TALLIED:
         return getattr(_tally(path, stamp), TALLIED[name])(*args)
-    return getattr(queries, name)(_connection(path, stamp), *args)
+    return getattr(queries, name)(_connection(path, stamp[0]), *args)
 
 
 def q(name: str, *args: Any) -> Any:
-    """Run ``queries.<name>(db, *args)`` through a bounded cache keyed on the database file.
+    """Run ``queries.<name>(db, *args)`` through a bounded cache keyed on the database's state.
 
     The aggregates in ``TALLIED`` are answered by ``dash.tally`` over in-memory columns, which
-    the tests hold equal to the SQL of the same name.
+    the tests hold equal to the SQL of the same name. An unusable database (missing, damaged,
+    locked by a writer) shows its error screen and stops the page, whether it fails on opening
+    or on this read.
     """
-    database()  # shows the error screen and stops if the database is unusable
     path = database_path()
-    return _cached(name, path, _stamp(path), args)
+    with _stop_if_unusable(path):
+        return _cached(name, path, _stamp(path), args)
+
+
+@contextlib.contextmanager
+def _stop_if_unusable(path: str) -> Iterator[None]:
+    try:
+        yield
+        return
+    except store.StoreError as exc:
+        error = exc
+    except sqlite3.DatabaseError as exc:
+        error = store.unusable(exc, store.database_path(path))
+    show_store_error(error)
+    st.stop()
+
+
+def _note_data_change() -> None:
+    """Tell a viewer, once, when the data changed since this session's last page run."""
+    path = database_path()
+    with _stop_if_unusable(path):
+        stamp = _stamp(path)
+    seen = st.session_state.get(DATA_STAMP)
+    st.session_state[DATA_STAMP] = stamp
+    if seen is not None and seen != stamp:
+        when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        st.toast(f"Data updated ({when}): every figure now includes the change.", icon="🔄")
 
 
 def current_filters() -> Filters:
@@ -142,6 +199,8 @@ def page_header(title: str, intro: str) -> Filters:
     _ensure_router()
     st.title(title)
     st.caption(intro)
+    access.require()  # stops here, before any read, for a viewer without access
+    _note_data_change()
     return sidebar.render()
 
 
