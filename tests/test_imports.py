@@ -651,3 +651,33 @@ def test_imported_events_are_found_by_free_text_and_later_writes_still_index(
     ]
     assert queries.events_matching(fresh_db, Filters(text="strike number 1")) == []
     assert store.check(fresh_db.conn.execute("PRAGMA database_list").fetchone()[2]).ok
+
+
+def test_a_large_file_is_validated_in_a_second_process_with_the_same_result(
+    fresh_db, tmp_path, monkeypatch
+):
+    rows = [acled_row(i) for i in range(1, 30)]
+    rows[7]["latitude"] = "95"
+    path = write(tmp_path / "mixed.csv", ACLED_HEADER, rows)
+    here = import_file(fresh_db, path, "acled", skip_invalid=True, rejects_path=tmp_path / "a.csv")
+    other = store.open_writable(tmp_path / "other.db", create=True)
+    monkeypatch.setattr(importer, "PARALLEL_BYTES", 0)  # every file goes to the worker
+    monkeypatch.setattr(importer, "BATCH_ROWS", 4)
+    there = import_file(other, path, "acled", skip_invalid=True, rejects_path=tmp_path / "b.csv")
+    assert (there.rows_read, there.inserted, len(there.rejected)) == (29, 28, 1)
+    assert (here.rows_read, here.inserted, len(here.rejected)) == (29, 28, 1)
+    assert there.rejected[0].line == here.rejected[0].line == 9
+    assert events(other) == events(fresh_db)
+    assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+
+
+def test_a_file_the_worker_cannot_read_is_refused_with_its_reason(fresh_db, tmp_path, monkeypatch):
+    path = tmp_path / "latin.csv"
+    lines = [",".join(ACLED_HEADER)] + [",".join(acled_row(i).values()) for i in range(1, 5)]
+    path.write_bytes(("\r\n".join(lines) + "\r\nSYN9,Peshāwar\r\n").encode("cp1252", "replace"))
+    path.write_bytes(path.read_bytes().replace(b"Pesh?war", b"Pesh\xe2war"))
+    monkeypatch.setattr(importer, "PARALLEL_BYTES", 0)
+    before = events(fresh_db)
+    with pytest.raises(ImportRefused, match="not valid UTF-8"):
+        import_file(fresh_db, path, "acled")
+    assert events(fresh_db) == before

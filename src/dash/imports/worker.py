@@ -1,0 +1,46 @@
+"""The second process of a large import: read and validate the file, hand batches over.
+
+Started by the importer as ``python -m dash.imports.worker '<json arguments>'``; it writes
+pickled messages to stdout, read only by the process that started it: ("batch", records,
+bytes read, rows read) for each batch, then ("done", rows read, rejects, read stats, header),
+or ("error", exception).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import pickle
+import sys
+from pathlib import Path
+
+from .adapters import ADAPTERS
+from .source import CsvSource
+
+
+def main(arguments: str) -> None:
+    from .importer import ImportReport, _validated_batches
+
+    args = json.loads(arguments)
+    out = sys.stdout.buffer
+    gc.disable()  # see importer._without_cycle_collection
+
+    def send(message: tuple) -> None:
+        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+    try:
+        adapter, id_column = ADAPTERS[args["origin"]]
+        source = CsvSource(args["path"], args["encoding"])
+        report = ImportReport(origin=args["origin"], file=Path(args["path"]))
+        for batch in _validated_batches(
+            source, adapter, id_column, report, args["skip_invalid"], args["batch_rows"]
+        ):
+            send(("batch", batch, source.bytes_read, report.rows_read))
+        send(("done", report.rows_read, report.rejected, source.stats, source.header))
+    except Exception as exc:  # noqa: BLE001 - re-raised by the importing process
+        send(("error", exc))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
