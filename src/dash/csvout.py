@@ -266,16 +266,6 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _cell(value: Any, kind: Kind) -> Any:
-    if value is None:
-        return ""
-    if kind == "text":
-        return neutralise(str(value))
-    if kind == "bool":
-        return int(bool(value))
-    return value
-
-
 def write_csv(
     rows: Iterable[Mapping[str, Any]],
     columns: tuple[Column, ...],
@@ -290,10 +280,22 @@ def write_csv(
     if excel:
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.name for c in columns])
+    names = [c.name for c in columns]
+    writer.writerow(names)
+    # Only text and boolean cells need work (csv writes None as an empty cell): visit just those.
+    texts = [i for i, c in enumerate(columns) if c.kind == "text"]
+    flags = [i for i, c in enumerate(columns) if c.kind == "bool"]
     n = 0
     for row in rows:
-        writer.writerow([_cell(row.get(c.name), c.kind) for c in columns])
+        cells = [row.get(name) for name in names]
+        for i in texts:
+            value = cells[i]
+            if value is not None:
+                cells[i] = neutralise(str(value))
+        for i in flags:
+            if cells[i] is not None:
+                cells[i] = int(bool(cells[i]))
+        writer.writerow(cells)
         n += 1
     return n
 

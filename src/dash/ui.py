@@ -73,7 +73,14 @@ def instance_summary() -> str:
         "password": "It is private: a shared password is asked once per browser session.",
         "login": "It is private: viewers log in with the organisation's identity provider.",
     }.get(access.mode(), "It is open to anyone who can reach it.")
-    return f"{serving} {who} No page writes to the data. Hosting: `docs/deploy.md`."
+    scale = (
+        "Counts, charts and the map's grid come from an in-memory copy of the events' columns, "
+        "loaded once per state of the database (seconds at a million events, then milliseconds "
+        f"per filter); the narratives picker lists the {PICKER_LIMIT:,} most recent matching "
+        f"events and the documents table the first {DOCUMENTS_SHOWN:,}; downloads carry every "
+        "row."
+    )
+    return f"{serving} {who} No page writes to the data. Hosting: `docs/deploy.md`.\n\n{scale}"
 
 
 def show_store_error(exc: store.StoreError) -> None:

@@ -31,6 +31,7 @@ from sqlite_utils import Database
 
 from .. import store
 from .adapters import ADAPTERS, Converted, RowError
+from .rows import DocumentRow, EventRow
 from .source import CsvSource, ImportRefused
 
 MAX_REPORTED = 50
@@ -135,16 +136,31 @@ class _FullTextDeferred:
         self.db.execute(self.trigger_sql)
 
 
-# One validated row as the store's records: the event, its documents, its event_sources links.
-Records = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]
+# One validated row as the store's rows, values in the order of their columns (positional
+# parameters: binding a million rows by name costs seconds of string lookups): the event, its
+# documents, its event_sources links.
+EVENT_COLUMNS = tuple(EventRow.model_fields)
+DOCUMENT_COLUMNS = tuple(DocumentRow.model_fields)
+Records = tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]
 
 
 def _records(converted: Converted) -> Records:
     return (
-        converted.event.record(),
-        [d.record() for d in converted.documents],
-        [s.record() for s in converted.sources],
+        tuple(converted.event.record().values()),
+        [tuple(d.record().values()) for d in converted.documents],
+        [(s.event_id, s.document_id) for s in converted.sources],
     )
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608 - fixed names
+
+
+_INSERT_EVENT = _insert("events", EVENT_COLUMNS)
+_UPSERT_DOCUMENT = _insert("documents", DOCUMENT_COLUMNS) + (
+    " ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{k} = excluded.{k}" for k in DOCUMENT_COLUMNS if k != "id")
+)
 
 
 class _Writer:
@@ -152,47 +168,32 @@ class _Writer:
 
     def __init__(self, db: Database, import_id: int, report: ImportReport) -> None:
         self.db, self.import_id, self.report = db, import_id, report
-        self.columns: list[str] = []
 
     def write(self, batch: list[Records]) -> None:
-        records = [event for event, _, _ in batch]
-        if not self.columns:
-            self.columns = list(records[0])
-        existing = self._existing([r["id"] for r in records])
-        new = [r for r in records if r["id"] not in existing]
+        events = [event for event, _, _ in batch]
+        existing = self._existing([e[0] for e in events])
+        new = [e for e in events if e[0] not in existing]
         if new:
-            self.db.conn.executemany(
-                f"INSERT INTO events ({', '.join(self.columns)}) "  # noqa: S608 - fixed names
-                f"VALUES ({', '.join(':' + k for k in self.columns)})",
-                new,
-            )
+            self.db.conn.executemany(_INSERT_EVENT, new)
             self.report.inserted += len(new)
-        for record in records:
-            if record["id"] in existing:
-                self._update(record, existing[record["id"]])
+        for event in events:
+            if event[0] in existing:
+                self._update(dict(zip(EVENT_COLUMNS, event, strict=True)), existing[event[0]])
         documents = [d for _, docs, _ in batch for d in docs]
         if documents:
-            names = list(documents[0])
-            updates = ", ".join(f"{k} = excluded.{k}" for k in names if k != "id")
-            self.db.conn.executemany(
-                f"INSERT INTO documents ({', '.join(names)}) "  # noqa: S608 - fixed names
-                f"VALUES ({', '.join(':' + k for k in names)}) "
-                f"ON CONFLICT(id) DO UPDATE SET {updates}",
-                documents,
-            )
+            self.db.conn.executemany(_UPSERT_DOCUMENT, documents)
         self.db.conn.executemany(
-            "INSERT OR IGNORE INTO event_sources (event_id, document_id) "
-            "VALUES (:event_id, :document_id)",
+            "INSERT OR IGNORE INTO event_sources (event_id, document_id) VALUES (?, ?)",
             [link for _, _, links in batch for link in links],
         )
 
     def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         cursor = self.db.execute(
-            f"SELECT {', '.join(self.columns)} FROM events "  # noqa: S608 - fixed names
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events "  # noqa: S608 - fixed names
             "WHERE id IN (SELECT value FROM json_each(:ids))",
             {"ids": json.dumps(ids)},
         )
-        return {row[0]: dict(zip(self.columns, row, strict=True)) for row in cursor}
+        return {row[0]: dict(zip(EVENT_COLUMNS, row, strict=True)) for row in cursor}
 
     def _update(self, record: dict[str, Any], old: dict[str, Any]) -> None:
         changed = {k: v for k, v in record.items() if old.get(k) != v}
