@@ -191,10 +191,20 @@ def test_acled_rows_map_onto_the_store(fresh_db, tmp_path):
         "2024-12-31",
         None,
     )
-    doc = fresh_db.execute(
-        "SELECT publisher, kind, citation FROM documents WHERE id = 'acled-source:SYN1'"
-    ).fetchone()
-    assert doc[0] == "SYNTHETIC Gazette; SYNTHETIC Wire" and doc[1] == "dataset"
+    docs = fresh_db.execute(
+        """SELECT d.publisher, d.kind, d.citation, count(*) FROM documents d
+           JOIN event_sources s ON s.document_id = d.id
+           WHERE d.id LIKE 'acled-source:%' GROUP BY d.id"""
+    ).fetchall()
+    # Every row names the same source line: one document, linked to each event.
+    assert docs == [
+        (
+            "SYNTHETIC Gazette; SYNTHETIC Wire",
+            "dataset",
+            "Source(s) named by ACLED: SYNTHETIC Gazette; SYNTHETIC Wire",
+            3,
+        )
+    ]
 
 
 def test_ucdp_hdx_variant_with_every_quirk(fresh_db, tmp_path):

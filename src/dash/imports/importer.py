@@ -168,6 +168,7 @@ class _Writer:
 
     def __init__(self, db: Database, import_id: int, report: ImportReport) -> None:
         self.db, self.import_id, self.report = db, import_id, report
+        self.documents: set[str] = set()
 
     def write(self, batch: list[Records]) -> None:
         events = [event for event, _, _ in batch]
@@ -179,7 +180,9 @@ class _Writer:
         for event in events:
             if event[0] in existing:
                 self._update(dict(zip(EVENT_COLUMNS, event, strict=True)), existing[event[0]])
-        documents = [d for _, docs, _ in batch for d in docs]
+        # A document shared by many rows (one ACLED source line) is written once per import.
+        documents = [d for _, docs, _ in batch for d in docs if d[0] not in self.documents]
+        self.documents.update(d[0] for d in documents)
         if documents:
             self.db.conn.executemany(_UPSERT_DOCUMENT, documents)
         self.db.conn.executemany(
