@@ -93,7 +93,8 @@ def generate(path: Path, n: int, seed: int = 7) -> Path:
             etype, sub = rng.choices(pairs, pair_weights)[0]
             year = rng.choices(years, year_weights)[0]
             day = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365))
-            killed = 0 if rng.random() < 0.55 else int(rng.paretovariate(1.3))
+            # Mostly none; a heavy tail, capped at 500 (single ACLED events rarely exceed it).
+            killed = 0 if rng.random() < 0.55 else min(int(rng.paretovariate(1.3)), 500)
             lon_min, lon_max, lat_min, lat_max = BOXES[country]
             words = rng.sample(WORDS, 3) + ([RARE_WORD] if rng.random() < 0.02 else [])
             row = {

@@ -12,8 +12,11 @@ c1, c2, c3 = st.columns(3)
 c1.metric("Events", f"{h['events']:,}")
 c2.metric(
     "Killed (low – best – high)",
-    ui.fatality_range(h["fatalities_low"], h["fatalities_best"], h["fatalities_high"]),
-    help="Sums over the matching events. Low and high are the lowest and highest tolls claimed; "
+    ui.fatality_range(
+        h["fatalities_low"], h["fatalities_best"], h["fatalities_high"], compact=True
+    ),
+    help=f"Exactly {ui.fatality_range(h['fatalities_low'], h['fatalities_best'], h['fatalities_high'])}. "
+    "Sums over the matching events. Low and high are the lowest and highest tolls claimed; "
     "best is the curated estimate (events without one add nothing to it).",
 )
 c3.metric("Parties with claims", h["parties"])

@@ -342,7 +342,9 @@ def test_statistics_interval_and_lens_change_the_numbers(monkeypatch, synthetic_
 
     at.selectbox(key="p_lens").select("afghan_taliban").run()
     assert at.query_params["lens"] == "afghan_taliban"
-    assert next(m for m in at.metric if m.label.startswith("Killed")).value == "40 – 40 – 40"
+    killed = next(m for m in at.metric if m.label.startswith("Killed"))
+    assert killed.value == "40"  # low, figure and high agree: shown once
+    assert killed.help.startswith("Exactly 40 – 40 – 40.")
 
     at.get("button_group")[0].set_value("year").run()  # the Interval control
     assert at.query_params["interval"] == "year"
@@ -357,7 +359,7 @@ def test_statistics_settings_come_from_the_url(monkeypatch, synthetic_db_path):
         monkeypatch,
         {"lens": "media", "interval": "quarter"},
     )
-    assert next(m for m in at.metric if m.label.startswith("Killed")).value == "25 – 25 – 25"
+    assert next(m for m in at.metric if m.label.startswith("Killed")).value == "25"
     assert at.selectbox(key="p_lens").value == "media"
     bad = open_page("pages/statistics.py", synthetic_db_path, monkeypatch, {"lens": "martians"})
     assert not bad.exception
@@ -414,3 +416,12 @@ def test_the_narratives_picker_is_bounded_and_says_so(monkeypatch, generated_db_
     at = open_page("pages/narratives.py", generated_db_path, monkeypatch, {"event": unlisted})
     assert not at.exception
     assert at.selectbox(key="event_picker").value == unlisted
+
+
+def test_headline_figures_stay_readable_at_a_million_events():
+    from dash import ui
+
+    assert ui.fatality_range(1_884_168, 1_884_168, 1_884_168, compact=True) == "1.88M"
+    assert ui.fatality_range(12, 2_500_000, 3_000_000, compact=True) == "12 – 2.50M – 3.00M"
+    assert ui.fatality_range(8, None, 71, compact=True) == "8 – ? – 71"
+    assert ui.fatality_range(1_884_168, 1_884_168, 1_884_168) == "1,884,168 – 1,884,168 – 1,884,168"

@@ -60,10 +60,12 @@ def headline(filters: Filters, lens: str, lens_label: str) -> int:
     )
     c2.metric(
         "Killed (low – figure – high)",
-        ui.fatality_range(now["killed_low"], now["killed"], now["killed_high"]),
+        ui.fatality_range(now["killed_low"], now["killed"], now["killed_high"], compact=True),
         delta=stats.change(now["killed"], previous["killed"] if previous else None),
         delta_color="off",
-        help=f"Under the lens '{lens_label}'. Curated lens: the sums of the events' low, best and high estimates. A party's lens: "
+        help="Exactly "
+        + ui.fatality_range(now["killed_low"], now["killed"], now["killed_high"])
+        + f". Under the lens '{lens_label}'. Curated lens: the sums of the events' low, best and high estimates. A party's lens: "
         "the party's lowest stated toll per event (its most conservative claim), with the range "
         f"up to its highest. {now['events_with_figure']:,} of {now['events']:,} events have a "
         "figure under this lens; the others add nothing.",

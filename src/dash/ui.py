@@ -254,12 +254,24 @@ def frame(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pd.DataFram
     return df
 
 
-def fatality_range(low: int | None, best: int | None, high: int | None) -> str:
-    """'8–20–71' style range; unknown parts shown as '?'."""
+def fatality_range(
+    low: int | None, best: int | None, high: int | None, *, compact: bool = False
+) -> str:
+    """'8 – 20 – 71' style range; unknown parts shown as '?'.
+
+    ``compact`` is for headline metrics, which cut long values off: three equal figures become
+    one, and figures of a million or more are written like '1.88M'.
+    """
     if low is None and best is None and high is None:
         return "unknown"
-    parts = ["?" if v is None else f"{v:,}" for v in (low, best, high)]
-    return " – ".join(parts)
+    if compact and low == best == high:
+        return _compact(best)
+    show = _compact if compact else (lambda v: f"{v:,}")
+    return " – ".join("?" if v is None else show(v) for v in (low, best, high))
+
+
+def _compact(value: int) -> str:
+    return f"{value / 1e6:.2f}M" if value >= 1_000_000 else f"{value:,}"
 
 
 EVENT_FIGURE_COLUMNS: dict[str, Any] = {
