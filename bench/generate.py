@@ -137,7 +137,7 @@ def add_claims(db: Database, share: float = 0.02, seed: int = 11) -> int:
     claims = []
     for event_id in chosen:
         for n, party in enumerate(rng.sample(parties, rng.randint(2, 4))):
-            killed = int(rng.paretovariate(1.2))
+            killed = min(int(rng.paretovariate(1.2)), 500)
             claims.append(
                 {
                     "id": f"{event_id}:synthetic-claim-{n}",
