@@ -8,8 +8,10 @@ import io
 
 import pytest
 
-from dash import csvout, queries
+from dash import csvout, queries, store
 from dash.filters import Filters, fts_query
+
+from .conftest import SHIPPED_DB
 
 D = dt.date
 
@@ -139,4 +141,25 @@ def test_filename_says_what_is_inside():
     assert (
         csvout.filename_for("claims", Filters(provinces=("Paktika",)), 7)
         == "claims_all-dates_filtered_7-rows.csv"
+    )
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(provinces=("Kabul", "Khyber Pakhtunkhwa")),
+        Filters(parties=("afghan_taliban", "media")),
+        Filters(text="checkpoint"),
+    ],
+)
+def test_the_export_query_gives_the_same_rows_as_the_list_query(generated_db_path, filters):
+    # The export joins claim counts and source URLs in bulk; the list asks per row.
+    db = store.open_readonly(generated_db_path)
+    exported = list(queries.iter_events_matching(db, filters))
+    assert exported == queries.events_matching(db, filters)
+    assert exported and any(r["n_claims"] for r in exported) or filters.text
+    shipped = store.open_readonly(SHIPPED_DB)
+    assert list(queries.iter_events_matching(shipped, filters)) == queries.events_matching(
+        shipped, filters
     )

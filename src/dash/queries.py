@@ -13,15 +13,20 @@ from sqlite_utils import Database
 
 from .filters import Filters
 
-_EVENT_FIELDS = """
+_EVENT_COLUMNS = """
     e.id AS event_id, e.title, e.date_start, e.date_end, e.date_precision, e.country, e.admin1,
     e.admin2, e.location, e.latitude, e.longitude, e.geo_precision, e.event_type,
     e.sub_event_type, e.actor1, e.actor2, e.cross_border, e.fatalities_low, e.fatalities_best,
     e.fatalities_high, e.injured, e.deaths_civilians, e.deaths_security_forces,
-    e.deaths_militants, e.deaths_unknown, e.grading, e.origin, e.summary, e.fatalities_basis,
+    e.deaths_militants, e.deaths_unknown, e.grading, e.origin, e.summary, e.fatalities_basis
+"""
+_EVENT_FIELDS = (
+    _EVENT_COLUMNS
+    + """,
     (SELECT count(*) FROM claims c WHERE c.event_id = e.id) AS n_claims,
     (SELECT count(DISTINCT c.party_id) FROM claims c WHERE c.event_id = e.id) AS n_parties
 """
+)  # noqa: S608 - fixed SQL
 
 _SOURCE_URLS = """
     (SELECT group_concat(url, ' | ') FROM (
@@ -63,11 +68,31 @@ def events_matching(
     return _rows(db, sql, params)
 
 
+# For exports: the claim counts and source URLs of every event at once (joined), instead of
+# three correlated subqueries per row. 100,000 rows of a million-event store: 1.7 s -> 1.1 s.
+# Source URLs start from the documents that have one (few: ACLED and UCDP give none).
+_EXPORT_JOINS = """
+    LEFT JOIN (SELECT event_id, count(*) AS n_claims, count(DISTINCT party_id) AS n_parties
+                 FROM claims GROUP BY event_id) k ON k.event_id = e.id
+    LEFT JOIN (SELECT event_id, group_concat(url, ' | ') AS source_urls FROM (
+                 SELECT DISTINCT s.event_id, d.url
+                   FROM documents d CROSS JOIN event_sources s ON s.document_id = d.id
+                  WHERE d.url IS NOT NULL ORDER BY s.event_id, d.url)
+                GROUP BY event_id) u ON u.event_id = e.id
+"""
+_EXPORT_FIELDS = (
+    _EVENT_COLUMNS
+    + """,
+    coalesce(k.n_claims, 0) AS n_claims, coalesce(k.n_parties, 0) AS n_parties, u.source_urls
+"""
+)  # noqa: S608 - fixed SQL
+
+
 def iter_events_matching(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
     """Like events_matching, streamed, for exports of any size."""
     where, params = filters.where()
     sql = (
-        f"SELECT {_EVENT_FIELDS}, {_SOURCE_URLS} FROM events e WHERE {where}"  # noqa: S608
+        f"SELECT {_EXPORT_FIELDS} FROM events e {_EXPORT_JOINS} WHERE {where}"  # noqa: S608
         " ORDER BY e.date_start DESC, e.id"
     )
     return _iter_rows(db, sql, params)
