@@ -102,7 +102,8 @@ def test_the_password_gate_in_a_browser(page: Page, browser, tmp_path):
         expect(page.locator(SIDEBAR_METRIC).first).to_be_visible()
         settle(page)
         assert matching_count(page) >= 10
-        assert page.locator('[data-testid="stDownloadButton"]').count() > 0
+        # Downloads come after the sidebar's count: wait for them rather than count at once.
+        expect(page.locator('[data-testid="stDownloadButton"]').first).to_be_visible()
         page.get_by_test_id("stSidebarNav").get_by_text("Incident map", exact=True).click()
         settle(page)
         assert matching_count(page) >= 10  # the session stays open across pages
