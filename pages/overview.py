@@ -8,7 +8,7 @@ filters = ui.page_header(
 )
 
 h = ui.q("headline", filters)
-c1, c2, c3 = st.columns(3)
+c1, c2, c3 = st.columns([2, 3, 2])  # the killed range needs the room
 c1.metric("Events", f"{h['events']:,}")
 c2.metric(
     "Killed (low – best – high)",

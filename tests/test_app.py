@@ -423,5 +423,7 @@ def test_headline_figures_stay_readable_at_a_million_events():
 
     assert ui.fatality_range(1_884_168, 1_884_168, 1_884_168, compact=True) == "1.88M"
     assert ui.fatality_range(12, 2_500_000, 3_000_000, compact=True) == "12 – 2.50M – 3.00M"
+    assert ui.fatality_range(35_878, 35_878, 41_234, compact=True) == "35.9k – 35.9k – 41.2k"
     assert ui.fatality_range(8, None, 71, compact=True) == "8 – ? – 71"
+    assert ui.fatality_range(1_250, 2_000, 9_999, compact=True) == "1,250 – 2,000 – 9,999"
     assert ui.fatality_range(1_884_168, 1_884_168, 1_884_168) == "1,884,168 – 1,884,168 – 1,884,168"

@@ -51,7 +51,7 @@ def headline(filters: Filters, lens: str, lens_label: str) -> int:
     if first and last:
         start, end = stats.previous_window(first, last)
         previous = ui.q("lens_headline", filters.replace(date_from=start, date_to=end), lens)
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3 = st.columns([2, 3, 2])  # the killed range needs the room
     c1.metric(
         "Events",
         f"{now['events']:,}",

@@ -266,12 +266,22 @@ def fatality_range(
         return "unknown"
     if compact and low == best == high:
         return _compact(best)
-    show = _compact if compact else (lambda v: f"{v:,}")
-    return " – ".join("?" if v is None else show(v) for v in (low, best, high))
+    text = " – ".join("?" if v is None else f"{v:,}" for v in (low, best, high))
+    if compact and len(text) > COMPACT_WIDTH:
+        text = " – ".join("?" if v is None else _compact(v) for v in (low, best, high))
+    return text
+
+
+# Characters a headline metric shows before Streamlit cuts it off with '…'.
+COMPACT_WIDTH = 18
 
 
 def _compact(value: int) -> str:
-    return f"{value / 1e6:.2f}M" if value >= 1_000_000 else f"{value:,}"
+    if value >= 1_000_000:
+        return f"{value / 1e6:.2f}M"
+    if value >= 10_000:
+        return f"{value / 1e3:.1f}k"
+    return f"{value:,}"
 
 
 EVENT_FIGURE_COLUMNS: dict[str, Any] = {
