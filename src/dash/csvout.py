@@ -288,7 +288,6 @@ def write_csv(
     flags = [i for i, c in enumerate(columns) if c.kind == "bool"]
     n = 0
     pick = operator.itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
-    formula = "".join(_FORMULA_START)
     for row in rows:
         try:
             cells = list(pick(row))
@@ -297,9 +296,7 @@ def write_csv(
         for i in texts:
             value = cells[i]
             if value is not None:
-                value = str(value)
-                # neutralise(), inlined: this loop runs for every text cell of every row
-                cells[i] = "'" + value if value[:1] in formula and value else value
+                cells[i] = neutralise(str(value))
         for i in flags:
             if cells[i] is not None:
                 cells[i] = int(bool(cells[i]))

@@ -279,13 +279,17 @@ def linked_events(db: Database, event_id: str) -> list[dict[str, Any]]:
     )
 
 
+_DOCUMENT_FIELDS = """
+    d.id AS document_id, d.publisher, d.title, d.published, d.kind, d.language,
+    d.original_agency, d.url, d.citation,
+    (SELECT count(*) FROM claims c WHERE c.document_id = d.id) AS n_claims
+"""
+
+
 def iter_documents(db: Database) -> Iterator[dict[str, Any]]:
     return _iter_rows(
         db,
-        """SELECT d.id AS document_id, d.publisher, d.title, d.published, d.kind, d.language,
-                  d.original_agency, d.url, d.citation,
-                  (SELECT count(*) FROM claims c WHERE c.document_id = d.id) AS n_claims
-             FROM documents d ORDER BY d.publisher, d.published, d.id""",
+        f"SELECT {_DOCUMENT_FIELDS} FROM documents d ORDER BY d.publisher, d.published, d.id",  # noqa: S608
         {},
     )
 
@@ -299,9 +303,7 @@ def iter_documents_for(db: Database, filters: Filters) -> Iterator[dict[str, Any
     where, params = filters.where()
     return _iter_rows(
         db,
-        f"""SELECT d.id AS document_id, d.publisher, d.title, d.published, d.kind, d.language,
-                   d.original_agency, d.url, d.citation,
-                   (SELECT count(*) FROM claims c WHERE c.document_id = d.id) AS n_claims
+        f"""SELECT {_DOCUMENT_FIELDS}
               FROM documents d
              WHERE d.id IN (SELECT s.document_id FROM event_sources s
                              JOIN events e ON e.id = s.event_id WHERE {where})
@@ -314,11 +316,9 @@ def documents_list(db: Database, limit: int = 1000) -> list[dict[str, Any]]:
     """The first ``limit`` documents in the order of iter_documents (which streams them all)."""
     return _rows(
         db,
-        """SELECT d.id AS document_id, d.publisher, d.title, d.published, d.kind, d.language,
-                  d.original_agency, d.url, d.citation,
-                  (SELECT count(*) FROM claims c WHERE c.document_id = d.id) AS n_claims
+        f"""SELECT {_DOCUMENT_FIELDS}
              FROM (SELECT * FROM documents ORDER BY publisher, published, id LIMIT :limit) d
-            ORDER BY d.publisher, d.published, d.id""",
+            ORDER BY d.publisher, d.published, d.id""",  # noqa: S608
         {"limit": limit},
     )
 
