@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from dash import store
 from dash.cli import cli
 from dash.imports import importer
-from dash.imports.adapters import ACLED_COLUMNS
+from dash.imports.acled import COLUMNS as ACLED_COLUMNS
 from dash.imports.importer import ImportFailed, ImportRefused, import_file
 
 ACLED_HEADER = list(ACLED_COLUMNS)
@@ -243,19 +243,35 @@ def test_ucdp_hdx_variant_with_every_quirk(fresh_db, tmp_path):
         "month",
     )
     assert (one["fatalities_low"], one["fatalities_best"], one["fatalities_high"]) == (16, 24, 35)
-    assert (one["geo_precision"], one["admin2"]) == ("district", "South Waziristan district")
+    # one name per place, the source's spelling kept beside it
+    assert (one["geo_precision"], one["admin1"], one["admin2"]) == (
+        "district",
+        "Khyber Pakhtunkhwa",
+        "South Waziristan",
+    )
+    assert (one["admin1_as_published"], one["admin2_as_published"]) == (
+        "Khyber Pakhtunkhwa province",
+        "South Waziristan district",
+    )
+    # deaths_a (Government of Pakistan) are security forces, deaths_b (TTP) militants
     assert (one["actor1"], one["actor2"], one["deaths_civilians"]) == (
         "Government of Pakistan",
         "TTP",
         0,
     )
+    assert (one["deaths_security_forces"], one["deaths_militants"]) == (16, 8)
     extra = json.loads(one["extra"])
-    assert (extra["iso3"], extra["deaths_a"], extra["deaths_b"], extra["event_clarity"]) == (
+    assert (extra["iso3"], extra["published_deaths_a"], extra["event_clarity"]) == (
         "PAK",
         "16",
-        "8",
         "1",
     )
+    assert (extra["type_of_violence"], extra["ucdp_violence_type"], extra["where_prec"]) == (
+        "1",
+        "state-based",
+        "3",
+    )
+    assert (extra["conflict_name"], extra["date_prec"]) == ("Pakistan: Government", "4")
     assert (two["event_type"], two["geo_precision"], two["date_precision"]) == (
         "Violence against civilians",
         "exact",
@@ -289,7 +305,7 @@ def test_a_file_without_the_id_column_is_refused(fresh_db, tmp_path):
 def test_bad_rows_refuse_the_whole_file_and_change_nothing(db_path, tmp_path):
     before = digest(db_path)
     rows = [acled_row(i) for i in range(1, 6)] + [
-        acled_row(6, fatalities="lots"),
+        acled_row(6, event_date=""),
         acled_row(7, event_type="Skirmish"),
     ]
     path = write(tmp_path / "bad.csv", ACLED_HEADER, rows)
@@ -299,7 +315,7 @@ def test_bad_rows_refuse_the_whole_file_and_change_nothing(db_path, tmp_path):
     db.close()
     report = err.value.report
     assert [(r.line, r.column, r.reason) for r in report.rejected] == [
-        (7, "fatalities", "not a number"),
+        (7, "event_date", "a date is required"),
         (
             8,
             "event_type",
@@ -308,7 +324,7 @@ def test_bad_rows_refuse_the_whole_file_and_change_nothing(db_path, tmp_path):
     ]
     assert digest(db_path) == before
     rejects = list(csv.DictReader(report.rejects_file.open(encoding="utf-8", newline="")))
-    assert [r["line"] for r in rejects] == ["7", "8"] and rejects[0]["value"] == "lots"
+    assert [r["line"] for r in rejects] == ["7", "8"] and rejects[1]["value"] == "Skirmish"
     log = (
         store.open_readonly(db_path)
         .execute("SELECT status, rows_stored, message FROM imports ORDER BY id DESC")
@@ -321,19 +337,19 @@ def test_skip_invalid_stores_the_good_rows_and_writes_the_bad_ones(fresh_db, tmp
     path = write(
         tmp_path / "mixed.csv",
         ACLED_HEADER,
-        [acled_row(1), acled_row(2, latitude="95"), acled_row(3)],
+        [acled_row(1), acled_row(2, event_date="sometime"), acled_row(3)],
     )
     report = import_file(
         fresh_db, path, "acled", skip_invalid=True, rejects_path=tmp_path / "out.csv"
     )
     assert (report.inserted, len(report.rejected)) == (2, 1)
-    assert report.rejected[0].column == "latitude"
+    assert report.rejected[0].column == "event_date"
     assert [e["id"] for e in events(fresh_db)] == ["acled:SYN1", "acled:SYN3"]
     assert (
         (tmp_path / "out.csv")
         .read_text(encoding="utf-8")
         .splitlines()[1]
-        .startswith("3,latitude,95,")
+        .startswith("3,event_date,sometime,")
     )
 
 
@@ -365,13 +381,15 @@ def test_a_killed_import_leaves_the_database_as_it_was(db_path, tmp_path):
     before = digest(db_path)
     path = write(tmp_path / "big.csv", ACLED_HEADER, [acled_row(i) for i in range(1, 40_001)])
     wal = db_path.with_name(db_path.name + "-wal")
+    # A small page cache makes the import spill its pages into the -wal long before its commit.
     proc = subprocess.Popen(
         [sys.executable, "-m", "dash.cli", "import", "acled", str(path), "--db", str(db_path)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, importer.CACHE_ENV: "1"},
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while (
-        not (wal.exists() and wal.stat().st_size > 0)
+        not (wal.exists() and wal.stat().st_size > 1_000_000)
         and proc.poll() is None
         and time.monotonic() < deadline
     ):
@@ -441,6 +459,7 @@ def test_a_newer_export_updates_events_and_records_revisions(fresh_db, tmp_path)
     ).fetchall()
     assert [r[:4] for r in revisions] == [
         ("acled:SYN2", "admin2", "Barmal", "Urgun"),
+        ("acled:SYN2", "admin2_as_published", "Barmal", "Urgun"),
         ("acled:SYN2", "fatalities_best", "12", "30"),
         ("acled:SYN2", "fatalities_high", "12", "30"),
         ("acled:SYN2", "fatalities_low", "12", "30"),
@@ -513,7 +532,9 @@ def test_random_damage_is_imported_or_refused_never_half_written(tmp_path_factor
     db = store.open_writable(db_path)
     try:
         report = import_file(db, path, "acled")
-        assert report.stored == report.rows_read - len(report.rejected)
+        left_out = sum(report.outside_region.values())
+        assert report.stored == report.rows_read - len(report.rejected) - left_out > 0
+        assert store.content_digest(db) != before
     except (ImportFailed, ImportRefused):
         db.close()
         after = digest(db_path)
@@ -667,7 +688,7 @@ def test_a_large_file_is_validated_in_a_second_process_with_the_same_result(
     fresh_db, tmp_path, monkeypatch
 ):
     rows = [acled_row(i) for i in range(1, 30)]
-    rows[7]["latitude"] = "95"
+    rows[7]["event_date"] = "95"
     path = write(tmp_path / "mixed.csv", ACLED_HEADER, rows)
     here = import_file(fresh_db, path, "acled", skip_invalid=True, rejects_path=tmp_path / "a.csv")
     other = store.open_writable(tmp_path / "other.db", create=True)

@@ -48,6 +48,8 @@ def _seed(db):
         """INSERT INTO events (id, origin, origin_id, title, date_start, date_end, date_precision,
                                event_type, sub_event_type)
            VALUES ('curated:e', 'curated', 'e', 'SYNTHETIC', '2024-01-01', '2024-01-02', 'days',
+                   'Battles', 'Armed clash'),
+                  ('curated:f', 'curated', 'f', 'SYNTHETIC', '2024-01-01', '2024-01-02', 'days',
                    'Battles', 'Armed clash')"""
     )
 
@@ -66,6 +68,14 @@ STAT_BASE = {
     "period_end": "'2024-12-31'", "region": "'Pakistan'", "metric": "'attacks'", "value": "1",
     "definition": "'SYNTHETIC'",
 }  # fmt: skip
+ORIGIN_BASE = {"id": "'syn-origin'", "name": "'SYNTHETIC'", "licence": "'SYNTHETIC'"}
+NOTE_BASE = {"event_id": "'curated:e'", "kind": "'fatalities_reordered'", "detail": "'SYNTHETIC'"}
+PAIR_BASE = {
+    "event_id": "'curated:e'",
+    "other_event_id": "'curated:f'",
+    "km": "1.0",
+    "days_apart": "0",
+}
 DOC_BASE = {
     "id": "'d2'",
     "publisher": "'SYNTHETIC'",
@@ -89,7 +99,10 @@ RULES = {
     "geo_precision_known": ("events", EVENT_BASE, {"geo_precision": "'street'"}),
     "grading_known": ("events", EVENT_BASE, {"grading": "'likely'"}),
     "cross_border_flag": ("events", EVENT_BASE, {"cross_border": "2"}),
-    "event_origin": ("events", EVENT_BASE, {"origin": "'rumour'"}),
+    "origin_id_slug": ("origins", ORIGIN_BASE, {"id": "'Bad Origin!'"}),
+    "credibility_scale": ("claims", CLAIM_BASE, {"credibility": "7"}),
+    "quality_kind_known": ("quality_notes", NOTE_BASE, {"kind": "'gossip'"}),
+    "duplicate_pair_ordered": ("possible_duplicates", PAIR_BASE, {"event_id": "'curated:f'"}),
     "extra_is_json": ("events", EVENT_BASE, {"extra": "'{not json'"}),
     "claim_counts_non_negative": ("claims", CLAIM_BASE, {"killed": "-3"}),
     "claim_killed_range": ("claims", CLAIM_BASE, {"killed": "30", "killed_high": "25"}),

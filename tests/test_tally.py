@@ -67,7 +67,8 @@ def _sparse(data, facets) -> Filters:
 def test_every_aggregate_equals_the_reference_sql(both, data):
     db, tally, facets = both
     filters = _sparse(data, facets)
-    lens = data.draw(st.sampled_from(["curated", *sorted(facets["parties"])]))
+    parties = sorted(facets["parties"])
+    lens = data.draw(st.sampled_from(["curated", *parties, *(f"{p}:3" for p in parties)]))
     interval = data.draw(st.sampled_from(list(stats.INTERVALS)))
     split = data.draw(st.sampled_from(list(stats.SPLITS)))
     dimension = data.draw(
@@ -75,6 +76,7 @@ def test_every_aggregate_equals_the_reference_sql(both, data):
     )
 
     assert tally.count(filters) == queries.count_events(db, filters)
+    assert tally.origins_matching(filters) == queries.origins_matching(db, filters)
     assert tally.headline(filters) == queries.headline(db, filters)
     assert tally.lens_headline(filters, lens) == queries.lens_headline(db, filters, lens)
     assert tally.series(filters, interval, split, lens) == queries.series(
@@ -104,6 +106,33 @@ def test_unfiltered_totals_match_on_the_generated_store(both):
         assert tally.series(Filters(), interval, "province") == queries.series(
             db, Filters(), interval, "province"
         )
+
+
+def test_an_event_in_two_provinces_is_found_by_either_and_counted_once(both):
+    db, tally, facets = both
+    rows = db.execute(
+        "SELECT e.id, e.admin1, p.admin1 FROM events e JOIN event_places p ON p.event_id = e.id"
+        " WHERE p.admin1 <> e.admin1 LIMIT 20"
+    ).fetchall()
+    if not rows:
+        pytest.skip("this store has no event in two provinces")
+    for event_id, first, second in rows:
+        for province in (first, second):
+            assert event_id in {
+                e["event_id"]
+                for e in queries.events_matching(db, Filters(provinces=(province,)), limit=100_000)
+            }
+    both_provinces = Filters(provinces=(rows[0][1], rows[0][2]))
+    one, other = Filters(provinces=(rows[0][1],)), Filters(provinces=(rows[0][2],))
+    assert tally.count(both_provinces) <= tally.count(one) + tally.count(other)
+    bars = {b["value"]: b["events"] for b in tally.breakdown(both_provinces, "province")}
+    assert bars[rows[0][1]] == tally.count(one) and bars[rows[0][2]] == tally.count(other)
+    assert tally.lens_headline(both_provinces)["events"] == tally.count(both_provinces)
+    # every province shown is one canonical name, never a pair such as "Paktika and Khost"
+    from dash.gazetteer import gazetteer
+
+    canonical = {p.name for p in gazetteer().provinces.values()}
+    assert set(facets["provinces"]) <= canonical
 
 
 def test_an_empty_store_gives_empty_aggregates(empty_db_path):

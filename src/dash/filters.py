@@ -30,6 +30,8 @@ URL_KEYS: dict[str, str] = {
     "cross_border_only": "xborder",
     "text": "q",
 }
+# Place columns an event can hold several values of (its further places, in event_places).
+PLACE_COLUMNS = ("country", "admin1", "admin2")
 MAX_VALUE_LENGTH = 200
 MAX_VALUES = 50
 
@@ -84,8 +86,17 @@ class Filters:
             ("origins", "origin"),
         ):
             values = getattr(self, name)
-            if values:
-                clauses.append(f"{a}.{column} IN ({_placeholders(name, values, params)})")
+            if not values:
+                continue
+            names = _placeholders(name, values, params)
+            if column in PLACE_COLUMNS:
+                # An event in several provinces matches on any of them (event_places).
+                clauses.append(
+                    f"({a}.{column} IN ({names}) OR {a}.id IN"
+                    f" (SELECT event_id FROM event_places WHERE {column} IN ({names})))"
+                )
+            else:
+                clauses.append(f"{a}.{column} IN ({names})")
         if self.actors:
             names = _placeholders("actors", self.actors, params)
             clauses.append(f"({a}.actor1 IN ({names}) OR {a}.actor2 IN ({names}))")

@@ -27,7 +27,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from .filters import Filters
-from .queries import CURATED_LENS, VICTIM_LABELS
+from .queries import CURATED_LENS, LENS_CLAIMS, VICTIM_LABELS, lens_parts
 
 UNKNOWN = "(unknown)"
 # Text columns kept as codes, and the count columns kept as numbers.
@@ -52,6 +52,8 @@ COUNTS = (
     "deaths_militants",
     "deaths_unknown",
 )
+# The place columns an event can hold more than one value of (event_places).
+PLACE_COLUMNS = ("country", "admin1", "admin2")
 # Filter fields matched on the arrays, and the column each one reads.
 _LIST_FILTERS = {
     "countries": "country",
@@ -179,6 +181,7 @@ class Tally:
         self.cross_border = arrays["cross_border"] == 1
         self.latitude = arrays["latitude"]
         self.longitude = arrays["longitude"]
+        self.also = self._load_further_places(codes_of)
         self.coded: dict[str, _Coded] = {}
         for name in CODED:
             labels = [str(v) for v in codes_of[name]]
@@ -187,6 +190,22 @@ class Tally:
         self._lock = threading.Lock()
         self._kept: dict[Any, Any] = {}
         self._selections: OrderedDict[tuple[Filters, str], _Selection] = OrderedDict()
+
+    def _load_further_places(self, codes_of: dict[str, dict[Any, int]]) -> dict[str, np.ndarray]:
+        """Events in more than one province: each further place's event position and codes.
+
+        Such an event matches a filter on any of its places and counts in each place's bar of a
+        breakdown, but once in every total.
+        """
+        rows = self.db.execute(
+            "SELECT e.rowid, p.country, p.admin1, p.admin2 FROM event_places p"
+            " JOIN events e ON e.id = p.event_id ORDER BY e.rowid"
+        ).fetchall()
+        columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
+        also = {"position": self._positions(np.array(columns[0], dtype=np.int64))}
+        for name, values in zip(PLACE_COLUMNS, columns[1:], strict=True):
+            also[name] = _array(name, values, codes_of[name])
+        return also
 
     def _keep(self, key: Any, make: Callable[[], Any]) -> Any:
         """Compute once per Tally (group codes, period indexes, party figures, claims)."""
@@ -235,7 +254,10 @@ class Tally:
     def _isin(self, column: str, values: tuple[str, ...]) -> np.ndarray:
         coded = self.coded[column]
         wanted = [coded.index[v] for v in values if v in coded.index]
-        return np.isin(coded.codes, wanted)
+        hit = np.isin(coded.codes, wanted)
+        if column in PLACE_COLUMNS and len(self.also["position"]):
+            hit[self.also["position"][np.isin(self.also[column], wanted)]] = True
+        return hit
 
     def _select(self, filters: Filters, lens: str = CURATED_LENS) -> _Selection:
         """The matching events and their figures under the lens, kept for the next few asks."""
@@ -261,6 +283,13 @@ class Tally:
     def count(self, filters: Filters) -> int:
         return self._select(filters).size
 
+    def origins_matching(self, filters: Filters) -> dict[str, int]:
+        """queries.origins_matching: the origins of the matching events, with their counts."""
+        coded = self.coded["origin"]
+        counts = np.bincount(self._select(filters).take(coded.codes), minlength=len(coded.labels))
+        return {coded.labels[i]: int(n) for i, n in sorted(enumerate(counts.tolist()),
+                                                             key=lambda x: coded.labels[x[0]]) if n}  # fmt: skip
+
     # --- lenses --------------------------------------------------------------------------------
 
     def _figures(self, lens: str) -> dict[str, _Figure]:
@@ -281,15 +310,15 @@ class Tally:
 
     def _load_party(self, party: str) -> dict[str, _Figure]:
         cursor = self.db.execute(
-            """SELECT e.rowid,
+            f"""SELECT e.rowid,
                       min(CASE WHEN c.killed IS NOT NULL THEN c.killed END),
                       max(CASE WHEN c.killed IS NOT NULL THEN coalesce(c.killed_high, c.killed) END),
                       max(coalesce(c.civilians_killed, c.women_children_killed)),
                       max(c.security_forces_killed),
                       max(c.militants_killed)
                  FROM claims c JOIN events e ON e.id = c.event_id
-                WHERE c.party_id = :party GROUP BY e.rowid""",
-            {"party": party},
+                WHERE {LENS_CLAIMS} GROUP BY e.rowid""",  # noqa: S608 - a fixed fragment
+            lens_parts(party),
         )
         rows = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 6)
         positions = self._positions(rows[:, 0].astype(np.int64))
@@ -394,11 +423,52 @@ class Tally:
     def breakdown(
         self, filters: Filters, dimension: str, lens: str = CURATED_LENS
     ) -> list[dict[str, Any]]:
-        groups, labels = self._grouping(_BREAKDOWN_COLUMN[dimension])
-        rows = self._aggregate(self._select(filters, lens), groups, len(labels))
+        column = _BREAKDOWN_COLUMN[dimension]
+        groups, labels = self._grouping(column)
+        selection = self._select(filters, lens)
+        rows = self._aggregate(selection, groups, len(labels))
+        if column in PLACE_COLUMNS:
+            rows = self._with_further_places(selection, column, groups, rows, len(labels))
         for row in rows:
             row["value"] = labels[row.pop("group")]
         return sorted(rows, key=lambda r: (-(r["killed"] or 0), -r["events"], r["value"]))
+
+    def _with_further_places(
+        self,
+        selection: _Selection,
+        column: str,
+        groups: np.ndarray,
+        rows: list[dict[str, Any]],
+        n: int,
+    ) -> list[dict[str, Any]]:
+        """Add each matching event to the bars of its further places (not its own twice)."""
+        position, codes = self.also["position"], self.also[column]
+        if not selection.size or not len(position):
+            return rows
+        keep = (codes >= 0) & (codes != groups.take(position))
+        if selection.idx is None:
+            at = position
+        else:  # where each further place's event sits in the selection, if it is there at all
+            at = np.searchsorted(selection.idx, position).clip(max=selection.size - 1)
+            keep &= selection.idx.take(at) == position
+        if not keep.any():
+            return rows
+        # One (event, place) pair once, even where a province repeats with another district.
+        at, place = np.unique(np.stack([at[keep], codes[keep]]), axis=1)
+        further = _Selection(
+            None, len(at), {k: _subset(f, at) for k, f in selection.figures.items()}
+        )
+        by_group = {r["group"]: r for r in rows}
+        for row in self._aggregate(further, place.astype(np.int32), n):
+            mine = by_group.setdefault(row["group"], {**row, "events": 0, "events_with_figure": 0,
+                                                      "killed_low": None, "killed": None,
+                                                      "killed_high": None})  # fmt: skip
+            for name in ("events", "events_with_figure"):
+                mine[name] += row[name]
+            for name in ("killed_low", "killed", "killed_high"):
+                if row[name] is not None:
+                    mine[name] = (mine[name] or 0) + row[name]
+        return list(by_group.values())
 
     def _total(self, selection: _Selection, name: str) -> int | None:
         if not selection.size:
@@ -493,7 +563,14 @@ class Tally:
         for name, column in _LIST_FILTERS.items():
             coded = self.coded[column]
             counts = np.bincount(coded.codes[coded.codes >= 0], minlength=len(coded.labels))
-            out[name] = _ordered(zip(coded.labels, counts.tolist(), strict=True))
+            if column in PLACE_COLUMNS and len(self.also["position"]):
+                position, codes = self.also["position"], self.also[column]
+                other = (codes >= 0) & (codes != coded.codes.take(position))
+                pairs = np.unique(np.stack([position[other], codes[other]]), axis=1)
+                counts = counts + np.bincount(pairs[1], minlength=len(coded.labels))
+            out[name] = _ordered(
+                (k, v) for k, v in zip(coded.labels, counts.tolist(), strict=True) if v
+            )
         # An actor counts once per event it appears in, as actor1 or as a different actor2.
         actor1, actor2 = self.coded["actor1"], self.coded["actor2"]
         totals: dict[str, int] = {}

@@ -137,21 +137,46 @@ LINK_KINDS: dict[str, str] = {
     "part_of_campaign": "part of the campaign or operation the other event announced",
 }
 
+# The origins the first schema knew (migration 0001 lists them; 0003 made origins a registry).
 ORIGINS: dict[str, str] = {
     "curated": "the project's own curated dataset, built from data/curated/",
     "acled": "an ACLED export",
     "ucdp": "a UCDP GED export",
 }
 
-# Terms of each origin dataset, shown on the Data and sources page.
-ORIGIN_LICENCES: dict[str, tuple[str, str]] = {
+# The origins every store registers: id -> (name, licence, terms, url). A mapped import
+# registers its own origin with the name and licence its mapping file gives.
+KNOWN_ORIGINS: dict[str, tuple[str, str, str, str | None]] = {
     "curated": (
+        "Curated dataset (this project)",
         "CC BY 4.0 for the compilation; figures and short quotes belong to the cited publishers",
         "free to share with attribution",
+        None,
     ),
     "acled": (
+        "ACLED (Armed Conflict Location & Event Data)",
         "ACLED terms of use: attribution required; raw data may not be redistributed",
         "hosted instances should not offer raw ACLED rows for download",
+        "https://acleddata.com/terms-of-use/",
     ),
-    "ucdp": ("CC BY 4.0 (UCDP GED)", "free to share with attribution"),
+    "ucdp": (
+        "UCDP Georeferenced Event Dataset (GED)",
+        "CC BY 4.0 (UCDP GED)",
+        "free to share with attribution",
+        "https://ucdp.uu.se/downloads/",
+    ),
+}
+
+# What an import repaired or could not resolve in a row it stored: one note per event and kind,
+# shown on the event and counted on the Data and sources page.
+QUALITY_NOTE_KINDS: dict[str, str] = {
+    "fatalities_reordered": "the source's low, best and high were out of order; best is kept as "
+    "published and low/high widened to hold it",
+    "fatalities_unreadable": "the source's fatality figure is not a whole number; stored empty",
+    "date_window_reversed": "the source's start date is after its end date; the window is "
+    "stored from the earlier to the later",
+    "coordinates_dropped": "the source's coordinates are unusable (out of range, one of the pair, "
+    "or an unknown precision code); the event has no point",
+    "place_not_in_gazetteer": "a province spelling the gazetteer does not know; kept as published",
+    "precision_code_unknown": "a date or location precision code the format does not define",
 }

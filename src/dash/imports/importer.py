@@ -1,12 +1,17 @@
 """Import an export file into the store: validate every row, write in one transaction.
 
-A file with bad rows is refused whole (nothing written, a report naming line, column, value and
-reason) unless ``skip_invalid`` is set; then the good rows are stored and the bad ones written to
-a rejects CSV. Either way the database is never half-written: the rows go in inside a single
-transaction, so an error, Ctrl-C or a killed process leaves it exactly as before.
+Every row the source publishes is kept: a row whose figures break the store's rules is stored
+with a documented repair and a data-quality note (see ``parsing``). Only a row that cannot be
+stored truthfully (no id, no date, a truncated record) is refused, named by the first line of its
+record; then the file is refused whole (nothing written, a report naming line, column, value and
+reason) unless ``skip_invalid`` is set, which stores the good rows and writes the bad ones to a
+rejects CSV. Rows outside the store's region are left out and counted by country. An import that
+stores nothing is refused. The rows go in inside a single transaction, so an error, Ctrl-C or a
+killed process leaves the database exactly as before.
 
 Importing the same file again changes nothing; a newer export of the same events updates them
-and records every changed value in ``revisions``.
+and records every changed value in ``revisions``. Possible duplicates across origins are found
+for the rows just written (``duplicates.find_for``) and stored, so no page computes them.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,10 +35,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import store
-from .adapters import ADAPTERS, Converted, RowError
+from .. import regions, store
+from . import duplicates
+from .adapters import ADAPTERS, Format
+from .parsing import AmbiguousDates, Converted, ReadOptions, RowError
 from .rows import DocumentRow, EventRow
-from .source import CsvSource, ImportRefused
+from .source import TRUNCATED, CsvSource, ImportRefused
 
 MAX_REPORTED = 50
 
@@ -61,6 +69,15 @@ class ImportReport:
     import_id: int | None = None
     seconds: float = 0.0
     rejects_file: Path | None = None
+    # Rows left out because their country is outside the store's region, by country.
+    outside_region: Counter[str] = field(default_factory=Counter)
+    # Data-quality notes on the stored rows, by kind.
+    notes: Counter[str] = field(default_factory=Counter)
+    # Place spellings the gazetteer does not know: (level, spelling) -> rows.
+    unknown_places: Counter[tuple[str, str]] = field(default_factory=Counter)
+    region: tuple[str, ...] = ()
+    duplicate_pairs: int = 0
+    duplicate_seconds: float = 0.0
 
     @property
     def stored(self) -> int:
@@ -73,19 +90,51 @@ class ImportReport:
             f"{self.inserted:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged",
             f"{len(self.rejected):,} rejected",
         ]
+        if self.outside_region:
+            parts.append(
+                f"{sum(self.outside_region.values()):,} outside the region "
+                f"({', '.join(self.region)}) left out: " + _counted(self.outside_region)
+            )
+        if self.notes:
+            parts.append("data-quality notes: " + _counted(self.notes))
+        if self.unknown_places:
+            parts.append(
+                "place spellings not in the gazetteer, kept as published: "
+                + _counted(
+                    Counter(
+                        {f"{lvl} {name!r}": n for (lvl, name), n in self.unknown_places.items()}
+                    )
+                )
+            )
+        if self.duplicate_pairs:
+            parts.append(f"{self.duplicate_pairs:,} possible duplicate pair(s) across origins")
         if self.skipped:
             parts.append(self.skipped)
         return "; ".join(parts)
 
 
-class ImportFailed(Exception):
-    """Bad rows and no ``skip_invalid``: nothing was written. Carries the report."""
+def _counted(counter: Counter[str], limit: int = 12) -> str:
+    items = [f"{name} {n:,}" for name, n in counter.most_common(limit)]
+    if len(counter) > limit:
+        items.append(f"… {len(counter) - limit} more")
+    return ", ".join(items)
 
-    def __init__(self, report: ImportReport) -> None:
-        super().__init__(
-            f"{len(report.rejected):,} invalid row(s) in {report.file}; nothing was imported"
-        )
+
+class ImportFailed(Exception):
+    """Bad rows and no ``skip_invalid``, or nothing to store: nothing was written.
+
+    Carries the report."""
+
+    def __init__(self, report: ImportReport, reason: str = "invalid rows") -> None:
+        if reason == "invalid rows":
+            message = (
+                f"{len(report.rejected):,} invalid row(s) in {report.file}; nothing was imported"
+            )
+        else:
+            message = f"{report.file}: nothing was imported: {reason}"
+        super().__init__(message)
         self.report = report
+        self.reason = reason
 
 
 def _now() -> str:
@@ -93,10 +142,21 @@ def _now() -> str:
 
 
 BATCH_ROWS = 2000
-# Bulk-write settings for the import's connection: a large page cache keeps the indexes being
-# extended in memory, and temporary b-trees stay in RAM. Durability is untouched: the import is
-# still one transaction, committed (and synced) once.
-BULK_PRAGMAS = ("PRAGMA cache_size = -262144", "PRAGMA temp_store = MEMORY")
+# The import's page cache in MiB (setting EVENTS_IMPORT_CACHE_MB): large, so the indexes being
+# extended stay in memory; lower it on a small machine. Pages beyond it spill into the -wal file
+# before the commit, which readers ignore until then.
+CACHE_ENV = "EVENTS_IMPORT_CACHE_MB"
+DEFAULT_CACHE_MB = 256
+
+
+def _bulk_pragmas() -> tuple[str, ...]:
+    """Bulk-write settings for the import's connection: the page cache above, temporary b-trees
+    in RAM. Durability is untouched: the import is still one transaction, committed once."""
+    try:
+        mib = max(1, int(os.environ.get(CACHE_ENV, DEFAULT_CACHE_MB)))
+    except ValueError:
+        mib = DEFAULT_CACHE_MB
+    return (f"PRAGMA cache_size = -{mib * 1024}", "PRAGMA temp_store = MEMORY")
 
 
 class _FullTextDeferred:
@@ -138,10 +198,16 @@ class _FullTextDeferred:
 
 # One validated row as the store's rows, values in the order of their columns (positional
 # parameters: binding a million rows by name costs seconds of string lookups): the event, its
-# documents, its event_sources links.
+# documents, its event_sources links, its further places and its data-quality notes.
 EVENT_COLUMNS = tuple(EventRow.model_fields)
 DOCUMENT_COLUMNS = tuple(DocumentRow.model_fields)
-Records = tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]
+Records = tuple[
+    tuple[Any, ...],
+    list[tuple[Any, ...]],
+    list[tuple[Any, ...]],
+    list[tuple[Any, ...]],
+    list[tuple[Any, ...]],
+]
 
 
 def _records(converted: Converted) -> Records:
@@ -149,6 +215,8 @@ def _records(converted: Converted) -> Records:
         tuple(converted.event.record().values()),
         [tuple(d.record().values()) for d in converted.documents],
         [(s.event_id, s.document_id) for s in converted.sources],
+        [(p.event_id, p.country, p.admin1, p.admin2, p.as_published) for p in converted.places],
+        [(n.event_id, n.kind, n.detail) for n in converted.notes],
     )
 
 
@@ -169,9 +237,10 @@ class _Writer:
     def __init__(self, db: Database, import_id: int, report: ImportReport) -> None:
         self.db, self.import_id, self.report = db, import_id, report
         self.documents: set[str] = set()
+        self.updated: list[str] = []  # ids of events this import changed
 
     def write(self, batch: list[Records]) -> None:
-        events = [event for event, _, _ in batch]
+        events = [records[0] for records in batch]
         existing = self._existing([e[0] for e in events])
         new = [e for e in events if e[0] not in existing]
         if new:
@@ -181,13 +250,32 @@ class _Writer:
             if event[0] in existing:
                 self._update(dict(zip(EVENT_COLUMNS, event, strict=True)), existing[event[0]])
         # A document shared by many rows (one ACLED source line) is written once per import.
-        documents = [d for _, docs, _ in batch for d in docs if d[0] not in self.documents]
+        documents = [d for _, docs, *_ in batch for d in docs if d[0] not in self.documents]
         self.documents.update(d[0] for d in documents)
         if documents:
             self.db.conn.executemany(_UPSERT_DOCUMENT, documents)
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO event_sources (event_id, document_id) VALUES (?, ?)",
-            [link for _, _, links in batch for link in links],
+            [link for _, _, links, _, _ in batch for link in links],
+        )
+        # A newer export's places and notes replace the old ones of the events it updates.
+        if existing:
+            ids = json.dumps(list(existing))
+            for table in ("event_places", "quality_notes"):
+                self.db.execute(
+                    f"DELETE FROM {table} WHERE event_id IN (SELECT value FROM json_each(:ids))",  # noqa: S608 - fixed names
+                    {"ids": ids},
+                )
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO event_places (event_id, country, admin1, admin2, as_published)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [place for *_, places, _ in batch for place in places],
+        )
+        notes = [note for *_, notes in batch for note in notes]
+        self.db.conn.executemany(
+            "INSERT INTO quality_notes (event_id, kind, detail) VALUES (?, ?, ?)"
+            " ON CONFLICT (event_id, kind) DO UPDATE SET detail = detail || '; ' || excluded.detail",
+            notes,
         )
 
     def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -223,25 +311,45 @@ class _Writer:
             ],
         )
         self.report.updated += 1
+        self.updated.append(record["id"])
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the user said about a file: how to read it and what to keep."""
+
+    skip_invalid: bool = False
+    rejects_path: str | os.PathLike[str] | None = None
+    encoding: str | None = None
+    date_order: str | None = None  # "dmy" / "mdy" for dates such as 05/09/2020
+    all_countries: bool = False  # keep rows outside the store's region
 
 
 def import_file(
     db: Database,
     path: str | os.PathLike[str],
-    origin: str,
+    origin: str | Format,
     *,
     skip_invalid: bool = False,
     rejects_path: str | os.PathLike[str] | None = None,
     encoding: str | None = None,
+    date_order: str | None = None,
+    all_countries: bool = False,
+    delimiter: str | None = None,
     progress: Callable[[int, int, int], None] | None = None,
 ) -> ImportReport:
     """Import one export file; raises ImportFailed (nothing written) or ImportRefused."""
-    source = CsvSource(path, encoding)
-    report = ImportReport(origin=origin, file=Path(path), sha256=store.file_sha256(path))
+    fmt = ADAPTERS[origin] if isinstance(origin, str) else origin
+    options = ImportOptions(skip_invalid, rejects_path, encoding, date_order, all_countries)
+    if encoding and encoding.replace("-", "").replace("_", "").lower() == "utf8":
+        encoding = "utf-8-sig"  # a byte-order mark is not part of the first column's name
+    source = CsvSource(path, encoding, delimiter)
+    report = ImportReport(origin=fmt.origin, file=Path(path), sha256=store.file_sha256(path))
+    report.region = () if all_countries else regions.region(db)
     started = time.perf_counter()
     started_at = _now()
-    refused = False
-    for pragma in BULK_PRAGMAS:
+    refusal = ""
+    for pragma in _bulk_pragmas():
         db.execute(pragma)
     try:
         with _without_cycle_collection(), db.atomic():
@@ -249,26 +357,37 @@ def import_file(
                 """INSERT INTO imports (origin, file, sha256, started_at, status)
                    VALUES (:origin, :file, :sha, :started, 'failed')""",
                 {
-                    "origin": origin,
+                    "origin": fmt.origin,
                     "file": report.file.name,
                     "sha": report.sha256,
                     "started": started_at,
                 },
             )
             report.import_id = cursor.lastrowid
+            if fmt.registry:
+                _register(db, fmt)
             writer = _Writer(db, report.import_id, report)
             suspended = _FullTextDeferred(db)
-            for batch, bytes_read in _batches(source, origin, report, skip_invalid):
-                writer.write(batch)
-                if progress:
-                    progress(bytes_read, source.size, report.rows_read)
-            suspended.catch_up()
-            store.refresh_statistics(db)
-            report.seconds = time.perf_counter() - started
+            try:
+                for batch, bytes_read in _batches(source, fmt, report, options):
+                    writer.write(batch)
+                    if progress:
+                        progress(bytes_read, source.size, report.rows_read)
+            except AmbiguousDates as exc:
+                raise ImportRefused(f"{source.path}: {exc}; nothing was imported") from None
             report.skipped = _skipped(source)
             if report.rejected and not skip_invalid:
-                refused = True
+                refusal = "invalid rows"
                 raise _Rollback
+            if not report.stored:
+                refusal = _why_nothing(report)
+                raise _Rollback
+            suspended.catch_up()
+            found = time.perf_counter()
+            report.duplicate_pairs = duplicates.find_for(db, suspended.after_rowid, writer.updated)
+            report.duplicate_seconds = time.perf_counter() - found
+            store.refresh_statistics(db)
+            report.seconds = time.perf_counter() - started
             report.status = "ok"
             db.execute(
                 """UPDATE imports SET finished_at = :finished, rows_read = :read,
@@ -281,41 +400,77 @@ def import_file(
             )  # fmt: skip
     except _Rollback:
         pass
+    report.seconds = report.seconds or time.perf_counter() - started
     if progress:
         progress(source.size, source.size, report.rows_read)
     if report.rejected:
         report.rejects_file = _write_rejects(report, source.header, rejects_path)
-    if refused:
+    if refusal:
         report.status = "rejected"
-        _log_refusal(db, report, started_at)
-        raise ImportFailed(report)
+        _log_refusal(db, report, started_at, refusal)
+        raise ImportFailed(report, refusal)
     return report
+
+
+def _register(db: Database, fmt: Format) -> None:
+    """Register (or update) a mapped file's origin with its name, licence and terms."""
+    name, licence, terms, url = fmt.registry  # type: ignore[misc]
+    db.execute(
+        """INSERT INTO origins (id, name, licence, terms, url)
+           VALUES (:id, :name, :licence, :terms, :url)
+           ON CONFLICT (id) DO UPDATE SET name = excluded.name, licence = excluded.licence,
+                                          terms = excluded.terms, url = excluded.url""",
+        {"id": fmt.origin, "name": name, "licence": licence, "terms": terms, "url": url},
+    )
+
+
+def _why_nothing(report: ImportReport) -> str:
+    """Why an import stored no row, in words."""
+    if not report.rows_read:
+        return "the file holds no data rows"
+    if report.outside_region and not report.rejected:
+        return (
+            f"all {report.rows_read:,} rows are outside the store's region "
+            f"({', '.join(report.region)}): "
+            + _counted(report.outside_region)
+            + "; use --all-countries to keep them, or set the region (conflict-events region)"
+        )
+    return f"none of the {report.rows_read:,} rows could be stored"
 
 
 def _validated_batches(
     source: CsvSource,
-    adapter: Callable[[dict[str, str]], Converted],
-    id_column: str,
+    fmt: Format,
     report: ImportReport,
-    skip_invalid: bool,
+    options: ImportOptions,
     batch_rows: int,
 ) -> Iterator[list[Records]]:
     """Every row validated and converted to records, in batches; bad rows go to the report."""
     seen: dict[str, int] = {}
     batch: list[Records] = []
-    for line, row in source.rows(id_column):
+    read = ReadOptions(date_order=options.date_order)
+    region = frozenset(report.region)
+    for line, row in source.rows(fmt.id_column):
         report.rows_read += 1
         try:
-            converted = adapter(row)
+            if TRUNCATED in row:
+                raise RowError("row", row[TRUNCATED], "a truncated record: it ends early")
+            converted = fmt.convert(row, read)
             first = seen.setdefault(converted.event.id, line)
             if first != line:
                 raise RowError(
-                    id_column, converted.event.origin_id, f"repeats the event of line {first}"
+                    fmt.id_column, converted.event.origin_id, f"repeats the event of line {first}"
                 )
         except RowError as err:
             report.rejected.append(Reject(line, err.column, str(err.value), err.reason, row))
             continue
-        if report.rejected and not skip_invalid:
+        country = converted.event.country
+        if region and country not in region:
+            report.outside_region[country or "(no country)"] += 1
+            continue
+        report.notes.update(n.kind for n in converted.notes)
+        report.unknown_places.update(converted.unknown_places)
+        if report.rejected and not options.skip_invalid:
             continue  # keep validating, for a full report; nothing will be kept
         batch.append(_records(converted))
         if len(batch) >= batch_rows:
@@ -348,22 +503,21 @@ PARALLEL_BYTES = 2_000_000
 
 
 def _batches(
-    source: CsvSource, origin: str, report: ImportReport, skip_invalid: bool
+    source: CsvSource, fmt: Format, report: ImportReport, options: ImportOptions
 ) -> Iterator[tuple[list[Records], int]]:
     """Validated batches with the bytes read so far; fills the report's rows and rejects."""
-    adapter, id_column = ADAPTERS[origin]
-    if source.size < PARALLEL_BYTES:
-        for batch in _validated_batches(
-            source, adapter, id_column, report, skip_invalid, BATCH_ROWS
-        ):
+    if source.size < PARALLEL_BYTES or fmt.origin not in ADAPTERS:
+        for batch in _validated_batches(source, fmt, report, options, BATCH_ROWS):
             yield batch, source.bytes_read
         return
     arguments = json.dumps(
         {
             "path": str(source.path),
             "encoding": source.encoding,
-            "origin": origin,
-            "skip_invalid": skip_invalid,
+            "origin": fmt.origin,
+            "skip_invalid": options.skip_invalid,
+            "date_order": options.date_order,
+            "region": list(report.region),
             "batch_rows": BATCH_ROWS,
         }
     )
@@ -388,7 +542,10 @@ def _batches(
                 _, batch, bytes_read, report.rows_read = message
                 yield batch, bytes_read
             elif message[0] == "done":
-                _, report.rows_read, report.rejected, source.stats, source.header = message
+                _, done = message
+                for name in ("rows_read", "rejected", "outside_region", "notes", "unknown_places"):
+                    setattr(report, name, getattr(done, name))
+                source.stats, source.header = done.stats, done.header
                 return
             else:
                 raise message[1]
@@ -413,16 +570,25 @@ def _skipped(source: CsvSource) -> str:
         parts.append(f"totals row(s) skipped at line {lines}")
     if source.stats.blank_rows:
         parts.append(f"{source.stats.blank_rows} blank row(s) skipped")
+    if source.stats.header_rows:
+        lines = ", ".join(str(n) for n in source.stats.header_rows[:5])
+        parts.append(f"repeated header row(s) skipped at line {lines}")
+    if source.stats.footer_rows:
+        lines = ", ".join(str(n) for n in source.stats.footer_rows[:5])
+        parts.append(f"footer or note row(s) without an id skipped at line {lines}")
     return "; ".join(parts)
 
 
-def _log_refusal(db: Database, report: ImportReport, started_at: str) -> None:
+def _log_refusal(db: Database, report: ImportReport, started_at: str, reason: str) -> None:
     """Record the refused import in the log (its own small transaction; no data rows)."""
-    first = report.rejected[0]
-    message = (
-        f"refused: {len(report.rejected):,} invalid row(s) of {report.rows_read:,}; first at line "
-        f"{first.line}, column {first.column} ({first.reason}); nothing was imported"
-    )
+    if report.rejected:
+        first = report.rejected[0]
+        message = (
+            f"refused: {len(report.rejected):,} invalid row(s) of {report.rows_read:,}; first at "
+            f"line {first.line}, column {first.column} ({first.reason}); nothing was imported"
+        )
+    else:
+        message = f"refused: {reason}; nothing was imported"
     with db.atomic():
         cursor = db.execute(
             """INSERT INTO imports (origin, file, sha256, started_at, finished_at, rows_read,
@@ -463,4 +629,11 @@ def describe_rejects(report: ImportReport, limit: int = MAX_REPORTED) -> list[st
     return lines
 
 
-__all__ = ["ImportFailed", "ImportRefused", "ImportReport", "describe_rejects", "import_file"]
+__all__ = [
+    "ImportFailed",
+    "ImportOptions",
+    "ImportRefused",
+    "ImportReport",
+    "describe_rejects",
+    "import_file",
+]

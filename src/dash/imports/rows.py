@@ -101,9 +101,13 @@ class DocumentRow(Row):
         return self
 
 
+# An origin is a registered dataset name: lowercase letters, digits, '-' and '_'.
+OriginId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40)]
+
+
 class EventRow(Row):
     id: Text
-    origin: Annotated[str, _one_of(vocab.ORIGINS, "origin")]
+    origin: OriginId
     origin_id: Text
     title: Text
     summary: Text | None = None
@@ -115,6 +119,8 @@ class EventRow(Row):
     admin2: Text | None = None
     admin3: Text | None = None
     location: Text | None = None
+    admin1_as_published: Text | None = None
+    admin2_as_published: Text | None = None
     latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
     longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
     geo_precision: GeoPrecision | None = None
@@ -196,6 +202,9 @@ class ClaimRow(Row):
     security_forces_killed: Count | None = None
     figures_text: Text | None = None
     quote: Text | None = None
+    # Computed by the rule in dash.credibility from the event's other claims, never set by hand.
+    credibility: Annotated[int, Field(ge=1, le=6)] | None = None
+    credibility_basis: Text | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> ClaimRow:
@@ -226,6 +235,24 @@ class StatisticRow(Row):
         if self.period_start > self.period_end:
             raise ValueError("period_start is after period_end")
         return self
+
+
+class PlaceRow(Row):
+    """A further province (and district) of an event that spans more than one."""
+
+    event_id: Text
+    country: Text | None = None
+    admin1: Text
+    admin2: Text | None = None
+    as_published: Text | None = None
+
+
+class QualityNoteRow(Row):
+    """What an import repaired or could not resolve in a row it stored, in words."""
+
+    event_id: Text
+    kind: Annotated[str, _one_of(vocab.QUALITY_NOTE_KINDS, "data-quality note kind")]
+    detail: Text
 
 
 class LinkRow(Row):

@@ -22,6 +22,13 @@ from typing import IO
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
+# Bytes Windows-1252 does not define: a file holding them is not Windows-1252 at all.
+CP1252_UNDEFINED = frozenset({0x81, 0x8D, 0x8F, 0x90, 0x9D})
+# Set on a row whose record ends before the header's last column: the file was cut short or a
+# quote left open, and the row cannot be stored truthfully.
+TRUNCATED = "__truncated__"
+
+
 class ImportRefused(Exception):
     """The file cannot be read at all (encoding, header): nothing was imported."""
 
@@ -33,6 +40,8 @@ class ReadStats:
     hxl_rows: int = 0
     blank_rows: int = 0
     totals_rows: list[int] = field(default_factory=list)
+    header_rows: list[int] = field(default_factory=list)  # the header repeated further down
+    footer_rows: list[int] = field(default_factory=list)  # short rows with no id: notes, sources
 
 
 class _CountingReader(io.RawIOBase):
@@ -56,10 +65,18 @@ class _CountingReader(io.RawIOBase):
 class CsvSource:
     """Rows of an export file as dicts, numbered by their line in the file."""
 
-    def __init__(self, path: str | os.PathLike[str], encoding: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        encoding: str | None = None,
+        delimiter: str | None = None,
+    ) -> None:
         self.path = Path(path)
+        if self.path.is_dir():
+            raise ImportRefused(f"{self.path}: is a folder, not a file")
         if not self.path.is_file():
             raise ImportRefused(f"{self.path}: no such file")
+        self.delimiter = delimiter
         self.size = self.path.stat().st_size
         self.encoding = encoding
         self.stats = ReadStats()
@@ -78,11 +95,35 @@ class CsvSource:
             text = io.TextIOWrapper(
                 io.BufferedReader(self._counter), encoding=encoding, errors="strict", newline=""
             )
-            reader = csv.reader(text)
             try:
+                reader = csv.reader(text, delimiter=self.delimiter or self._sniffed(encoding))
                 yield from self._rows(reader, id_column)
             except UnicodeDecodeError as exc:
                 raise ImportRefused(self._encoding_message(exc)) from None
+            except LookupError:
+                raise ImportRefused(
+                    f"{self.path}: {encoding!r} is not an encoding Python knows; try utf-8, "
+                    "cp1252 (Excel on Windows), latin-1 or utf-16"
+                ) from None
+
+    @property
+    def delimiter_used(self) -> str:
+        return self.delimiter or self._sniffed(self.encoding or "utf-8-sig")
+
+    def rows_raw(self) -> Iterator[list[str]]:
+        """Every record as a list of values, the header first (for a first look at a file)."""
+        encoding = self.encoding or "utf-8-sig"
+        with self.path.open("r", encoding=encoding, errors="replace", newline="") as fh:
+            yield from csv.reader(fh, delimiter=self.delimiter_used)
+
+    def _sniffed(self, encoding: str) -> str:
+        """The delimiter of the header line: ',' unless ';', tab or '|' splits it better."""
+        with self.path.open("rb") as fh:
+            first = fh.read(65536).split(b"\n", 1)[0]
+        line = first.decode(encoding, errors="replace")
+        counts = {d: line.count(d) for d in (",", ";", "\t", "|")}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] > counts[","] else ","
 
     def _rows(
         self, reader: Iterator[list[str]], id_column: str
@@ -99,33 +140,61 @@ class CsvSource:
                 + (" …" if len(self.header) > 12 else "")
             )
         width = len(self.header)
+        header_key = [h.casefold() for h in self.header]
+        end_of_last = reader.line_num  # type: ignore[attr-defined]
         for values in reader:
-            line = reader.line_num  # type: ignore[attr-defined]
+            # A record is named by its first line: a quoted field may span several.
+            line, end_of_last = end_of_last + 1, reader.line_num  # type: ignore[attr-defined]
             if not any(v.strip() for v in values):
                 self.stats.blank_rows += 1
                 continue
             if all(v.strip().startswith("#") for v in values if v.strip()):
                 self.stats.hxl_rows += 1
                 continue
+            if [v.strip().casefold() for v in values] == header_key:
+                self.stats.header_rows.append(line)
+                continue
             row = dict(zip(self.header, values, strict=False))
             if len(values) > width:
                 row["__extra_values__"] = "|".join(values[width:])
-            if not row.get(id_column, "").strip() and any("total" in v.lower() for v in values):
+            has_id = bool(row.get(id_column, "").strip())
+            if not has_id and any("total" in v.lower() for v in values):
                 self.stats.totals_rows.append(line)
                 continue
+            filled = len([v for v in values if v.strip()])
+            if len(values) < width and (
+                (not has_id and filled <= 2) or (filled == 1 and len(values) <= width // 2)
+            ):
+                # A note under the table ("Generated by …", "Source: …"), not a cut record.
+                self.stats.footer_rows.append(line)
+                continue
+            if len(values) < width:
+                row[TRUNCATED] = f"{len(values)} of the header's {width} fields"
             yield line, row
 
     def _encoding_message(self, exc: UnicodeDecodeError) -> str:
         offset = self.bytes_read - len(exc.object) + exc.start if self._counter else exc.start
+        offset = max(offset, exc.start)
+        bad = exc.object[exc.start]
+        with self.path.open("rb") as fh:
+            line = fh.read(offset).count(b"\n") + 1
+        declared = self.encoding or "UTF-8"
         hint = ""
-        try:
-            exc.object[exc.start : exc.start + 8].decode("cp1252")
+        if bad in CP1252_UNDEFINED and "1252" in declared:
             hint = (
-                " It looks like Windows-1252 (as Excel saves CSV): re-run with --encoding cp1252."
+                f" Byte 0x{bad:02x} is one that Windows-1252 leaves undefined: the file is not "
+                "Windows-1252 either; try latin-1 (every byte is a character) or ask for a UTF-8 copy."
             )
-        except UnicodeDecodeError:
-            pass
+        elif "1252" not in declared:
+            try:
+                exc.object[exc.start : exc.start + 8].decode("cp1252")
+                hint = (
+                    " It looks like Windows-1252 (as Excel saves CSV): re-run with --encoding "
+                    'cp1252 (or set encoding = "cp1252" in the mapping\'s [file]).'
+                )
+            except UnicodeDecodeError:
+                hint = " Try --encoding cp1252, latin-1 or utf-16."
         return (
-            f"{self.path}: not valid {self.encoding or 'UTF-8'} near byte {max(offset, exc.start):,} "
-            f"(byte 0x{exc.object[exc.start]:02x}); nothing was imported.{hint}"
+            f"{self.path}: not valid {declared} at byte {offset:,}, line {line} "
+            f"(byte 0x{bad:02x}); nothing was imported.{hint}"
         )

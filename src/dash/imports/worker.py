@@ -2,8 +2,7 @@
 
 Started by the importer as ``python -m dash.imports.worker '<json arguments>'``; it writes
 pickled messages to stdout, read only by the process that started it: ("batch", records,
-bytes read, rows read) for each batch, then ("done", rows read, rejects, read stats, header),
-or ("error", exception).
+bytes read, rows read) for each batch, then ("done", report), or ("error", exception).
 """
 
 from __future__ import annotations
@@ -14,12 +13,11 @@ import pickle
 import sys
 from pathlib import Path
 
-from .adapters import ADAPTERS
-from .source import CsvSource
-
 
 def main(arguments: str) -> None:
-    from .importer import ImportReport, _validated_batches
+    from .adapters import ADAPTERS
+    from .importer import ImportOptions, ImportReport, _validated_batches
+    from .source import CsvSource
 
     args = json.loads(arguments)
     out = sys.stdout.buffer
@@ -30,14 +28,15 @@ def main(arguments: str) -> None:
         out.flush()
 
     try:
-        adapter, id_column = ADAPTERS[args["origin"]]
+        fmt = ADAPTERS[args["origin"]]
         source = CsvSource(args["path"], args["encoding"])
         report = ImportReport(origin=args["origin"], file=Path(args["path"]))
-        for batch in _validated_batches(
-            source, adapter, id_column, report, args["skip_invalid"], args["batch_rows"]
-        ):
+        report.region = tuple(args["region"])
+        options = ImportOptions(skip_invalid=args["skip_invalid"], date_order=args["date_order"])
+        for batch in _validated_batches(source, fmt, report, options, args["batch_rows"]):
             send(("batch", batch, source.bytes_read, report.rows_read))
-        send(("done", report.rows_read, report.rejected, source.stats, source.header))
+        report.stats, report.header = source.stats, source.header  # type: ignore[attr-defined]
+        send(("done", report))
     except Exception as exc:  # noqa: BLE001 - re-raised by the importing process
         send(("error", exc))
 

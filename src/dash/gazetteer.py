@@ -1,0 +1,194 @@
+"""One name per place: every spelling of a province or district resolves to one canonical name.
+
+The names live in ``data/gazetteer.yaml`` (Pakistan and Afghanistan: current names, former ones
+with the date they changed, and the spellings exports and news use). Matching ignores case,
+accents, punctuation and administrative words ("province", "agency", …), so "Khyber Pakhtunkwa
+province", "KPK" and "N.W.F.P." all resolve to Khyber Pakhtunkhwa. A place named as a pair
+("Paktika and Khost") resolves to both provinces when each part is known; the first is the
+event's province, the others are kept as further places of the same event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+
+# Words that say what kind of unit a name is, not which one.
+_UNIT_WORDS = frozenset(
+    [
+        "province",
+        "provinces",
+        "district",
+        "districts",
+        "agency",
+        "tehsil",
+        "division",
+        "region",
+        "wilayat",
+        "woleswali",
+        "wolaswali",
+        "state",
+    ]
+)
+_PAIR = re.compile(r"\s*(?:\band\b|&|/|;|,)\s*", re.IGNORECASE)
+
+
+def key(name: str) -> str:
+    """The form names are compared in: 'Khyber Pakhtunkwa Province' → 'khyber pakhtunkwa'."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = re.sub(r"['’`ʼ]", "", text)
+    words = re.sub(r"[^0-9a-z]+", " ", text).split()
+    return " ".join(w for w in words if w not in _UNIT_WORDS)
+
+
+@dataclass(frozen=True)
+class FormerName:
+    name: str
+    until: dt.date
+    note: str
+
+
+@dataclass(eq=False)
+class Province:
+    country: str
+    name: str
+    former: list[FormerName] = field(default_factory=list)
+    districts: dict[str, str] = field(default_factory=dict)  # key -> canonical district
+    has_districts: bool = False
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A place as the store keeps it: canonical names, further places, what was not known."""
+
+    country: str | None
+    admin1: str | None
+    admin2: str | None
+    also: tuple[tuple[str | None, str, str | None], ...] = ()
+    unknown: tuple[tuple[str, str], ...] = ()  # (level, spelling) not in the gazetteer
+
+
+class Gazetteer:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.countries: dict[str, str] = {}  # key -> canonical country
+        self.provinces: dict[tuple[str, str], Province] = {}  # (country, key) -> province
+        self.aliases: list[tuple[str, str, str]] = []  # (level, spelling, canonical), for tests
+        for country, body in data.items():
+            for spelling in [country, *(body.get("aliases") or [])]:
+                self._add(self.countries, key(str(spelling)), country, "country", str(spelling))
+            for name, spec in (body.get("provinces") or {}).items():
+                spec = spec or {}
+                province = Province(country, name)
+                spellings = [name, *(spec.get("aliases") or [])]
+                for former in spec.get("former") or []:
+                    province.former.append(
+                        FormerName(former["name"], former["until"], former.get("note", ""))
+                    )
+                    spellings += [former["name"], *(former.get("aliases") or [])]
+                for spelling in spellings:
+                    self._add(self.provinces, (country, key(str(spelling))), province,
+                              "province", str(spelling))  # fmt: skip
+                districts = spec.get("districts")
+                province.has_districts = districts is not None
+                for district, aliases in (districts or {}).items():
+                    for spelling in [district, *(aliases or [])]:
+                        self._add(province.districts, key(str(spelling)), district,
+                                  "district", str(spelling))  # fmt: skip
+
+    def _add(self, table: dict[Any, Any], k: Any, value: Any, level: str, spelling: str) -> None:
+        canonical = value.name if isinstance(value, Province) else value
+        existing = table.get(k)
+        if (
+            existing is not None
+            and existing is not value
+            and (isinstance(value, Province) or existing != value)
+        ):
+            other = existing.name if isinstance(existing, Province) else existing
+            raise ValueError(f"gazetteer: {spelling!r} names both {other!r} and {canonical!r}")
+        table[k] = value
+        self.aliases.append((level, spelling, canonical))
+
+    # --- lookups ------------------------------------------------------------------------------
+
+    def country(self, spelling: str | None) -> str | None:
+        return self.countries.get(key(spelling)) if spelling else None
+
+    def province(self, country: str | None, spelling: str) -> Province | None:
+        k = key(spelling)
+        if country:
+            return self.provinces.get((country, k))
+        found = {p.name: p for (_, pk), p in self.provinces.items() if pk == k}
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def covers(self, country: str | None) -> bool:
+        return country in {p.country for p in self.provinces.values()}
+
+    def resolve(
+        self, country: str | None, admin1: str | None, admin2: str | None = None
+    ) -> Resolved:
+        """Canonical names for a published place; unknown spellings are kept and listed."""
+        unknown: list[tuple[str, str]] = []
+        canonical_country = self.country(country) or country
+        if country and canonical_country == country and not self.country(country):
+            unknown.append(("country", country))
+        if not admin1:
+            district = self._district(canonical_country, None, admin2, unknown)
+            return Resolved(canonical_country, None, district, (), tuple(unknown))
+        provinces = self._provinces(canonical_country, admin1)
+        if not provinces:
+            if self.covers(canonical_country):
+                unknown.append(("province", admin1))
+            return Resolved(canonical_country, admin1, admin2, (), tuple(unknown))
+        first = provinces[0]
+        district = self._district(first.country, first, admin2, unknown)
+        also = tuple((p.country, p.name, None) for p in provinces[1:] if p is not first)
+        return Resolved(first.country, first.name, district, also, tuple(unknown))
+
+    def _provinces(self, country: str | None, spelling: str) -> list[Province]:
+        whole = self.province(country, spelling)
+        if whole is not None:
+            return [whole]
+        parts = [p for p in _PAIR.split(spelling) if p.strip()]
+        if len(parts) < 2:
+            return []
+        found = [self.province(country, part) for part in parts]
+        if any(p is None for p in found):
+            return []
+        return list(dict.fromkeys(found))  # type: ignore[arg-type]
+
+    def _district(
+        self,
+        country: str | None,
+        province: Province | None,
+        spelling: str | None,
+        unknown: list[tuple[str, str]],
+    ) -> str | None:
+        if not spelling:
+            return None
+        k = key(spelling)
+        if province is not None:
+            if k in province.districts:
+                return province.districts[k]
+            if province.has_districts:
+                unknown.append(("district", spelling))
+            return spelling
+        matches = {
+            p.districts[k] for p in self.provinces.values()
+            if p.country == country and k in p.districts
+        }  # fmt: skip
+        return matches.pop() if len(matches) == 1 else spelling
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    """The shipped gazetteer (read once per process)."""
+    text = resources.files("dash").joinpath("data", "gazetteer.yaml").read_text(encoding="utf-8")
+    return Gazetteer(yaml.safe_load(text))
