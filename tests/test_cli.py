@@ -9,7 +9,7 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from dash import store
+from dash import migrations, store
 from dash.cli import cli
 
 from .conftest import CURATED, SHIPPED_DB
@@ -70,7 +70,41 @@ def curated_dir(tmp_path):
             """
         )
     )
+    (root / "research").mkdir()
+    (root / "research" / "syn-a.yaml").write_text(
+        textwrap.dedent(
+            """\
+            event: syn-a
+            searched: [SYNTHETIC query]
+            pages:
+              - document: syn-doc
+                says: SYNTHETIC page that the two claims come from
+                excerpt: 'The SYNTHETIC group wrote =HYPERLINK(evil) in its statement.'
+            """
+        )
+    )
     return root
+
+
+def test_build_refuses_a_quote_not_in_its_recorded_excerpt(curated_dir, tmp_path):
+    notes = curated_dir / "research" / "syn-a.yaml"
+    notes.write_text(notes.read_text().replace("=HYPERLINK(evil)", "something else"))
+    result = CliRunner().invoke(
+        cli, ["build", "--curated", str(curated_dir), "--db", str(tmp_path / "x.db")]
+    )
+    assert result.exit_code != 0
+    assert "research/syn-a.yaml" in result.output
+    assert "quote '=HYPERLINK(evil)' is not found verbatim in the recorded excerpt" in result.output
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_build_refuses_an_event_without_research_notes(curated_dir, tmp_path):
+    (curated_dir / "research" / "syn-a.yaml").unlink()
+    result = CliRunner().invoke(
+        cli, ["build", "--curated", str(curated_dir), "--db", str(tmp_path / "x.db")]
+    )
+    assert result.exit_code != 0
+    assert "research/syn-a.yaml: file: missing" in result.output
 
 
 def run(*args, env=None):
@@ -129,7 +163,7 @@ def test_build_reports_unknown_references_with_file_and_field(curated_dir, tmp_p
 def test_check_passes_on_the_shipped_database():
     result = run("check", "--db", str(SHIPPED_DB))
     assert result.exit_code == 0, result.output
-    assert "schema version: 0002_full_text_search" in result.output
+    assert f"schema version: {migrations.latest_version()}" in result.output
     assert result.output.strip().endswith("ok")
 
 

@@ -7,6 +7,13 @@ Layout (documented for reviewers in ``data/curated/README.md``):
 - ``places.yaml``      gazetteer: coordinates, each with the document it was taken from
 - ``statistics.yaml``  trackers' published aggregates
 - ``events/*.yaml``    one file per event, with its claims, sources and links to other events
+- ``research/*.yaml``  one file per event: what was searched, which pages were read, what each
+                       says, and the verbatim excerpt every quote is checked against
+
+The three list files may be split: ``documents/*.yaml`` (and likewise ``places/``,
+``statistics/``) are read after ``documents.yaml``, so research on separate events can add its
+pages in files of its own. An entry repeated word for word in two files is one entry; the same
+id with different content is an error.
 """
 
 from __future__ import annotations
@@ -19,12 +26,15 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from .. import credibility
+from . import parsing, research
 from .rows import (
     ClaimRow,
     DocumentRow,
     EventRow,
     EventSourceRow,
     LinkRow,
+    PlaceRow,
     Row,
     StatisticRow,
     error_message,
@@ -51,6 +61,7 @@ class Dataset:
     statistics: list[StatisticRow] = field(default_factory=list)
     links: list[LinkRow] = field(default_factory=list)
     event_sources: list[EventSourceRow] = field(default_factory=list)
+    places: list[PlaceRow] = field(default_factory=list)
 
 
 class CuratedError(Exception):
@@ -68,6 +79,7 @@ class _Collector:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[str] = []
+        self.document_ids: set[str] = set()
 
     def where(self, path: Path) -> str:
         try:
@@ -110,25 +122,23 @@ def load_curated(folder: str | Path) -> Dataset:
     if "as_of" not in ds.meta:
         c.add(root / "dataset.yaml", "as_of", "missing: the date the curated data was last checked")
 
-    for i, item in enumerate(_as_list(c, root / "documents.yaml")):
-        row = c.row(DocumentRow, item, root / "documents.yaml", f"[{i}]")
+    for path, i, item in _entries(c, root, "documents"):
+        row = c.row(DocumentRow, item, path, f"[{i}]")
         if row:
             ds.documents.append(row)
-    doc_ids = _unique_ids(c, root / "documents.yaml", [d.id for d in ds.documents])
+    ds.documents = _merged(c, root / "documents", ds.documents)
+    doc_ids = [d.id for d in ds.documents]
+    c.document_ids = set(doc_ids)
 
-    places = _load_places(c, root / "places.yaml", doc_ids)
+    places = _load_places(c, root, doc_ids)
 
-    for i, item in enumerate(_as_list(c, root / "statistics.yaml")):
-        row = c.row(StatisticRow, item, root / "statistics.yaml", f"[{i}]")
+    for path, i, item in _entries(c, root, "statistics"):
+        row = c.row(StatisticRow, item, path, f"[{i}]")
         if row:
             ds.statistics.append(row)
             if row.document_id not in doc_ids:
-                c.add(
-                    root / "statistics.yaml",
-                    f"[{i}].document_id",
-                    f"unknown document {row.document_id!r}",
-                )
-    _unique_ids(c, root / "statistics.yaml", [s.id for s in ds.statistics])
+                c.add(path, f"[{i}].document_id", f"unknown document {row.document_id!r}")
+    ds.statistics = _merged(c, root / "statistics", ds.statistics)
 
     event_files = sorted((root / "events").glob("*.yaml"))
     if not event_files:
@@ -143,6 +153,9 @@ def load_curated(folder: str | Path) -> Dataset:
         _event_from_yaml(c, path, data, ds, places, doc_ids, pending_links)
 
     event_ids = set(_unique_ids(c, root / "events", [e.id for e in ds.events]))
+    for path in sorted((root / "research").glob("*.yaml")):
+        if CURATED_PREFIX + path.stem not in event_ids:
+            c.add(path, "file", f"research notes for {path.stem!r}, which is not an event")
     _unique_ids(c, root / "events", [cl.id for cl in ds.claims])
     for path, i, link, event_id in pending_links:
         other = CURATED_PREFIX + str(link.get("event", ""))
@@ -177,6 +190,27 @@ def load_curated(folder: str | Path) -> Dataset:
     return ds
 
 
+def _entries(c: _Collector, root: Path, name: str) -> list[tuple[Path, int, dict[str, Any]]]:
+    """(file, index, entry) of a list kept in ``name.yaml`` and ``name/*.yaml``."""
+    paths = [root / f"{name}.yaml", *sorted((root / name).glob("*.yaml"))]
+    return [
+        (path, i, item)
+        for path in paths
+        if path.exists() or path.parent == root
+        for i, item in enumerate(_as_list(c, path))
+    ]
+
+
+def _merged(c: _Collector, where: Path, rows: list[Any]) -> list[Any]:
+    """Rows by id: a word-for-word repeat is dropped, a different row with the same id reported."""
+    kept: dict[str, Any] = {}
+    for row in rows:
+        first = kept.setdefault(row.id, row)
+        if first is not row and first != row:
+            c.add(where, "id", f"{row.id!r} is used twice with different content")
+    return list(kept.values())
+
+
 def _as_list(c: _Collector, path: Path) -> list[dict[str, Any]]:
     data = c.load(path)
     if data is None:
@@ -194,9 +228,9 @@ def _unique_ids(c: _Collector, path: Path, ids: list[str]) -> list[str]:
     return ids
 
 
-def _load_places(c: _Collector, path: Path, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
+def _load_places(c: _Collector, root: Path, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
     places: dict[str, dict[str, Any]] = {}
-    for i, item in enumerate(_as_list(c, path)):
+    for path, i, item in _entries(c, root, "places"):
         key = item.get("key")
         level = item.get("level")
         if not key:
@@ -208,7 +242,8 @@ def _load_places(c: _Collector, path: Path, doc_ids: list[str]) -> dict[str, dic
         if item.get("source") not in doc_ids:
             c.add(path, f"[{i}].source", f"unknown document {item.get('source')!r}")
             continue
-        places[key] = item
+        if places.setdefault(key, item) != item:
+            c.add(path, f"[{i}].key", f"{key!r} is used twice with different content")
     return places
 
 
@@ -243,6 +278,11 @@ def _event_from_yaml(
     coords: dict[str, Any] = {}
     gazetteer_key = place.pop("gazetteer", None)
     precision_override = place.pop("precision", None)
+    # Where reports disagree on the date or place, the event says so in these notes.
+    notes = {"date_note": date.get("note"), "place_note": place.pop("note", None)}
+    extra = {k: str(v).strip() for k, v in notes.items() if v and str(v).strip()}
+    for key in sorted(set(date) - {"start", "end", "precision", "note"}):
+        c.add(path, f"date.{key}", "unknown field")
     if gazetteer_key is not None:
         entry = places.get(gazetteer_key)
         if entry is None:
@@ -254,9 +294,39 @@ def _event_from_yaml(
                 "geo_precision": precision_override or LEVEL_TO_PRECISION[entry["level"]],
                 "place_source_id": entry["source"],
             }
+    further = place.pop("also", None) or []
     unknown_place = set(place) - {"country", "admin1", "admin2", "admin3", "location"}
     for key in sorted(unknown_place):
         c.add(path, f"place.{key}", "unknown field")
+    # One name per place: the curated files spell provinces and districts as the gazetteer does.
+    where = parsing.place(place.get("country"), place.get("admin1"), place.get("admin2"))
+    # A country outside the gazetteer (talks in Doha) is kept as written; within Pakistan and
+    # Afghanistan every province and district must be one the gazetteer knows.
+    for level, spelling in where.unknown:
+        if level == "country":
+            continue
+        c.add(
+            path,
+            "place",
+            f"{level} {spelling!r} is not in the gazetteer (src/dash/data/gazetteer.yaml)",
+        )
+    place.update(where.fields)
+    also: list[PlaceRow] = []
+    for i, other in enumerate(further if isinstance(further, list) else [further]):
+        if not isinstance(other, dict) or not other.get("admin1"):
+            c.add(path, f"place.also[{i}]", "expected a mapping with at least admin1")
+            continue
+        resolved = parsing.place(other.get("country"), other["admin1"], other.get("admin2"))
+        for level, spelling in resolved.unknown:
+            if level != "country":
+                c.add(path, f"place.also[{i}]", f"{level} {spelling!r} is not in the gazetteer")
+        also.append(PlaceRow(
+            event_id=CURATED_PREFIX + local_id,
+            country=resolved.fields["country"],
+            admin1=resolved.fields["admin1"],
+            admin2=resolved.fields["admin2"],
+            as_published=", ".join(str(v) for v in (other.get("admin2"), other["admin1"]) if v),
+        ))  # fmt: skip
 
     event = c.row(
         EventRow,
@@ -289,6 +359,7 @@ def _event_from_yaml(
             "deaths_unknown": deaths.get("unknown"),
             "grading": data.get("grading"),
             "grading_basis": data.get("grading_basis"),
+            "extra": extra or None,
         },
         path,
         "event",
@@ -296,6 +367,8 @@ def _event_from_yaml(
     if event is None:
         return
     ds.events.append(event)
+    ds.places.extend(also)
+    ds.places.extend(parsing.place_rows(event_id, where))
 
     for doc in data.get("sources") or []:
         if doc not in doc_ids:
@@ -303,10 +376,14 @@ def _event_from_yaml(
         else:
             ds.event_sources.append(EventSourceRow(event_id=event_id, document_id=doc))
 
+    claims: list[ClaimRow] = []
     for i, claim in enumerate(data.get("claims") or []):
         if not isinstance(claim, dict):
             c.add(path, f"claims[{i}]", "expected a mapping")
             continue
+        for key in sorted({"credibility", "credibility_basis"} & set(claim)):
+            c.add(path, f"claims[{i}].{key}", "is computed by the credibility rule, not written")
+            claim = {k: v for k, v in claim.items() if k != key}
         claimed = claim.get("claimed") or {}
         fields = {k: v for k, v in claim.items() if k not in {"id", "party", "document", "claimed"}}
         row = c.row(
@@ -328,8 +405,33 @@ def _event_from_yaml(
         elif row:
             if row.document_id not in doc_ids:
                 c.add(path, f"claims[{i}].document", f"unknown document {row.document_id!r}")
-            ds.claims.append(row)
+            claims.append(row)
             ds.event_sources.append(EventSourceRow(event_id=event_id, document_id=row.document_id))
+    grades = credibility.graded([row.record() for row in claims])
+    ds.claims.extend(
+        row.model_copy(update={"credibility": g, "credibility_basis": basis})
+        for row, (g, basis) in zip(claims, grades, strict=True)
+    )
 
     for i, link in enumerate(data.get("links") or []):
         pending_links.append((path, i, link, event_id))
+
+    _check_research(c, local_id, [cl for cl in data.get("claims") or [] if isinstance(cl, dict)])
+
+
+def _check_research(c: _Collector, local_id: str, claims: list[dict[str, Any]]) -> None:
+    """The event's research notes exist, list every page its claims cite, hold every quote."""
+    path = research.notes_path(c.root, local_id)
+    if not path.exists():
+        c.add(path, "file", "missing: every curated event needs its research notes")
+        return
+    notes = c.row(research.ResearchNotes, c.load(path) or {}, path, "notes")
+    if notes is None:
+        return
+    if notes.event != local_id:
+        c.add(path, "event", f"names {notes.event!r}, not the event {local_id!r}")
+    for i, page in enumerate(notes.pages):
+        if page.document not in c.document_ids:
+            c.add(path, f"pages[{i}].document", f"unknown document {page.document!r}")
+    for problem in research.quote_problems(notes, claims):
+        c.add(path, "pages", problem)

@@ -24,6 +24,7 @@ def write_dataset(db: Database, ds: Dataset) -> None:
             ("claims", ds.claims),
             ("statistics", ds.statistics),
             ("event_links", ds.links),
+            ("event_places", ds.places),
         ):
             if rows:
                 db[table].insert_all((r.record() for r in rows), batch_size=500)
