@@ -7,7 +7,9 @@ import datetime as dt
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlite_utils import Database
@@ -289,81 +291,301 @@ def duplicates(db_path: Path | None, output: Path | None) -> None:
 
 @cli.group("import")
 def import_group() -> None:
-    """Import an ACLED or UCDP GED export (CSV) into the database.
+    """Import an event export (CSV) into the database.
 
-    Every row is validated first; the file goes in inside one transaction. A file with bad rows
-    is refused whole, with a report, unless --skip-invalid is given. Importing the same file
-    again changes nothing; a newer export updates the events and records each change.
+    Every row the source publishes is kept: figures that break the store's rules are repaired
+    by one documented rule and noted on the event. A row that cannot be stored truthfully (no id,
+    no date, a truncated record) refuses the file whole, with a report, unless --skip-invalid is
+    given. Rows outside the store's region (see `conflict-events region`) are counted and left
+    out unless --all-countries is given. Importing the same file again changes nothing; a newer
+    export updates the events and records each change.
     """
 
 
+def import_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options every import command takes (as sqlite-utils shares its option decorators)."""
+    for option in reversed(
+        (
+            db_option,
+            click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+            click.option("--skip-invalid", is_flag=True,
+                         help="Store the rows that can be stored; write the others to a rejects CSV."),
+            click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
+                         help="Where to write refused rows (default: FILE.rejects.csv beside the input)."),
+            click.option("--encoding", default=None,
+                         help="The file's encoding if not UTF-8, e.g. cp1252."),
+            click.option("--date-order", type=click.Choice(["dmy", "mdy"]), default=None,
+                         help="How to read dates such as 05/09/2020: day first (dmy) or month first (mdy)."),
+            click.option("--all-countries", is_flag=True,
+                         help="Keep rows from every country, not only the store's region."),
+        )
+    ):  # fmt: skip
+        command = option(command)
+    return command
+
+
+def run_import(db_path: Path | None, file: Path, fmt: Any, **options: Any) -> None:
+    """Import one file with a progress bar; print the report; exit 1 when nothing was imported."""
+    from tqdm import tqdm
+
+    from .imports.importer import ImportFailed, ImportRefused, describe_rejects, import_file
+
+    db = _open_writable(db_path)
+    store.begin_concurrent_write(db)
+    bar = tqdm(total=file.stat().st_size, unit="B", unit_scale=True, desc=f"{fmt.origin} {file.name}",
+               disable=not sys.stderr.isatty(), file=sys.stderr)  # fmt: skip
+    started = time.perf_counter()
+
+    def progress(done: int, total: int, rows: int) -> None:
+        bar.update(done - bar.n)
+        bar.set_postfix(
+            rows=f"{rows:,}", rows_per_s=f"{rows / max(time.perf_counter() - started, 1e-9):,.0f}"
+        )
+
+    try:
+        report = import_file(db, file, fmt, rejects_path=options.pop("rejects"),
+                             progress=progress, **options)  # fmt: skip
+    except ImportRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    except ImportFailed as exc:
+        bar.close()
+        if exc.reason != "invalid rows":
+            raise click.ClickException(str(exc)) from exc
+        lines = "\n".join("  " + line for line in describe_rejects(exc.report))
+        raise click.ClickException(
+            f"{exc}.\n{lines}\nRejected rows with reasons: {exc.report.rejects_file}\n"
+            "Fix them, or re-run with --skip-invalid to store the others."
+        ) from exc
+    finally:
+        bar.close()
+        mode = store.end_concurrent_write(db)
+        db.close()
+    click.echo(f"Imported {file} into {store.database_path(db_path)}: {report.summary()}")
+    if mode == "wal":
+        click.echo(
+            "The database stays in WAL mode while another program (the dashboard?) has it "
+            "open; the next write that finds it free returns it to rollback-journal mode."
+        )
+    if report.rejects_file:
+        click.echo(f"Rejected rows with reasons: {report.rejects_file}")
+
+
 def _import_command(origin: str, what: str) -> None:
+    from .imports.adapters import ADAPTERS
+
     @import_group.command(origin, help=f"Import an export file from {what} (CSV).")
-    @db_option
-    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option(
-        "--skip-invalid",
-        is_flag=True,
-        help="Store the good rows; write the bad ones to a rejects CSV.",
-    )
-    @click.option(
-        "--rejects",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Where to write rejected rows (default: FILE.rejects.csv beside the input).",
-    )
-    @click.option("--encoding", default=None, help="The file's encoding if not UTF-8, e.g. cp1252.")
-    def command(
-        db_path: Path | None,
-        file: Path,
-        skip_invalid: bool,
-        rejects: Path | None,
-        encoding: str | None,
-    ) -> None:
-        from tqdm import tqdm
+    @import_options
+    def command(db_path: Path | None, file: Path, **options: Any) -> None:
+        run_import(db_path, file, ADAPTERS[origin], **options)
 
-        from .imports.importer import ImportFailed, ImportRefused, describe_rejects, import_file
 
-        db = _open_writable(db_path)
-        store.begin_concurrent_write(db)
-        bar = tqdm(total=file.stat().st_size, unit="B", unit_scale=True, desc=f"{origin} {file.name}",
-                   disable=not sys.stderr.isatty(), file=sys.stderr)  # fmt: skip
-        started = time.perf_counter()
+_import_command("acled", "ACLED (current or older layout)")
+_import_command("ucdp", "UCDP GED (UCDP or HDX)")
 
-        def progress(done: int, total: int, rows: int) -> None:
-            bar.update(done - bar.n)
-            bar.set_postfix(
-                rows=f"{rows:,}",
-                rows_per_s=f"{rows / max(time.perf_counter() - started, 1e-9):,.0f}",
-            )
 
+@import_group.command("csv")
+@import_options
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The mapping file (TOML) that says which column gives each event field.",
+)
+@click.option("--suggest", is_flag=True, help="Print a draft mapping for FILE and import nothing.")
+def import_csv(
+    db_path: Path | None, file: Path, mapping: Path | None, suggest: bool, **options: Any
+) -> None:
+    """Import any event spreadsheet (CSV) through a mapping file.
+
+    Start with --suggest: it reads the header and a sample and prints a draft mapping (every
+    column placed or listed as unplaced, the guessed encoding, delimiter and date order, the
+    rows it would skip). Edit it, save it, and import with --mapping. See docs/mapped-import.md.
+    """
+    from .imports.mapped import MappedFormat, MappingError, check_header, load_mapping
+    from .imports.source import CsvSource, ImportRefused
+    from .imports.suggest import suggest as draft
+
+    if suggest:
         try:
-            report = import_file(db, file, origin, skip_invalid=skip_invalid, rejects_path=rejects,
-                                 encoding=encoding, progress=progress)  # fmt: skip
+            click.echo(draft(file, options.get("encoding")), nl=False)
         except ImportRefused as exc:
             raise click.ClickException(str(exc)) from exc
-        except ImportFailed as exc:
-            bar.close()
-            lines = "\n".join("  " + line for line in describe_rejects(exc.report))
-            raise click.ClickException(
-                f"{exc}.\n{lines}\nRejected rows with reasons: {exc.report.rejects_file}\n"
-                "Fix them, or re-run with --skip-invalid to store the good rows."
-            ) from exc
-        finally:
-            bar.close()
-            mode = store.end_concurrent_write(db)
-            db.close()
-        click.echo(f"Imported {file} into {store.database_path(db_path)}: {report.summary()}")
-        if mode == "wal":
-            click.echo(
-                "The database stays in WAL mode while another program (the dashboard?) has it "
-                "open; the next write that finds it free returns it to rollback-journal mode."
-            )
-        if report.rejects_file:
-            click.echo(f"Rejected rows with reasons: {report.rejects_file}")
+        return
+    if mapping is None:
+        raise click.UsageError("give --mapping MAP (start one with --suggest)")
+    try:
+        spec = load_mapping(mapping)
+        header = next(iter(CsvSource(file, _encoding(spec), spec.file.delimiter).rows_raw()), [])
+        check_header(spec, [h.strip().lstrip("\ufeff") for h in header], file)
+    except (MappingError, ImportRefused) as exc:
+        raise click.ClickException(str(exc)) from exc
+    options["encoding"] = options.get("encoding") or spec.file.encoding
+    options["date_order"] = options.get("date_order") or spec.file.date_order
+    run_import(db_path, file, MappedFormat(spec).format(), delimiter=spec.file.delimiter, **options)
 
 
-_import_command("acled", "ACLED")
-_import_command("ucdp", "UCDP GED (UCDP or HDX)")
+def _encoding(spec: Any) -> str:
+    encoding = spec.file.encoding
+    return "utf-8-sig" if encoding.replace("-", "").lower() == "utf8" else encoding
+
+
+@cli.group()
+def fetch() -> None:
+    """Download UCDP's or ACLED's events and import them (the region's countries).
+
+    Downloads resume after an interruption, honour HTTPS_PROXY, and time out with a clear
+    message; nothing is imported from a file that did not arrive whole.
+    """
+
+
+def _cache(db_path: Path | None, cache: Path | None) -> Path:
+    return cache or store.database_path(db_path).parent / "downloads"
+
+
+cache_option = click.option(
+    "--cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where downloads are kept (default: a downloads folder beside the database).",
+)
+
+
+@fetch.command("ucdp")
+@db_option
+@cache_option
+@click.option("--version", default=None, help="GED release, e.g. 25.1 (default: the latest out).")
+@click.option(
+    "--no-candidates", is_flag=True, help="Only the GED release, not the monthly candidates."
+)
+@click.option(
+    "--base-url",
+    envvar="EVENTS_UCDP_URL",
+    default="https://ucdp.uu.se/downloads",
+    show_default=True,
+    help="UCDP's download site (a mirror, or a test server).",
+)
+@click.option("--all-countries", is_flag=True, help="Keep every country, not only the region.")
+def fetch_ucdp_command(
+    db_path: Path | None, cache: Path | None, version: str | None, no_candidates: bool,
+    base_url: str, all_countries: bool,
+) -> None:  # fmt: skip
+    """UCDP's GED release and the monthly candidate releases after it, by one command.
+
+    A file already imported is skipped; a candidate event published later in a final release is
+    updated in place, with its changes recorded as revisions.
+    """
+    from tqdm import tqdm
+
+    from .imports.download import DownloadFailed
+    from .imports.fetch_ucdp import fetch_ucdp
+    from .imports.importer import ImportFailed, ImportRefused
+
+    db = _open_writable(db_path)
+    store.begin_concurrent_write(db)
+    bars: dict[str, Any] = {}
+
+    def progress(name: str, done: int, total: int | None) -> None:
+        bar = bars.setdefault(name, tqdm(total=total, unit="B", unit_scale=True, desc=name,
+                                         disable=not sys.stderr.isatty(), file=sys.stderr))  # fmt: skip
+        bar.update(done - bar.n)
+
+    try:
+        results = fetch_ucdp(db, _cache(db_path, cache), base=base_url, version=version,
+                             candidates=not no_candidates, all_countries=all_countries,
+                             progress=progress)  # fmt: skip
+    except (DownloadFailed, ImportRefused, ImportFailed) as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        for bar in bars.values():
+            bar.close()
+        store.end_concurrent_write(db)
+        db.close()
+    for result in results:
+        if result.report:
+            click.echo(f"{result.release.name}: {result.report.summary()}")
+        else:
+            click.echo(f"{result.release.name}: {result.skipped}")
+
+
+@fetch.command("acled")
+@db_option
+@cache_option
+@click.option("--email", envvar="ACLED_EMAIL", default=None, help="Your ACLED account's email.")
+@click.option(
+    "--base-url",
+    envvar="EVENTS_ACLED_URL",
+    default="https://acleddata.com",
+    show_default=True,
+    help="ACLED's site (or a test server).",
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Ask for every event again, not only those changed since the last fetch.",
+)
+def fetch_acled_command(
+    db_path: Path | None, cache: Path | None, email: str | None, base_url: str, full: bool
+) -> None:
+    """ACLED's events for the region through its API (an ACLED account is needed).
+
+    The password comes from ACLED_PASSWORD or a prompt and is never stored. Deleted events are
+    removed, each recorded as a revision. A re-run asks only for what changed since the last.
+    """
+    import os
+
+    from .imports.download import DownloadFailed
+    from .imports.fetch_acled import LICENCE_NOTE, fetch_acled
+    from .imports.importer import ImportFailed, ImportRefused
+
+    email = email or click.prompt("ACLED account email")
+    password = os.environ.get("ACLED_PASSWORD") or click.prompt("ACLED password", hide_input=True)
+    click.echo(LICENCE_NOTE, err=True)
+    db = _open_writable(db_path)
+    store.begin_concurrent_write(db)
+    try:
+        result = fetch_acled(db, _cache(db_path, cache), email, password, base=base_url, full=full,
+                             progress=lambda page, rows: click.echo(
+                                 f"page {page}: {rows:,} rows so far", err=True))  # fmt: skip
+    except (DownloadFailed, ImportRefused, ImportFailed) as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.end_concurrent_write(db)
+        db.close()
+    since = (
+        "every event"
+        if result.since is None
+        else f"events changed since {dt.datetime.fromtimestamp(result.since, dt.UTC):%Y-%m-%d %H:%M} UTC"
+    )
+    click.echo(f"ACLED: {result.pages} page(s), {result.rows:,} rows ({since})")
+    if result.report:
+        click.echo(result.report.summary())
+    click.echo(f"{len(result.deleted):,} event(s) deleted by ACLED removed (recorded as revisions)")
+
+
+@cli.command()
+@db_option
+@click.argument("countries", nargs=-1)
+def region(db_path: Path | None, countries: tuple[str, ...]) -> None:
+    """Show the store's region, or set it to COUNTRIES (names or ISO codes).
+
+    Imports keep the rows of these countries and count the others as left out (unless
+    --all-countries). The default region is Pakistan and Afghanistan.
+    """
+    from . import regions
+
+    if not countries:
+        try:
+            db = store.open_readonly(db_path)
+        except store.StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(", ".join(regions.region(db)))
+        db.close()
+        return
+    db = _open_writable(db_path)
+    try:
+        chosen = regions.set_region(db, _split(countries))
+    finally:
+        db.close()
+    click.echo(f"region: {', '.join(chosen)}")
 
 
 def _print_counts(report: store.CheckReport) -> None:

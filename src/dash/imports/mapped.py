@@ -1,0 +1,400 @@
+"""Any event spreadsheet, through a small human-written mapping file (TOML).
+
+The mapping says which column (or fixed value, or combination) gives each event field, how the
+file is encoded and delimited, how its dates read, and which origin the rows belong to. The
+origin is registered in the store with its licence. Rows then go through the same path as ACLED
+and UCDP rows: validated onto ``EventRow``, repaired by the same rules, one name per place,
+region, one transaction. ``docs/mapped-import.md`` documents the format with a full example;
+``suggest`` drafts a mapping from a file's header and a sample of its rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .. import vocab
+from .adapters import Format
+from .parsing import (
+    Converted,
+    ReadOptions,
+    RowError,
+    coordinates,
+    count,
+    fatalities,
+    parse_date,
+    place,
+    place_quality,
+    place_rows,
+    text,
+    unreadable,
+    validated,
+)
+from .rows import DocumentRow, EventRow, EventSourceRow, OriginId, QualityNoteRow
+
+
+class MappingError(Exception):
+    """A mapping file that cannot be used, with every problem named by its key."""
+
+
+class Fixed(BaseModel):
+    """A value the file does not hold: `country = { value = "Pakistan" }`."""
+
+    model_config = ConfigDict(extra="forbid")
+    value: str
+
+
+class Joined(BaseModel):
+    """Several columns joined: `title = { join = ["Attack type", "Location"], separator = " — " }`."""
+
+    model_config = ConfigDict(extra="forbid")
+    join: Annotated[list[str], Field(min_length=1)]
+    separator: str = ", "
+
+
+# A field's source: a column's name, a fixed value, or columns joined.
+Source = str | Fixed | Joined
+
+
+class Hashed(BaseModel):
+    """A stable id when the file has none: a hash of the named columns' values."""
+
+    model_config = ConfigDict(extra="forbid")
+    hash: Annotated[list[str], Field(min_length=1)]
+
+
+class OriginSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: OriginId
+    name: str
+    licence: str
+    terms: str = ""
+    url: str | None = None
+
+    @model_validator(mode="after")
+    def _not_a_builtin(self) -> OriginSpec:
+        if self.id in vocab.KNOWN_ORIGINS:
+            raise ValueError(
+                f"{self.id!r} is a built-in origin; name the spreadsheet's own (e.g. 'pbc-drones')"
+            )
+        return self
+
+
+class FileSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    encoding: str = "utf-8"
+    delimiter: str | None = None  # guessed from the header line when not given
+    date_order: Literal["dmy", "mdy"] | None = None
+
+
+class TypeMap(BaseModel):
+    """Event type and sub-type: a column's values mapped onto the ACLED typology."""
+
+    model_config = ConfigDict(extra="forbid")
+    column: str | None = None
+    default: tuple[str, str] | None = None
+    values: dict[str, tuple[str, str]] = {}
+
+    @model_validator(mode="after")
+    def _acled_pairs(self) -> TypeMap:
+        pairs = [*self.values.values(), *([self.default] if self.default else [])]
+        for event_type, sub_type in pairs:
+            if sub_type not in vocab.EVENT_TYPOLOGY.get(event_type, ()):
+                raise ValueError(f"{event_type!r} / {sub_type!r} is not an ACLED type pair")
+        if self.column is None and self.default is None:
+            raise ValueError("give a column with values, a default, or both")
+        return self
+
+
+class Fields(BaseModel):
+    """Where each event field comes from. Only `id` (or a hash) and `date` are required."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str | Hashed
+    date: Source
+    date_end: Source | None = None
+    date_precision: Source | None = None
+    title: Source | None = None
+    summary: Source | None = None
+    country: Source | None = None
+    admin1: Source | None = None
+    admin2: Source | None = None
+    location: Source | None = None
+    latitude: Source | None = None
+    longitude: Source | None = None
+    geo_precision: Source | None = None
+    actor1: Source | None = None
+    actor2: Source | None = None
+    killed: Source | None = None  # one figure: low = high = it; best stays empty
+    killed_low: Source | None = None
+    killed_high: Source | None = None
+    killed_best: Source | None = None
+    injured: Source | None = None
+    civilians: Source | None = None
+    security_forces: Source | None = None
+    militants: Source | None = None
+    unknown: Source | None = None
+    source_publisher: Source | None = None
+    source_title: Source | None = None
+    source_url: Source | None = None
+    source_date: Source | None = None
+
+    @model_validator(mode="after")
+    def _one_way_to_count(self) -> Fields:
+        if self.killed is not None and (self.killed_low or self.killed_high):
+            raise ValueError("give either killed, or killed_low and killed_high, not both")
+        return self
+
+
+class Mapping(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    origin: OriginSpec
+    file: FileSpec = FileSpec()
+    fields: Fields
+    event_type: TypeMap
+
+
+def load_mapping(path: str | Path) -> Mapping:
+    """Read and check a mapping file; raise MappingError naming each problem by its key."""
+    source = Path(path)
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise MappingError(f"{source}: no such mapping file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise MappingError(f"{source}: not a valid TOML file: {exc}") from None
+    try:
+        return Mapping.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            f"  - {'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        ]
+        raise MappingError(f"{source}: the mapping has problems:\n" + "\n".join(problems)) from None
+
+
+def columns_used(mapping: Mapping) -> set[str]:
+    """Every column the mapping reads."""
+    used: set[str] = set()
+    for value in mapping.fields.__dict__.values():
+        if isinstance(value, str):
+            used.add(value)
+        elif isinstance(value, Joined):
+            used.update(value.join)
+        elif isinstance(value, Hashed):
+            used.update(value.hash)
+    if mapping.event_type.column:
+        used.add(mapping.event_type.column)
+    return used
+
+
+def check_header(mapping: Mapping, header: list[str], path: Path) -> None:
+    missing = sorted(columns_used(mapping) - set(header))
+    if missing:
+        raise MappingError(
+            f"{path}: the mapping names column(s) the file does not have: {', '.join(missing)}. "
+            f"The header is: {', '.join(header)}"
+        )
+
+
+def _value(row: dict[str, str], source: Source | None) -> str | None:
+    if source is None:
+        return None
+    if isinstance(source, Fixed):
+        return source.value.strip() or None
+    if isinstance(source, Joined):
+        parts = [text(row, c) for c in source.join]
+        return source.separator.join(p for p in parts if p) or None
+    return text(row, source)
+
+
+def _count(row: dict[str, str], source: Source | None, notes: list[str]) -> int | None:
+    raw = _value(row, source)
+    if raw is None:
+        return None
+    value = count({"v": raw}, "v")
+    if unreadable({"v": raw}, "v"):
+        notes.append(f"{raw!r} is not a whole number ≥ 0")
+    return value
+
+
+def _name(source: Source | None) -> str:
+    return source if isinstance(source, str) else "(mapped)"
+
+
+@dataclass
+class MappedFormat:
+    """A mapping turned into the importer's format: its origin, id column and converter."""
+
+    mapping: Mapping
+
+    @property
+    def origin(self) -> str:
+        return self.mapping.origin.id
+
+    @property
+    def id_column(self) -> str:
+        """The column a data row must have (the id, else the date): rows without it are
+        totals, notes or footers."""
+        f = self.mapping.fields
+        return f.id if isinstance(f.id, str) else _name(f.date)
+
+    def format(self) -> Format:
+        o = self.mapping.origin
+        return Format(
+            self.origin, self.convert, self.id_column, (o.name, o.licence, o.terms, o.url)
+        )
+
+    def convert(self, row: dict[str, str], options: ReadOptions) -> Converted:
+        m, f = self.mapping, self.mapping.fields
+        if isinstance(f.id, Hashed):
+            key = "\x1f".join(text(row, c) or "" for c in f.id.hash)
+            if not key.strip("\x1f"):
+                raise RowError(",".join(f.id.hash), "", "the columns the id is made from are empty")
+            origin_id = hashlib.sha256(key.encode()).hexdigest()[:16]
+        else:
+            origin_id = text(row, f.id)
+            if origin_id is None:
+                raise RowError(f.id, row.get(f.id), "an event id is required")
+        eid = f"{m.origin.id}:{origin_id}"
+        notes: list[QualityNoteRow] = []
+
+        def note(kind: str, detail: str) -> None:
+            notes.append(QualityNoteRow(event_id=eid, kind=kind, detail=detail))
+
+        read = ReadOptions(date_order=m.file.date_order or options.date_order)
+        raw_start = _value(row, f.date)
+        if raw_start is None:
+            raise RowError(_name(f.date), row.get(_name(f.date)), "a date is required")
+        start = parse_date(raw_start, _name(f.date), read)
+        raw_end = _value(row, f.date_end)
+        end = parse_date(raw_end, _name(f.date_end), read) if raw_end else start
+        if start > end:
+            note("date_window_reversed", f"start {start} is after end {end}")
+            start, end = end, start
+        precision = _value(row, f.date_precision) or ("day" if start == end else "days")
+        if precision not in vocab.DATE_PRECISIONS:
+            note("precision_code_unknown", f"date precision {precision!r}")
+            precision = "day" if start == end else "days"
+        event_type, sub_type = self._type(row)
+        problems: list[str] = []
+        low = _count(row, f.killed if f.killed else f.killed_low, problems)
+        high = _count(row, f.killed if f.killed else f.killed_high, problems)
+        best = _count(row, f.killed_best, problems)
+        if problems:
+            note("fatalities_unreadable", "; ".join(problems))
+        low, best, high, reordered = fatalities(low, best, high, m.origin.name)
+        if reordered:
+            note("fatalities_reordered", reordered)
+        geo = _value(row, f.geo_precision)
+        if geo is not None and geo not in vocab.GEO_PRECISIONS:
+            note("precision_code_unknown", f"location precision {geo!r}")
+            geo = None
+        point = {"lat": _value(row, f.latitude) or "", "lon": _value(row, f.longitude) or ""}
+        lat, lon, dropped = coordinates(point, "lat", "lon", geo)
+        if dropped:
+            note("coordinates_dropped", dropped)
+        where = place(_value(row, f.country), _value(row, f.admin1), _value(row, f.admin2))
+        notes += place_quality(eid, where, m.origin.name)
+        label = _value(row, f.location) or where.fields["admin2"] or where.fields["admin1"]
+        victims = {k: _count(row, getattr(f, k), []) for k in
+                   ("civilians", "security_forces", "militants", "unknown")}  # fmt: skip
+        used = columns_used(m)
+        kept = {k: v for k in sorted(row.keys() - used) if (v := row[k]) and v.strip()}
+        event = validated(
+            row,
+            lambda: EventRow(
+                id=eid,
+                origin=m.origin.id,
+                origin_id=origin_id,
+                title=_value(row, f.title)
+                or f"{sub_type} — {label or where.fields['country'] or 'place unknown'}",
+                summary=_value(row, f.summary),
+                date_start=start,
+                date_end=end,
+                date_precision=precision,
+                **where.fields,
+                location=_value(row, f.location),
+                latitude=lat,
+                longitude=lon,
+                geo_precision=geo if lat is not None else None,
+                event_type=event_type,
+                sub_event_type=sub_type,
+                actor1=_value(row, f.actor1),
+                actor2=_value(row, f.actor2),
+                fatalities_low=low,
+                fatalities_best=best,
+                fatalities_high=high,
+                fatalities_basis=f"{m.origin.name}: as the file gives them",
+                injured=_count(row, f.injured, []),
+                deaths_civilians=victims["civilians"],
+                deaths_security_forces=victims["security_forces"],
+                deaths_militants=victims["militants"],
+                deaths_unknown=victims["unknown"],
+                extra=kept or None,
+            ),
+        )
+        converted = Converted(event, places=place_rows(eid, where), notes=notes,
+                              unknown_places=where.unknown)  # fmt: skip
+        self._document(row, converted, origin_id, read)
+        return converted
+
+    def _type(self, row: dict[str, str]) -> tuple[str, str]:
+        spec = self.mapping.event_type
+        raw = text(row, spec.column) if spec.column else None
+        if raw is not None:
+            for value, pair in spec.values.items():
+                if value.casefold() == raw.casefold():
+                    return pair
+        if spec.default is not None:
+            return spec.default
+        raise RowError(
+            spec.column or "event_type",
+            raw,
+            "not in the mapping's event_type values and no default",
+        )
+
+    def _document(
+        self, row: dict[str, str], converted: Converted, origin_id: str, read: ReadOptions
+    ) -> None:
+        f, m = self.mapping.fields, self.mapping
+        publisher = _value(row, f.source_publisher)
+        url = _value(row, f.source_url)
+        title = _value(row, f.source_title)
+        if not (publisher or url or title):
+            return
+        if url and not url.lower().startswith(("http://", "https://")):
+            url = None  # not a web address: kept in the citation instead
+        raw_date = _value(row, f.source_date)
+        try:
+            published = parse_date(raw_date, _name(f.source_date), read) if raw_date else None
+        except RowError:
+            published = None
+        parts = [p for p in (publisher, title, raw_date, _value(row, f.source_url)) if p]
+        doc_id = (
+            f"{m.origin.id}-source:"
+            + hashlib.sha1(  # noqa: S324 - a name, not security
+                "\x1f".join(parts).encode()
+            ).hexdigest()[:16]
+        )
+        converted.documents.append(
+            validated(
+                row,
+                lambda: DocumentRow(
+                    id=doc_id,
+                    publisher=publisher or m.origin.name,
+                    title=title,
+                    url=url,
+                    published=published,
+                    kind="dataset",
+                    citation=f"{m.origin.name}, row {origin_id}: " + "; ".join(parts),
+                    original_agency=m.origin.name,
+                ),
+            )
+        )
+        converted.sources.append(EventSourceRow(event_id=converted.event.id, document_id=doc_id))

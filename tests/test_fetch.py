@@ -1,0 +1,313 @@
+"""The fetchers against a local HTTP server started here (loopback only), serving small SYNTHETIC
+releases in UCDP's and ACLED's real formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import urllib.parse
+import zipfile
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from click.testing import CliRunner
+
+from dash import store
+from dash.cli import cli
+from dash.imports import fetch_acled as acled_fetch
+from dash.imports.download import DownloadFailed
+from dash.imports.fetch_acled import fetch_acled
+from dash.imports.fetch_ucdp import current_version, fetch_ucdp
+
+from .test_imports import ACLED_HEADER, UCDP_HEADER, acled_row, ucdp_row
+
+Route = bytes | Callable[[BaseHTTPRequestHandler], None]
+
+
+class Server:
+    """A tiny HTTP server: path -> bytes (Range honoured) or a handler function."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self.drop_after: dict[str, int] = {}  # path -> bytes sent before the connection drops
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def _serve(self) -> None:
+                path = urllib.parse.urlsplit(self.path).path
+                outer.requests.append((self.command, self.path, dict(self.headers)))
+                route = outer.routes.get(path)
+                if route is None:
+                    self.send_error(404)
+                    return
+                if callable(route):
+                    route(self)
+                    return
+                start = 0
+                if (ranged := self.headers.get("Range", "")).startswith("bytes="):
+                    start = int(ranged[6:].split("-")[0])
+                body = route[start:]
+                self.send_response(206 if start else 200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                cut = outer.drop_after.pop(path, None)
+                self.wfile.write(body if cut is None else body[:cut])
+                if cut is not None:
+                    self.wfile.flush()
+                    self.connection.close()
+
+            do_GET = _serve
+            do_POST = _serve
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server():
+    s = Server()
+    yield s
+    s.close()
+
+
+def ucdp_csv(rows) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(UCDP_HEADER)
+    for row in rows:
+        writer.writerow([row.get(h, "") for h in UCDP_HEADER])
+    return buffer.getvalue().encode("utf-8")
+
+
+def zipped(name: str, data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(name, data)
+    return out.getvalue()
+
+
+GED_251 = [ucdp_row(1), ucdp_row(2, country="Afghanistan", adm_1="Paktika province", adm_2=""),
+           ucdp_row(3, country="Syria", adm_1="Idlib governorate", adm_2="")]  # fmt: skip
+CANDIDATE_1 = [ucdp_row(900, best="5", low="5", high="6", date_start="2026-01-10 00:00:00.000",
+                        date_end="2026-01-10 00:00:00.000", date_prec="1")]  # fmt: skip
+
+
+def serve_ucdp(server: Server, ged=GED_251, version="251", candidates=(CANDIDATE_1,)) -> None:
+    server.routes[f"/ged/ged{version}-csv.zip"] = zipped(
+        f"GEDEvent_v{version[:2]}_{version[2:]}.csv", ucdp_csv(ged)
+    )
+    year = int(version[:2]) + 1
+    for month, rows in enumerate(candidates, 1):
+        server.routes[f"/candidateged/GEDEvent_v{year}_0_{month}.csv"] = ucdp_csv(rows)
+
+
+def ids(db) -> list[str]:
+    return [r[0] for r in db.execute("SELECT id FROM events WHERE origin = 'ucdp' ORDER BY id")]
+
+
+def test_the_current_version_follows_ucdps_calendar():
+    import datetime as dt
+
+    assert current_version(dt.date(2026, 11, 29)) == "26.1"
+    assert current_version(dt.date(2026, 3, 1)) == "25.1"
+
+
+def test_first_fetch_takes_the_release_and_the_candidates_of_the_region(server, fresh_db, tmp_path):
+    serve_ucdp(server)
+    results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1")
+    assert [r.release.name for r in results] == ["ged251-csv.zip", "GEDEvent_v26_0_1.csv"]
+    assert ids(fresh_db) == ["ucdp:1400", "ucdp:501", "ucdp:502"]  # Syria left out
+    assert dict(results[0].report.outside_region) == {"Syria": 1}
+    # the month after the last published candidate answered 404: fetching stopped there
+    asked = [p for _, p, _ in server.requests]
+    assert (
+        "/candidateged/GEDEvent_v26_0_2.csv" in asked
+        and "/candidateged/GEDEvent_v26_0_3.csv" not in asked
+    )
+
+
+def test_a_re_fetch_takes_nothing_new(server, fresh_db, tmp_path):
+    serve_ucdp(server)
+    fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1")
+    before = store.content_digest(fresh_db)
+    again = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1")
+    assert [r.skipped for r in again] == ["imported before: nothing new"] * 2
+    assert store.content_digest(fresh_db) == before
+
+
+def test_a_newer_release_updates_candidates_in_place_with_revisions(server, fresh_db, tmp_path):
+    serve_ucdp(server)
+    fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1")
+    # 26.1 publishes the candidate event 1400 as final, with revised figures, and revises 501
+    final = [ucdp_row(1, best="30", high="40"), ucdp_row(900, best="7", low="6", high="9",
+             date_start="2026-01-10 00:00:00.000", date_end="2026-01-10 00:00:00.000", date_prec="1")]  # fmt: skip
+    serve_ucdp(server, ged=final, version="261", candidates=())
+    results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="26.1")
+    report = results[0].report
+    assert (report.inserted, report.updated) == (0, 2)
+    assert ids(fresh_db) == ["ucdp:1400", "ucdp:501", "ucdp:502"]  # updated, not duplicated
+    changed = fresh_db.execute(
+        "SELECT row_id, column_name, old_value, new_value FROM revisions"
+        " WHERE column_name = 'fatalities_best' ORDER BY row_id"
+    ).fetchall()
+    assert changed == [
+        ("ucdp:1400", "fatalities_best", "5", "7"),
+        ("ucdp:501", "fatalities_best", "24", "30"),
+    ]
+
+
+def test_a_dropped_connection_writes_nothing_and_the_next_run_resumes(server, fresh_db, tmp_path):
+    serve_ucdp(server)
+    server.drop_after["/ged/ged251-csv.zip"] = 200
+    before = store.content_digest(fresh_db)
+    with pytest.raises(DownloadFailed, match="the next run resumes it"):
+        fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1")
+    assert store.content_digest(fresh_db) == before
+    part = tmp_path / "cache" / "ged251-csv.zip.part"
+    assert part.stat().st_size == 200
+    fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1")
+    ranges = [h.get("Range") for _, p, h in server.requests if p == "/ged/ged251-csv.zip"]
+    assert ranges == [None, "bytes=200-"]  # the second request resumed where the first broke
+    assert ids(fresh_db) == ["ucdp:1400", "ucdp:501", "ucdp:502"]
+
+
+def test_no_server_at_all_is_a_clear_message_and_exit_1(tmp_path, synthetic_db_path):
+    closed = Server()
+    url = closed.url
+    closed.close()
+    result = CliRunner().invoke(cli, ["fetch", "ucdp", "--db", str(synthetic_db_path),
+                                      "--cache", str(tmp_path), "--base-url", url])  # fmt: skip
+    assert result.exit_code == 1
+    assert "could not reach 127.0.0.1" in result.output and "nothing changed" in result.output
+
+
+def test_the_cli_fetches_and_reports_each_file(server, tmp_path, synthetic_db_path):
+    serve_ucdp(server)
+    result = CliRunner().invoke(cli, ["fetch", "ucdp", "--version", "25.1", "--db",
+                                      str(synthetic_db_path), "--cache", str(tmp_path),
+                                      "--base-url", server.url])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "ged251-csv.zip: 3 rows read" in result.output
+    assert "GEDEvent_v26_0_1.csv: 1 rows read" in result.output
+
+
+# --- ACLED ---------------------------------------------------------------------------------
+
+
+class Acled:
+    """ACLED's API on the test server: token, paged events, deletions, one rate limit."""
+
+    def __init__(self, server: Server, events: list[dict[str, str]], deleted=()) -> None:
+        self.events, self.deleted = events, list(deleted)
+        self.failing_page: int | None = None
+        self.rate_limited = True
+        server.routes["/oauth/token"] = self.token
+        server.routes["/api/acled/read"] = self.read
+        server.routes["/api/deleted/read"] = self.read_deleted
+
+    @staticmethod
+    def _json(handler, body, status=200, headers=None):
+        data = json.dumps(body).encode()
+        handler.send_response(status)
+        for k, v in (headers or {}).items():
+            handler.send_header(k, v)
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    def token(self, handler):
+        form = urllib.parse.parse_qs(
+            handler.rfile.read(int(handler.headers["Content-Length"])).decode()
+        )
+        if form.get("password") != ["SYNTHETIC-secret"] or form.get("client_id") != ["acled"]:
+            self._json(handler, {"error": "invalid_grant"}, 400)
+            return
+        self._json(handler, {"access_token": "SYNTHETIC-token", "expires_in": 86400})
+
+    def read(self, handler):
+        if handler.headers.get("Authorization") != "Bearer SYNTHETIC-token":
+            self._json(handler, {"error": "unauthorised"}, 401)
+            return
+        if self.rate_limited:
+            self.rate_limited = False
+            self._json(handler, {"error": "slow down"}, 429, {"Retry-After": "0"})
+            return
+        q = urllib.parse.parse_qs(urllib.parse.urlsplit(handler.path).query)
+        page, limit = int(q["page"][0]), int(q["limit"][0])
+        if page == self.failing_page:
+            self.failing_page = None
+            handler.send_error(500)
+            return
+        since = int(q["timestamp"][0]) if "timestamp" in q else None
+        rows = [e for e in self.events if since is None or int(e["timestamp"]) >= since]
+        self._json(handler, {"status": 200, "data": rows[(page - 1) * limit : page * limit]})
+
+    def read_deleted(self, handler):
+        self._json(handler, {"status": 200, "data": [
+            {"event_id_cnty": i, "deleted_timestamp": "1780000000"} for i in self.deleted]})  # fmt: skip
+
+
+def acled_events(n, **kw):
+    rows = [acled_row(i, timestamp="1770000000", **kw) for i in range(1, n + 1)]
+    return [{h: r.get(h, "") for h in ACLED_HEADER} for r in rows]
+
+
+def test_acled_fetch_pages_imports_applies_deletions_and_then_only_what_changed(
+    server, fresh_db, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(acled_fetch, "PAGE_SIZE", 2)
+    api = Acled(server, acled_events(5))
+    result = fetch_acled(fresh_db, tmp_path, "syn@example.org", "SYNTHETIC-secret", base=server.url)
+    assert (result.pages, result.rows, result.report.inserted) == (3, 5, 5)
+    assert result.since is None
+    # a re-run asks only for events changed since, and applies ACLED's deletions as revisions
+    api.events.append(acled_events(6)[-1] | {"timestamp": "2900000000"})
+    api.deleted = ["SYN2"]
+    again = fetch_acled(fresh_db, tmp_path, "syn@example.org", "SYNTHETIC-secret", base=server.url)
+    assert again.since is not None and again.rows == 1 and again.report.inserted == 1
+    assert again.deleted == ["acled:SYN2"]
+    remaining = [r[0] for r in fresh_db.execute("SELECT id FROM events ORDER BY id")]
+    assert "acled:SYN2" not in remaining and len(remaining) == 5
+    revision = fresh_db.execute(
+        "SELECT column_name, old_value FROM revisions WHERE row_id = 'acled:SYN2'"
+    ).fetchone()
+    assert revision[0] == "(deleted by ACLED)" and json.loads(revision[1])["id"] == "acled:SYN2"
+
+
+def test_acled_fetch_resumes_at_the_page_that_failed(server, fresh_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(acled_fetch, "PAGE_SIZE", 2)
+    api = Acled(server, acled_events(5))
+    api.failing_page = 2
+    before = store.content_digest(fresh_db)
+    with pytest.raises(DownloadFailed, match="HTTP 500"):
+        fetch_acled(fresh_db, tmp_path, "syn@example.org", "SYNTHETIC-secret", base=server.url)
+    assert store.content_digest(fresh_db) == before  # nothing half-written
+    result = fetch_acled(fresh_db, tmp_path, "syn@example.org", "SYNTHETIC-secret", base=server.url)
+    pages = [urllib.parse.parse_qs(urllib.parse.urlsplit(p).query).get("page") for m, p, _ in
+             server.requests if p.startswith("/api/acled/read")]  # fmt: skip
+    assert pages.count(["1"]) == 2  # one rate-limited try, one answer; never asked again
+    assert result.report.inserted == 5
+
+
+def test_acled_wrong_password_is_refused_clearly(server, tmp_path, synthetic_db_path):
+    Acled(server, acled_events(1))
+    result = CliRunner().invoke(
+        cli, ["fetch", "acled", "--db", str(synthetic_db_path), "--cache", str(tmp_path),
+              "--base-url", server.url, "--email", "syn@example.org"],
+        env={"ACLED_PASSWORD": "wrong"},
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "HTTP 400" in result.output and "invalid_grant" in result.output
+    assert "ACLED's terms of use apply" in result.output
