@@ -7,6 +7,7 @@ filters = ui.page_header(
     "Political violence on the Pakistan–Afghanistan border: how much, where, and who says what.",
 )
 
+ui.coverage_note()
 h = ui.q("headline", filters)
 c1, c2, c3 = st.columns([2, 3, 2])  # the killed range needs the room
 c1.metric("Events", f"{h['events']:,}")
@@ -36,7 +37,8 @@ else:
     st.caption(
         "Ranked by divergence: the highest claimed death toll divided by the lowest, plus one "
         "for each additional framing of who was hit (civilians, militants, security forces). "
-        "Only events with claims from two or more parties are ranked."
+        "Only violent events with claims from two or more parties are ranked (talks, statements "
+        "and a campaign's running totals are not)."
     )
     contested = ui.q("most_contested", filters, 10)
     if contested:

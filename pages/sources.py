@@ -1,11 +1,50 @@
 import streamlit as st
 
 from dash import csvout, store, ui, vocab
+from dash.credibility import rules as credibility_rules
 
 filters = ui.page_header(
     "Data and sources",
     "Every document behind the data, the import log, the licences, and what each column means.",
 )
+
+st.subheader("What this store holds, and how to add more")
+origins = ui.q("origins_registry")
+held = [o for o in origins if o["events"]]
+st.markdown(
+    "This store holds "
+    + (
+        ", ".join(f"**{o['events']:,}** events from {ui.plain(o['name'])}" for o in held)
+        or "no events"
+    )
+    + f" — {ui.plain(ui.q('data_as_of') or 'no dates yet')}."
+)
+st.markdown(
+    "The curated record is not a census: it holds every reported cross-border strike and clash "
+    "and militant attacks with ten or more killed, each with every party's account. For every "
+    "event of a dataset, add it from the command line (see the README):\n\n"
+    "- `conflict-events fetch ucdp` — every UCDP event of the region: the latest GED release "
+    "and its monthly candidates, downloaded and imported by one command\n"
+    "- `conflict-events fetch acled` — ACLED's events of the region through its API (an ACLED "
+    "account is needed)\n"
+    "- `conflict-events import ucdp FILE` / `import acled FILE` — an export you downloaded\n"
+    "- `conflict-events import csv FILE --suggest`, then `--mapping MAP` — any event "
+    "spreadsheet (a compilation, your own list) through a mapping file\n"
+    "- `conflict-events region` — the countries imports keep (now: "
+    + ui.plain(", ".join(ui.q("store_region")))
+    + "; the rest are counted and left out unless `--all-countries`)"
+)
+
+st.subheader("Data-quality notes")
+notes = ui.q("quality_notes_by_kind")
+if notes:
+    st.caption(
+        "What imports repaired or could not resolve in rows they kept, by kind. Every such "
+        "event shows its note on the incident map, and in the data_quality column of downloads."
+    )
+    st.dataframe(ui.quality_frame(notes), hide_index=True, width="stretch")
+else:
+    st.info("No data-quality notes: every stored row met the store's rules as published.")
 
 st.subheader("Documents")
 documents = ui.q("documents_list", ui.DOCUMENTS_SHOWN)
@@ -46,7 +85,7 @@ else:
     st.info("No possible duplicates among the matching events.")
 
 st.subheader("Licences of each origin")
-st.dataframe(ui.licence_frame(), hide_index=True, width="stretch")
+st.dataframe(ui.licence_frame(origins), hide_index=True, width="stretch")
 hidden = store.no_download_origins()
 if hidden:
     st.info(
@@ -62,6 +101,28 @@ st.caption("Every column of every CSV the dashboard or `conflict-events export` 
 for name, columns in csvout.COLUMN_SETS.items():
     with st.expander(f"{name}.csv — {len(columns)} columns"):
         st.dataframe(ui.dictionary_frame(columns), hide_index=True, width="stretch")
+
+st.subheader("Credibility grades")
+st.markdown(
+    "Each claim's death toll carries a grade on the Admiralty scale, set by one written rule "
+    "from the event's other claims — never by hand. Tolls *agree* when they are within a fifth "
+    "of each other and do not name different kinds of dead; they *contradict* when both cannot "
+    "be true ('at least 20' does not contradict 46). The first rule that applies decides:"
+)
+st.markdown(ui.plain_lines(credibility_rules()))
+st.caption("On the statistics page, 'Claims counted' restricts a party's figures to its claims "
+           "graded 1–3, 1–2 or 1.")  # fmt: skip
+
+st.subheader("One name per place")
+st.markdown(
+    "Imports and the curated files resolve every province and district spelling through a "
+    "gazetteer of Pakistan and Afghanistan (current names, former ones such as NWFP and FATA, "
+    "and the spellings ACLED, UCDP and news use), so filters, charts and downloads show one "
+    "name per place; the source's own spelling stays on the event (admin1_as_published). An "
+    "event in two provinces is found under either and counted once in every total."
+)
+with st.expander("Provinces and their other spellings"):
+    st.dataframe(ui.gazetteer_frame(), hide_index=True, width="stretch")
 
 st.subheader("Vocabularies")
 for title, vocabulary in (

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dash import stats, statsview, ui
+from dash import statsview, ui
 
 filters = ui.page_header(
     "Violence statistics",
@@ -8,8 +8,8 @@ filters = ui.page_header(
     "range; 'Whose figures' switches between the curated estimate and each party's claims.",
 )
 
-interval, split, lens = statsview.controls(filters)
-lens_label = stats.lens_options(ui.q("parties_with_tolls", filters)).get(lens, lens)
+ui.coverage_note()
+lens, interval, split, lens_label = statsview.controls(filters)
 events = statsview.headline(filters, lens, lens_label)
 
 if not events:

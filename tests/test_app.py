@@ -227,18 +227,26 @@ def test_barmal_shows_each_party_with_its_figures(monkeypatch):
 
 
 def test_selecting_a_contested_row_opens_that_comparison(monkeypatch, shipped_copy):
+    from dash import queries, store
+    from dash.filters import Filters
+
+    db = store.open_readonly(shipped_copy)
+    choices = [c["event_id"] for c in queries.event_choices(db, Filters())]
+    contested = [r["event_id"] for r in queries.most_contested(db, Filters())]
+    db.close()
     at = open_page("pages/narratives.py", shipped_copy, monkeypatch)
-    default = at.selectbox(key="event_picker").value  # the latest event
-    assert default == "curated:2024-12-27-kurram-border-clashes"
-    # row 0 is the most contested by divergence: Barmal (71 / 8 + 1 = 9.88), not the default
+    assert at.selectbox(key="event_picker").value == choices[0]  # the latest event
+    # row 0 of the most contested table opens that event, whatever the picker showed
+    assert contested[0] != choices[0]
     at.session_state["contested_pick"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     assert not at.exception
-    assert at.query_params["event"] == "curated:2024-12-24-barmal-airstrikes"
-    assert at.selectbox(key="event_picker").value == "curated:2024-12-24-barmal-airstrikes"
+    assert at.query_params["event"] == contested[0]
+    assert at.selectbox(key="event_picker").value == contested[0]
     # the picker can move on; the table's unchanged selection does not pull it back
-    at.selectbox(key="event_picker").select("curated:2024-12-20-makeen-check-post-raid").run()
-    assert at.query_params["event"] == "curated:2024-12-20-makeen-check-post-raid"
+    other = next(c for c in choices if c not in (contested[0], choices[0]))
+    at.selectbox(key="event_picker").select(other).run()
+    assert at.query_params["event"] == other
 
 
 def test_selecting_a_contested_row_on_the_overview_opens_its_comparison(

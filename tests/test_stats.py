@@ -82,7 +82,7 @@ def test_party_lens_takes_the_partys_lowest_toll_with_its_range():
     from .conftest import SHIPPED_DB
 
     db = store.open_readonly(SHIPPED_DB)
-    barmal = Filters(districts=("Barmal",), date_from=D(2024, 12, 1))
+    barmal = Filters(districts=("Barmal",), date_from=D(2024, 12, 1), date_to=D(2024, 12, 31))
     lenses = {
         lens: queries.lens_headline(db, barmal, lens)
         for lens in ("afghan_taliban", "pakistan_state", "media")
@@ -141,7 +141,30 @@ def test_tracker_regions_and_the_sentence():
 
 
 def test_tracker_comparison_tallies_the_store_for_the_same_period_and_region(synthetic_db):
-    (row,) = queries.tracker_comparison(synthetic_db)
+    asked = []
+
+    def tally(filters):
+        asked.append(filters)
+        return queries.headline(synthetic_db, filters)
+
+    (row,) = stats.compare_trackers(queries.tracker_statistics(synthetic_db), tally)
     # SYNTHETIC tracker: Pakistan, 2024 -> only syn-2 (syn-1 is in Afghanistan, syn-3 in 2023)
     assert (row["store_events"], row["store_killed"]) == (1, 3)
     assert "far lower" in row["why"]
+    assert len(asked) == 1
+
+
+def test_how_much_of_a_trackers_count_the_store_explains():
+    row = {"metric": "fatalities", "value": 2546, "store_events": 12, "store_killed": 71}
+    assert stats.explained(row) == "71 of 2,546 killed (best estimates) (2.8%)"
+    attacks = {**row, "metric": "attacks", "value": 400}
+    assert stats.explained(attacks) == "12 of 400 events (3.0%)"
+    assert stats.explained({**row, "store_events": None}) is None
+    assert stats.explained({**row, "metric": "operations"}) is None
+
+
+def test_the_trackers_chart_follows_the_filters_year():
+    rows = [{"metric": "fatalities", "region": "Pakistan", "period_start": f"{y}-01-01"}
+            for y in (2024, 2025)]  # fmt: skip
+    assert stats.tracker_year(rows, Filters()) == 2025
+    assert stats.tracker_year(rows, Filters(date_from=D(2024, 3, 1), date_to=D(2024, 6, 1))) == 2024

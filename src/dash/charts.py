@@ -296,6 +296,10 @@ def killed_over_time(
     return bars + band
 
 
+# Draw as SVG rather than canvas (Streamlit passes usermeta.embedOptions to vega-embed).
+SVG = {"embedOptions": {"renderer": "svg"}}
+
+
 def breakdown_bars(
     rows: Sequence[dict[str, Any]], label: str, *, selectable: bool = True
 ) -> alt.LayerChart:
@@ -325,14 +329,15 @@ def breakdown_bars(
     band = base.mark_rule(strokeWidth=2, color="#222").encode(
         y=alt.Y("value:N", sort=order), x="killed_low:Q", x2="killed_high:Q"
     )
-    return (bars + band).properties(height=alt.Step(22))
+    # SVG, so each bar is an element with its ARIA label: readers and tests find it by name.
+    return (bars + band).properties(height=alt.Step(24), usermeta=SVG)
 
 
-def tracker_bars(rows: Sequence[dict[str, Any]]) -> alt.Chart:
+def tracker_bars(rows: Sequence[dict[str, Any]], title: str) -> alt.Chart:
     """Trackers' figures beside the store's tally for the same period and region."""
     df = pd.DataFrame(list(rows), columns=["who", "value", "kind"])
     return (
-        alt.Chart(df, title="Killed in Pakistan, 2024: trackers and this store")
+        alt.Chart(df, title=title)
         .mark_bar()
         .encode(
             y=alt.Y("who:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),

@@ -40,6 +40,18 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("country", "text", "Country where it happened"),
     Column("admin1", "text", "Province (first-level administrative unit)"),
     Column("admin2", "text", "District (second-level administrative unit)"),
+    Column(
+        "admin1_as_published",
+        "text",
+        "The province as the source spelled it (admin1 is the gazetteer's one name for it)",
+    ),
+    Column("admin2_as_published", "text", "The district as the source spelled it"),
+    Column(
+        "further_places",
+        "text",
+        "Other provinces (district, province) the event spans, separated by ' | '; the event is "
+        "counted once",
+    ),
     Column("location", "text", "Named town, village or site"),
     Column("latitude", "float", "Latitude of the point drawn (WGS84); see geo_precision"),
     Column("longitude", "float", "Longitude of the point drawn (WGS84); see geo_precision"),
@@ -66,7 +78,17 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     ),
     Column("n_claims", "int", "Number of claims (party accounts) recorded for the event"),
     Column("n_parties", "int", "Number of distinct parties with claims"),
-    Column("origin", "text", "Dataset the event comes from: curated, acled, ucdp"),
+    Column(
+        "origin",
+        "text",
+        "Dataset the event comes from: curated, acled, ucdp or a registered origin",
+    ),
+    Column(
+        "data_quality",
+        "text",
+        "What the import repaired or could not resolve in the source row (kind: detail), "
+        "separated by ' | '",
+    ),
     Column("summary", "text", "What happened, paraphrased (our words)"),
     Column("fatalities_basis", "text", "Which claims the low, best and high figures come from"),
     Column("source_urls", "text", "URLs of every document behind the event, separated by ' | '"),
@@ -99,6 +121,13 @@ CLAIM_COLUMNS: tuple[Column, ...] = (
     Column("security_forces_killed", "int", "Security forces killed, as claimed"),
     Column("figures_text", "text", "The figures as worded when they are not plain numbers"),
     Column("quote", "text", "Short verbatim quote from the document"),
+    Column(
+        "credibility",
+        "int",
+        "Admiralty grade of the claimed toll, 1 (confirmed by other sources) to 6 (cannot be "
+        "judged), set by the documented rule in docs/credibility.md",
+    ),
+    Column("credibility_basis", "text", "Why the rule gives that grade"),
     Column("document_id", "text", "Id of the document the claim is taken from"),
     Column("publisher", "text", "Publisher of that document"),
     Column("document_title", "text", "Title of that document"),
@@ -213,6 +242,11 @@ STATISTIC_COLUMNS: tuple[Column, ...] = (
     Column("store_killed_low", "int", "Their summed low death tolls"),
     Column("store_killed", "int", "Their summed best estimates"),
     Column("store_killed_high", "int", "Their summed high death tolls"),
+    Column(
+        "explained",
+        "text",
+        "How much of the tracker's count the store's events account for (killed or events)",
+    ),
     Column("why", "text", "Why the tracker's figure and the store's tally differ, in a sentence"),
 )
 

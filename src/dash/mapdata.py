@@ -20,6 +20,9 @@ POINT_LIMIT = 2_000
 GRID_DEGREES = 0.5
 # The region the map always shows, so both countries and the border are in view.
 REGION = {"lon_min": 60.0, "lon_max": 77.5, "lat_min": 23.5, "lat_max": 38.5}
+# Points this far beyond the region (talks in Doha or Istanbul) are listed, not drawn: fitting
+# them would shrink both countries to a corner of the map.
+NEAR_DEGREES = 8.0
 EXACT = ("exact", "near")
 
 POINT_COLUMNS = [
@@ -71,6 +74,15 @@ def prepare_cells(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
 
 MAP_HEIGHT = 560
 MAP_WIDTH_GUESS = 900  # the chart stretches to its column; this keeps the box inside it
+
+
+def near_region(df: pd.DataFrame) -> pd.Series:
+    """Which points lie within NEAR_DEGREES of the region (the ones the map draws)."""
+    if not len(df):
+        return pd.Series([], dtype=bool)
+    return df["longitude"].between(
+        REGION["lon_min"] - NEAR_DEGREES, REGION["lon_max"] + NEAR_DEGREES
+    ) & df["latitude"].between(REGION["lat_min"] - NEAR_DEGREES, REGION["lat_max"] + NEAR_DEGREES)
 
 
 def _mercator_y(lat: float) -> float:

@@ -15,7 +15,12 @@ from .filters import Filters
 
 _EVENT_COLUMNS = """
     e.id AS event_id, e.title, e.date_start, e.date_end, e.date_precision, e.country, e.admin1,
-    e.admin2, e.location, e.latitude, e.longitude, e.geo_precision, e.event_type,
+    e.admin2, e.admin1_as_published, e.admin2_as_published,
+    (SELECT group_concat(coalesce(p.admin2 || ', ', '') || p.admin1, ' | ') FROM event_places p
+      WHERE p.event_id = e.id) AS further_places,
+    (SELECT group_concat(q.kind || ': ' || q.detail, ' | ') FROM quality_notes q
+      WHERE q.event_id = e.id) AS data_quality,
+    e.location, e.latitude, e.longitude, e.geo_precision, e.event_type,
     e.sub_event_type, e.actor1, e.actor2, e.cross_border, e.fatalities_low, e.fatalities_best,
     e.fatalities_high, e.injured, e.deaths_civilians, e.deaths_security_forces,
     e.deaths_militants, e.deaths_unknown, e.grading, e.origin, e.summary, e.fatalities_basis
@@ -102,7 +107,8 @@ _CLAIM_FIELDS = """
     c.party_id AS party, p.label AS party_label, p.sort_order AS party_order, c.claimant, c.via,
     c.claimed_start, c.claimed_end, c.account, c.target, c.victims, c.responsibility, c.killed,
     c.killed_high, c.killed_qualifier, c.injured, c.civilians_killed, c.women_children_killed,
-    c.militants_killed, c.security_forces_killed, c.figures_text, c.quote, c.document_id,
+    c.militants_killed, c.security_forces_killed, c.figures_text, c.quote, c.credibility,
+    c.credibility_basis, c.document_id,
     d.publisher, d.title AS document_title, d.published AS document_date, d.url, d.citation
 """
 _CLAIM_JOINS = """
@@ -142,7 +148,7 @@ def iter_claims_matching(db: Database, filters: Filters) -> Iterator[dict[str, A
 def event_by_id(db: Database, event_id: str) -> dict[str, Any] | None:
     rows = _rows(
         db,
-        f"SELECT {_EVENT_FIELDS}, {_SOURCE_URLS}, e.grading_basis FROM events e"  # noqa: S608
+        f"SELECT {_EVENT_FIELDS}, {_SOURCE_URLS}, e.grading_basis, e.extra FROM events e"  # noqa: S608
         " WHERE e.id = :event_id",
         {"event_id": event_id},
     )
@@ -179,7 +185,9 @@ def most_contested(db: Database, filters: Filters, limit: int = 10) -> list[dict
 
     Divergence = highest claimed toll / lowest claimed toll across claims with a figure (1 when
     only one figure exists), plus 1 for each extra distinct framing of who was hit
-    (civilians vs militants …). Events with claims from fewer than two parties are left out.
+    (civilians vs militants …). Events with claims from fewer than two parties are left out, and
+    so are strategic developments (talks, statements, a campaign's running totals): they stay
+    findable and listed, but their figures are not one incident's toll to rank.
     """
     where, params = filters.where()
     return _rows(
@@ -195,7 +203,7 @@ def most_contested(db: Database, filters: Filters, limit: int = 10) -> list[dict
                          + max(count(DISTINCT nullif(c.victims, 'unspecified')) - 1, 0), 2)
                        AS divergence
             FROM events e JOIN claims c ON c.event_id = e.id
-            WHERE {where}
+            WHERE {where} AND e.event_type <> 'Strategic developments'
             GROUP BY e.id HAVING n_parties >= 2
             ORDER BY divergence DESC, n_parties DESC, e.date_start DESC
             LIMIT :limit""",  # noqa: S608
@@ -351,18 +359,95 @@ def dataset_meta(db: Database) -> dict[str, str]:
 
 
 def data_as_of(db: Database) -> str | None:
-    """The curated data's as-of date, else the latest event date in the store."""
-    meta = dataset_meta(db)
-    if meta.get("as_of"):
-        return meta["as_of"]
-    return db.execute("SELECT max(date_end) FROM events").fetchone()[0]
+    """What the data is as of, computed from it: the latest event, the latest import, and the
+    day the curated record was last checked ('events to 2026-03-18 · last import 2026-11-29')."""
+    last_event = db.execute("SELECT max(date_end) FROM events").fetchone()[0]
+    last_import = db.execute(
+        "SELECT max(substr(finished_at, 1, 10)) FROM imports WHERE status = 'ok' AND origin <> 'curated'"
+    ).fetchone()[0]
+    checked = dataset_meta(db).get("as_of")
+    parts = [f"events to {last_event}" if last_event else None,
+             f"last import {last_import}" if last_import else None,
+             f"curated record checked {checked}" if checked else None]  # fmt: skip
+    return " · ".join(p for p in parts if p) or None
+
+
+def origins_matching(db: Database, filters: Filters) -> dict[str, int]:
+    """The origins of the events a filter matches, with how many events each has."""
+    where, params = filters.where()
+    rows = db.execute(
+        f"SELECT e.origin, count(*) FROM events e WHERE {where} GROUP BY 1 ORDER BY 1",  # noqa: S608
+        params,
+    ).fetchall()
+    return dict(rows)
+
+
+def curated_coverage(db: Database) -> dict[str, Any]:
+    """How many curated events the store holds, and the span of their dates."""
+    return _rows(
+        db,
+        """SELECT count(*) AS events, min(date_start) AS first, max(date_end) AS last
+             FROM events WHERE origin = 'curated'""",
+    )[0]
+
+
+def store_region(db: Database) -> tuple[str, ...]:
+    """The countries imports keep (dash.regions)."""
+    from .regions import region
+
+    return region(db)
+
+
+def origins_registry(db: Database) -> list[dict[str, Any]]:
+    """Every registered origin with its licence and how many events it holds."""
+    return _rows(
+        db,
+        """SELECT o.id, o.name, o.licence, o.terms, o.url,
+                  (SELECT count(*) FROM events e WHERE e.origin = o.id) AS events
+             FROM origins o ORDER BY events DESC, o.id""",
+    )
+
+
+def quality_notes_by_kind(db: Database) -> list[dict[str, Any]]:
+    """How many events carry each kind of data-quality note, per origin."""
+    return _rows(
+        db,
+        """SELECT q.kind, e.origin, count(*) AS events, min(q.detail) AS example
+             FROM quality_notes q JOIN events e ON e.id = q.event_id
+            GROUP BY q.kind, e.origin ORDER BY events DESC""",
+    )
+
+
+def quality_notes_for(db: Database, event_id: str) -> list[dict[str, Any]]:
+    return _rows(
+        db,
+        "SELECT kind, detail FROM quality_notes WHERE event_id = :id ORDER BY kind",
+        {"id": event_id},
+    )
+
+
+def further_places(db: Database, event_id: str) -> list[dict[str, Any]]:
+    return _rows(
+        db,
+        """SELECT country, admin1, admin2, as_published FROM event_places
+            WHERE event_id = :id ORDER BY country, admin1, admin2""",
+        {"id": event_id},
+    )
 
 
 # Filter field -> (SQL expression over events e, or a claims-side query) for the sidebar choices.
 _FACET_SQL = {
-    "countries": "SELECT e.country, count(*) FROM events e WHERE e.country IS NOT NULL GROUP BY 1",
-    "provinces": "SELECT e.admin1, count(*) FROM events e WHERE e.admin1 IS NOT NULL GROUP BY 1",
-    "districts": "SELECT e.admin2, count(*) FROM events e WHERE e.admin2 IS NOT NULL GROUP BY 1",
+    # An event in several provinces counts once under each (its further places: event_places).
+    **{
+        name: f"""SELECT v, count(*) FROM (SELECT {column} AS v, id FROM events
+                                         UNION SELECT {column}, event_id FROM event_places)
+                  WHERE v IS NOT NULL GROUP BY 1"""  # noqa: S608 - fixed names
+        for name, column in (
+            ("countries", "country"),
+            ("provinces", "admin1"),
+            ("districts", "admin2"),
+        )
+    },  # fmt: skip
     "event_types": "SELECT e.event_type, count(*) FROM events e GROUP BY 1",
     "sub_event_types": "SELECT e.sub_event_type, count(*) FROM events e GROUP BY 1",
     "actors": """SELECT actor, count(*) FROM (
@@ -415,6 +500,19 @@ BREAKDOWN_SQL = {
     "actor": "coalesce(e.actor1, '(unknown)')",
 }
 CURATED_LENS = "curated"
+# A party's lens may count only its claims graded at least this well on the credibility scale:
+# "afghan_taliban:3" is the Afghan Taliban's claims graded 1–3.
+GRADE_SEPARATOR = ":"
+
+
+def lens_parts(lens: str) -> dict[str, Any]:
+    """A party lens as SQL parameters: the party, and the worst credibility grade counted."""
+    party, _, grade = lens.partition(GRADE_SEPARATOR)
+    return {"lens": party, "lens_grade": int(grade) if grade.isdigit() else None}
+
+
+# The claims a party lens counts (claims c, parameters from lens_parts).
+LENS_CLAIMS = "c.party_id = :lens AND (:lens_grade IS NULL OR c.credibility <= :lens_grade)"
 
 
 def _lens_columns(lens: str) -> tuple[str, dict[str, Any]]:
@@ -427,26 +525,35 @@ def _lens_columns(lens: str) -> tuple[str, dict[str, Any]]:
     if lens == CURATED_LENS:
         return "e.fatalities_low AS k_low, e.fatalities_best AS k, e.fatalities_high AS k_high", {}
     return (
-        """(SELECT min(c.killed) FROM claims c WHERE c.event_id = e.id AND c.party_id = :lens
+        f"""(SELECT min(c.killed) FROM claims c WHERE c.event_id = e.id AND {LENS_CLAIMS}
                 AND c.killed IS NOT NULL) AS k_low,
-           (SELECT min(c.killed) FROM claims c WHERE c.event_id = e.id AND c.party_id = :lens
+           (SELECT min(c.killed) FROM claims c WHERE c.event_id = e.id AND {LENS_CLAIMS}
                 AND c.killed IS NOT NULL) AS k,
            (SELECT max(coalesce(c.killed_high, c.killed)) FROM claims c WHERE c.event_id = e.id
-                AND c.party_id = :lens AND c.killed IS NOT NULL) AS k_high""",
-        {"lens": lens},
+                AND {LENS_CLAIMS} AND c.killed IS NOT NULL) AS k_high""",  # noqa: S608 - fixed fragments
+        lens_parts(lens),
     )
 
 
 def _lens_aggregate(
-    db: Database, filters: Filters, lens: str, group_sql: str
+    db: Database, filters: Filters, lens: str, group_sql: str, place_column: str | None = None
 ) -> list[dict[str, Any]]:
     where, params = filters.where()
     columns, lens_params = _lens_columns(lens)
+    source = f"SELECT {group_sql} AS grp, {columns} FROM events e WHERE {where}"  # noqa: S608
+    if place_column:
+        # Each event once per distinct place: its own and its further places (event_places).
+        source = f"""SELECT g.grp, {columns} FROM (
+                         SELECT e.id AS id, {group_sql} AS grp FROM events e WHERE {where}
+                         UNION SELECT e.id, p.{place_column} FROM events e
+                          JOIN event_places p ON p.event_id = e.id
+                         WHERE p.{place_column} IS NOT NULL AND {where}) g
+                     JOIN events e ON e.id = g.id"""  # noqa: S608
     return _rows(
         db,
         f"""SELECT grp AS value, count(*) AS events, sum(k_low) AS killed_low, sum(k) AS killed,
                    sum(k_high) AS killed_high, count(k) AS events_with_figure
-            FROM (SELECT {group_sql} AS grp, {columns} FROM events e WHERE {where})
+            FROM ({source})
             GROUP BY grp ORDER BY grp""",  # noqa: S608
         {**params, **lens_params},
     )
@@ -467,7 +574,8 @@ def breakdown(
     db: Database, filters: Filters, dimension: str, lens: str = CURATED_LENS
 ) -> list[dict[str, Any]]:
     """Events and killed per province, district, type, sub-type or actor, largest first."""
-    rows = _lens_aggregate(db, filters, lens, BREAKDOWN_SQL[dimension])
+    place = {"province": "admin1", "district": "admin2"}.get(dimension)
+    rows = _lens_aggregate(db, filters, lens, BREAKDOWN_SQL[dimension], place)
     return sorted(rows, key=lambda r: (-(r["killed"] or 0), -r["events"], r["value"]))
 
 
@@ -511,13 +619,13 @@ def victim_categories(
                        NULL AS unknown, NULL AS not_broken_down
                 FROM (SELECT
                     (SELECT max(coalesce(c.civilians_killed, c.women_children_killed)) FROM claims c
-                      WHERE c.event_id = e.id AND c.party_id = :lens) AS civ,
+                      WHERE c.event_id = e.id AND {LENS_CLAIMS}) AS civ,
                     (SELECT max(c.security_forces_killed) FROM claims c
-                      WHERE c.event_id = e.id AND c.party_id = :lens) AS sec,
+                      WHERE c.event_id = e.id AND {LENS_CLAIMS}) AS sec,
                     (SELECT max(c.militants_killed) FROM claims c
-                      WHERE c.event_id = e.id AND c.party_id = :lens) AS mil
+                      WHERE c.event_id = e.id AND {LENS_CLAIMS}) AS mil
                   FROM events e WHERE {where})""",  # noqa: S608
-            {**params, "lens": lens},
+            {**params, **lens_parts(lens)},
         )[0]
     return [{"value": VICTIM_LABELS[k], "killed": v} for k, v in row.items() if v is not None]
 
@@ -557,52 +665,25 @@ def parties_with_tolls(db: Database, filters: Filters) -> list[str]:
     ]
 
 
-def tracker_comparison(db: Database) -> list[dict[str, Any]]:
-    """Each published tracker figure with the store's tally for the same period and region."""
-    from . import stats
-
-    rows = tracker_statistics(db)
-    for row in rows:
-        filters = stats.tracker_filter(row)
-        tally = headline(db, filters) if filters is not None else None
-        row["store_events"] = tally["events"] if tally else None
-        row["store_killed_low"] = tally["fatalities_low"] if tally else None
-        row["store_killed"] = tally["fatalities_best"] if tally else None
-        row["store_killed_high"] = tally["fatalities_high"] if tally else None
-        row["why"] = stats.why_they_differ(row, row["store_events"], row["store_killed"])
-    return rows
-
-
-# Same incident recorded by two origins? Same type, start dates at most a day apart, points
-# within DUPLICATE_KM (an equirectangular distance: exact enough at this scale).
-DUPLICATE_KM = 10.0
-
-
 def possible_duplicates(db: Database, filters: Filters, limit: int = 500) -> list[dict[str, Any]]:
-    """Pairs of events from different origins that look like the same incident (never merged)."""
-    if len(origins(db)) < 2:
-        return []  # one origin: nothing to pair (and no million-row self-join to find that out)
+    """Pairs of events from different origins that look like the same incident (never merged).
+
+    The pairs are found when rows are written (``imports.duplicates``) and stored; a pair is
+    listed when either of its events matches the filter.
+    """
     where, params = filters.where()
+    either = f"a.id IN (SELECT e.id FROM events e WHERE {where}) OR b.id IN (SELECT e.id FROM events e WHERE {where})"  # noqa: S608 - Filters.where
+    matching = "" if where == "1 = 1" else f"WHERE {either}"
     return _rows(
         db,
         f"""SELECT a.id AS event_id, a.origin AS origin, a.title AS title, a.date_start AS date_start,
                    b.id AS other_event_id, b.origin AS other_origin, b.title AS other_title,
-                   b.date_start AS other_date_start, a.event_type AS event_type,
-                   round(sqrt(((a.longitude - b.longitude) * cos(radians(a.latitude)) * 111.32)
-                              * ((a.longitude - b.longitude) * cos(radians(a.latitude)) * 111.32)
-                              + ((a.latitude - b.latitude) * 110.57) * ((a.latitude - b.latitude) * 110.57)), 1)
-                       AS km,
+                   b.date_start AS other_date_start, a.event_type AS event_type, p.km AS km,
                    a.fatalities_best AS killed, b.fatalities_best AS other_killed
-              FROM events a
-              JOIN events b
-                ON b.date_start BETWEEN date(a.date_start, '-1 day') AND date(a.date_start, '+1 day')
-               AND b.event_type = a.event_type
-               AND b.origin > a.origin
-               AND b.latitude IS NOT NULL
-             WHERE a.id IN (SELECT e.id FROM events e WHERE {where})
-               AND a.latitude IS NOT NULL
-               AND abs(a.latitude - b.latitude) < :deg AND abs(a.longitude - b.longitude) < :deg * 2
-               AND km <= :km
-             ORDER BY a.date_start DESC, km LIMIT :limit""",  # noqa: S608
-        {**params, "km": DUPLICATE_KM, "deg": DUPLICATE_KM / 100, "limit": limit},
+              FROM possible_duplicates p
+              JOIN events a ON a.id = p.event_id
+              JOIN events b ON b.id = p.other_event_id
+             {matching}
+             ORDER BY a.date_start DESC, p.km LIMIT :limit""",  # noqa: S608
+        {**params, "limit": limit},
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from . import vocab
@@ -10,12 +11,51 @@ from .filters import Filters
 
 INTERVALS = {"week": "Week", "month": "Month", "quarter": "Quarter", "year": "Year"}
 SPLITS = {"none": "No split", "event_type": "Event type", "actor": "Actor", "province": "Province"}
-DEFAULTS = {"interval": "month", "split": "event_type", "lens": "curated"}
+DEFAULTS = {"interval": "month", "split": "event_type", "lens": "curated", "grades": "all"}
+# Which of a party's claims its lens counts, by credibility grade (dash.credibility).
+GRADE_OPTIONS = {
+    "all": "All its claims",
+    "3": "Claims graded 1–3",
+    "2": "Claims graded 1–2",
+    "1": "Claims graded 1 (confirmed)",
+}
 
 
-def lens_options(parties: list[str]) -> dict[str, str]:
+# What each origin's single figure per event is, in words: whose number the default lens sums.
+ESTIMATE_BY_ORIGIN = {
+    "curated": "curated estimate",
+    "ucdp": "UCDP best",
+    "acled": "ACLED reported fatalities",
+}
+
+
+def estimate_label(origins: list[str]) -> str:
+    """Name the default lens by whose figures it sums: the matching events' origins."""
+    names = [ESTIMATE_BY_ORIGIN.get(o, f"{o} figure") for o in origins]
+    if not names or names == ["curated estimate"]:
+        return "Curated best estimate"
+    if len(names) == 1:
+        return names[0][0].upper() + names[0][1:]
+    return "Best estimates: " + " + ".join(names)
+
+
+def graded_lens(lens: str, grades: str) -> str:
+    """The lens the queries take: a party, or a party and the worst grade counted ('party:3')."""
+    if lens == DEFAULTS["lens"] or grades == DEFAULTS["grades"]:
+        return lens
+    return f"{lens}:{grades}"
+
+
+def lens_label(options: dict[str, str], lens: str, grades: str) -> str:
+    label = options.get(lens, lens)
+    if lens != DEFAULTS["lens"] and grades != DEFAULTS["grades"]:
+        label += f" ({GRADE_OPTIONS[grades].lower()})"
+    return label
+
+
+def lens_options(parties: list[str], origins: list[str] | None = None) -> dict[str, str]:
     return {
-        "curated": "Curated best estimate",
+        "curated": estimate_label(origins or []),
         **{p: f"Claims by {vocab.PARTY_LABELS.get(p, p)}" for p in parties},
     }
 
@@ -79,6 +119,61 @@ def tracker_filter(statistic: dict[str, Any]) -> Filters | None:
         date_to=dt.date.fromisoformat(statistic["period_end"]),
         **region,
     )
+
+
+_KILLED_METRICS = {"fatalities", "civilians_killed", "militants_killed", "security_forces_killed"}
+
+
+def compare_trackers(
+    statistics: list[dict[str, Any]], tally: Callable[[Filters], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each published figure with the store's tally for its period and region, how much of the
+    tracker's count the store's events explain, and why the two differ.
+
+    ``tally`` answers a filter's headline (events, fatalities low/best/high); each distinct
+    period and region is asked once.
+    """
+    asked: dict[Filters, dict[str, Any]] = {}
+    out = []
+    for statistic in statistics:
+        row = dict(statistic)
+        filters = tracker_filter(row)
+        if filters is not None and filters not in asked:
+            asked[filters] = tally(filters)
+        h = asked.get(filters) if filters is not None else None
+        row["store_events"] = h["events"] if h else None
+        row["store_killed_low"] = h["fatalities_low"] if h else None
+        row["store_killed"] = h["fatalities_best"] if h else None
+        row["store_killed_high"] = h["fatalities_high"] if h else None
+        row["explained"] = explained(row)
+        row["why"] = why_they_differ(row, row["store_events"], row["store_killed"])
+        out.append(row)
+    return out
+
+
+def explained(row: dict[str, Any]) -> str | None:
+    """How much of a tracker's count the store's events account for, in words."""
+    if row.get("store_events") is None or not row.get("value"):
+        return None
+    if row["metric"] in _KILLED_METRICS:
+        mine = row.get("store_killed") or 0
+        what = "killed (best estimates)"
+    elif row["metric"] in ("attacks", "incidents"):
+        mine, what = row["store_events"], "events"
+    else:
+        return None
+    return f"{mine:,} of {row['value']:,} {what} ({mine / row['value']:.1%})"
+
+
+def tracker_year(statistics: list[dict[str, Any]], filters: Filters) -> int | None:
+    """The year the trackers' chart shows: the filter's, if it lies in one year, else the
+    latest year with a tracker's fatality figure for Pakistan."""
+    if filters.date_from and filters.date_to and filters.date_from.year == filters.date_to.year:
+        return filters.date_from.year
+    years = [int(r["period_start"][:4]) for r in statistics
+             if r["metric"] == "fatalities" and r["region"] == "Pakistan"
+             and r["period_start"].endswith("-01-01")]  # fmt: skip
+    return max(years) if years else None
 
 
 def why_they_differ(

@@ -22,9 +22,15 @@ BREAKDOWNS = {
 }
 
 
-def controls(filters: Filters) -> tuple[str, str, str]:
-    """Interval, split and lens: each a widget kept in the URL."""
+def controls(filters: Filters) -> tuple[str, str, str, str]:
+    """Interval, split, lens and the lens's label: each setting a widget kept in the URL.
+
+    A party's lens may count only its claims graded well on the credibility scale (``grades``);
+    the lens returned then reads "party:N" (``queries.lens_parts``).
+    """
     parties = ui.q("parties_with_tolls", filters)
+    origins = list(ui.q("origins_matching", filters))
+    options = stats.lens_options(parties, origins)
     left, middle, right = st.columns([3, 3, 2])
     with left:
         interval = ui.url_choice(
@@ -36,11 +42,20 @@ def controls(filters: Filters) -> tuple[str, str, str]:
         lens = ui.url_choice(
             "lens",
             "Whose figures",
-            stats.lens_options(parties),
+            options,
             stats.DEFAULTS["lens"],
             widget="select",
         )
-    return interval, split, lens
+        grades = stats.DEFAULTS["grades"]
+        if lens != stats.DEFAULTS["lens"]:
+            grades = ui.url_choice(
+                "grades",
+                "Claims counted",
+                stats.GRADE_OPTIONS,
+                stats.DEFAULTS["grades"],
+                widget="select",
+            )
+    return stats.graded_lens(lens, grades), interval, split, stats.lens_label(options, lens, grades)
 
 
 def headline(filters: Filters, lens: str, lens_label: str) -> int:
@@ -225,48 +240,37 @@ def trackers(filters: Filters) -> None:
     st.caption(
         "Each tracker counts something different (see 'What it counts'); the figures are shown "
         "side by side, never added up. 'This store' is the tally of the events in this database "
-        "for the same period and region, whatever the sidebar filter."
+        "for the same period and region, whatever the sidebar filter; 'Store explains' says how "
+        "much of the tracker's count the store's events account for."
     )
-    rows = ui.q("tracker_comparison")
+    rows = stats.compare_trackers(ui.q("tracker_statistics"), lambda f: ui.q("headline", f))
     if not rows:
         st.info("No tracker figures in this database.")
         return
+    year = stats.tracker_year(rows, filters)
+    start, end = f"{year}-01-01", f"{year}-12-31"
+    shown = [r for r in rows if r["metric"] == "fatalities" and r["region"] == "Pakistan"
+             and r["period_start"] == start]  # fmt: skip
     bars = [
-        {
-            "who": f"{r['tracker']} (to {r['period_end']})",
-            "value": r["value"],
-            "kind": "published figure",
-        }
-        for r in rows
-        if r["metric"] == "fatalities"
-        and r["region"] == "Pakistan"
-        and r["period_start"] == "2024-01-01"
-    ]
-    store_2024 = next(
-        (
-            r
-            for r in rows
-            if r["region"] == "Pakistan"
-            and r["period_start"] == "2024-01-01"
-            and r["store_killed"] is not None
-        ),
-        None,
+        {"who": f"{r['tracker']} (to {r['period_end']})", "value": r["value"],
+         "kind": "published figure"}
+        for r in shown
+    ]  # fmt: skip
+    full_year = next(
+        (r for r in shown if r["period_end"] == end and r["store_events"] is not None), None
     )
-    if bars and store_2024:
+    if bars and full_year:
         bars.append(
-            {
-                "who": "This store",
-                "value": store_2024["store_killed"] or 0,
-                "kind": "this store's tally",
-            }
-        )
+            {"who": "This store", "value": full_year["store_killed"] or 0,
+             "kind": "this store's tally"}
+        )  # fmt: skip
 
     def table() -> None:
         ui.tracker_table(rows, key="trackers_table")
 
     if bars:
         chart_block(
-            charts.tracker_bars(bars),
+            charts.tracker_bars(bars, f"Killed in Pakistan, {year}: trackers and this store"),
             rows,
             "tracker-figures",
             "tracker-figures",
@@ -279,7 +283,7 @@ def trackers(filters: Filters) -> None:
         ui.downloads(
             "tracker-figures", "tracker-figures", lambda: rows, len(rows), filters, key="trackers"
         )
-    for line in sorted(
-        {r["why"] for r in rows if r["metric"] == "fatalities" and r["region"] == "Pakistan"}
-    ):
+    # One sentence per tracker, not one per figure.
+    notes = {r["tracker"]: r["why"] for r in sorted(shown, key=lambda r: r["period_end"])}
+    for line in notes.values():
         st.markdown(f"- {ui.plain(line)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import re
 import sqlite3
@@ -16,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from sqlite_utils import Database
 
-from . import access, csvout, queries, store, vocab
+from . import access, credibility, csvout, queries, store, vocab
 from .csvout import Column
 from .filters import Filters
 from .tally import Tally
@@ -116,6 +117,7 @@ def _tally(path: str, stamp: tuple[str, int]) -> Tally:
 # Aggregates answered by the in-memory Tally rather than by SQL (same name, same rows).
 TALLIED = {
     "count_events": "count",
+    "origins_matching": "origins_matching",
     "headline": "headline",
     "lens_headline": "lens_headline",
     "series": "series",
@@ -322,18 +324,88 @@ def vocabulary_frame(vocabulary: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame([{"code": k, "meaning": v} for k, v in vocabulary.items()])
 
 
-def licence_frame() -> pd.DataFrame:
+def licence_frame(origins: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """The registered origins with their licence, terms and how many events each holds."""
     return pd.DataFrame(
         [
             {
-                "origin": origin,
-                "what": vocab.ORIGINS[origin],
-                "licence": licence,
-                "sharing": sharing,
+                "origin": o["id"],
+                "what": o["name"],
+                "events": o["events"],
+                "licence": o["licence"],
+                "sharing": o["terms"],
             }
-            for origin, (licence, sharing) in vocab.ORIGIN_LICENCES.items()
-        ]
+            for o in origins
+        ],  # fmt: skip
+        columns=["origin", "what", "events", "licence", "sharing"],
     )
+
+
+def quality_frame(notes: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "note": vocab.QUALITY_NOTE_KINDS.get(n["kind"], n["kind"]),
+                "kind": n["kind"],
+                "origin": n["origin"],
+                "events": n["events"],
+                "example": n["example"],
+            }
+            for n in notes
+        ],  # fmt: skip
+        columns=["note", "kind", "origin", "events", "example"],
+    )
+
+
+def gazetteer_frame() -> pd.DataFrame:
+    from .gazetteer import gazetteer
+
+    spellings: dict[tuple[str, str], list[str]] = {}
+    for (country, _), province in gazetteer().provinces.items():
+        spellings.setdefault((country, province.name), [])
+    for level, spelling, canonical in gazetteer().aliases:
+        if level == "province" and spelling != canonical:
+            for (_country, name), found in spellings.items():
+                if name == canonical and spelling not in found:
+                    found.append(spelling)
+    return pd.DataFrame(
+        [
+            {"country": c, "province": n, "also written": ", ".join(a)}
+            for (c, n), a in sorted(spellings.items())
+        ],  # fmt: skip
+        columns=["country", "province", "also written"],
+    )
+
+
+def _month(day: str) -> str:
+    return dt.date.fromisoformat(day).strftime("%b %Y")
+
+
+def coverage_note() -> None:
+    """One line on what the curated record covers and what it is not; and, when the store holds
+    nothing else, how to add every event of a dataset."""
+    cov = q("curated_coverage")
+    origins = q("origins_registry")
+    others = [o for o in origins if o["events"] and o["id"] != "curated"]
+    if cov["events"]:
+        st.caption(
+            f"{cov['events']:,} curated events, {_month(cov['first'])} – {_month(cov['last'])}: "
+            "every reported cross-border strike and clash, and militant attacks in Pakistan with "
+            "ten or more killed, each with every party's account. Not a census"
+            + (
+                "; imported: " + ", ".join(f"{o['events']:,} from {o['name']}" for o in others)
+                if others
+                else " — this store holds only the curated record: import UCDP or ACLED for "
+                "every event (Data and sources says how)."
+            )
+        )
+    elif not others:
+        st.caption("This store holds no events yet: Data and sources says how to add them.")
+
+
+def plain_lines(lines: Iterable[str]) -> str:
+    """A numbered Markdown list of plain-text lines."""
+    return "\n".join(f"{i}. {plain(line)}" for i, line in enumerate(lines, 1))
 
 
 PARTY_LABELS = vocab.PARTY_LABELS
@@ -503,6 +575,14 @@ def claim_card(claim: dict[str, Any]) -> None:
         )
         if claim["quote"]:
             st.markdown(f"> “{plain(claim['quote'])}”")
+        if claim.get("credibility"):
+            st.caption(
+                f"Credibility {claim['credibility']} — "
+                f"{plain(credibility.SCALE[claim['credibility']])}: "
+                f"{plain(claim['credibility_basis'] or '')}",
+                help="Admiralty scale, set by a written rule from the event's other claims "
+                "(Data and sources → Credibility grades).",
+            )
         source = link(short(claim["publisher"]), claim["url"])
         date = f", {plain(claim['document_date'])}" if claim["document_date"] else ""
         st.caption(f"Source: {source}{date}")
@@ -758,6 +838,14 @@ def incident_map(filters: Filters, total: int, *, key: str) -> None:
         )
     else:
         points = mapdata.prepare_points(q("map_points", filters, mapdata.POINT_LIMIT))
+        near = mapdata.near_region(points)
+        if not near.all():
+            st.caption(
+                f"{int((~near).sum()):,} matching event(s) far outside the region (talks abroad: "
+                f"{plain(', '.join(sorted(set(points.loc[~near, 'country'].dropna()))))}) are "
+                "listed below, not drawn."
+            )
+            points = points[near].reset_index(drop=True)
         selected = st.session_state.get("event")
         basemap = os.environ.get(charts.BASEMAP_ENV, "").strip()
         if basemap:
@@ -846,6 +934,14 @@ def event_detail(event_id: str) -> None:
             f"{plain(event['date_start'])} – {plain(event['date_end'])} · {plain(place)} · "
             f"location: {plain(precision)} · {plain(event['event_type'])} / {plain(event['sub_event_type'])}"
         )
+        for line in place_notes(event):
+            st.caption(plain(line))
+        for note in q("quality_notes_for", event_id):
+            st.warning(
+                f"Data quality — {plain(vocab.QUALITY_NOTE_KINDS.get(note['kind'], note['kind']))}: "
+                f"{plain(short(note['detail'], 400))}",
+                icon="⚠️",
+            )
         estimate = fatality_range(
             event["fatalities_low"], event["fatalities_best"], event["fatalities_high"]
         )
@@ -871,6 +967,26 @@ def event_detail(event_id: str) -> None:
             )  # fmt: skip
         if st.button("Open competing narratives", key="open_narratives", type="primary"):
             st.switch_page(NARRATIVES_PAGE)
+
+
+def place_notes(event: dict[str, Any]) -> list[str]:
+    """What the place line leaves out: further provinces, the source's own spelling, and where
+    reports disagree on the date or place."""
+    lines = []
+    if event.get("further_places"):
+        lines.append(f"Also in: {event['further_places'].replace(' | ', '; ')} (counted once)")
+    published = [
+        v for k, v in (("admin1", event.get("admin1_as_published")),
+                       ("admin2", event.get("admin2_as_published")))
+        if v and v != event.get(k)
+    ]  # fmt: skip
+    if published:
+        lines.append("As the source spells it: " + ", ".join(published))
+    extra = json.loads(event["extra"]) if event.get("extra") else {}
+    for key, label in (("date_note", "Date"), ("place_note", "Place")):
+        if extra.get(key):
+            lines.append(f"{label}: {extra[key]}")
+    return lines
 
 
 def url_choice(
@@ -922,6 +1038,7 @@ def tracker_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
             "value": st.column_config.NumberColumn("Published", format="%d"),
             "store_events": st.column_config.NumberColumn("Store: events"),
             "store_killed": st.column_config.NumberColumn("Store: killed (best)"),
+            "explained": st.column_config.TextColumn("Store explains", width="medium"),
             "definition": st.column_config.TextColumn("What it counts", width="large"),
             "why": st.column_config.TextColumn("Why they differ", width="large"),
             "period_note": "Period note",
