@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dash import ui
+from dash import exports, ui
 
 filters = ui.page_header(
     "Overview",
@@ -30,8 +30,8 @@ else:
     st.subheader("Latest events")
     ui.events_table(ui.q("events_matching", filters, 10, 0), key="latest")
     st.caption(f"The 10 most recent of {h['events']:,}; the downloads hold all of them.")
-    ui.downloads("events", "events", "iter_events_matching", h["events"], filters,
-                 key="latest", args=(filters,))  # fmt: skip
+    ui.downloads("events", "events", lambda db: exports.events(db, filters), filters,
+                 key="latest", n_rows=ui.download_count(filters))  # fmt: skip
 
     st.subheader("Most contested events")
     st.caption(
@@ -44,9 +44,8 @@ else:
     if contested:
         ui.contested_table(contested, key="contested", open_comparison=True)
         st.caption("Select a row to open that event's competing narratives.")
-        all_contested = ui.q("most_contested", filters, -1)
-        ui.downloads("most-contested", "most-contested", lambda: all_contested,
-                     len(all_contested), filters, key="contested")  # fmt: skip
+        ui.downloads("most-contested", "most-contested", lambda db: exports.contested(db, filters),
+                     filters, key="contested")  # fmt: skip
     else:
         st.info("No matching event has claims from two or more parties.")
 

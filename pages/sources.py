@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dash import csvout, store, ui, vocab
+from dash import csvout, exports, store, ui, vocab
 from dash.credibility import rules as credibility_rules
 
 filters = ui.page_header(
@@ -56,8 +56,8 @@ if documents:
             f"Showing the first {len(documents):,} of {n_documents:,} documents (by publisher); "
             "the downloads hold all of them."
         )
-    ui.downloads("documents", "documents", "iter_documents", n_documents, filters,
-                 key="documents", file_stem="documents_all")  # fmt: skip
+    ui.downloads("documents", "documents", exports.documents, filters, key="documents",
+                 file_stem="documents_all")  # fmt: skip
 else:
     st.info("This database holds no documents yet.")
 
@@ -65,7 +65,7 @@ st.subheader("Import log")
 imports = ui.q("import_log")
 if imports:
     ui.import_log_table(imports, key="imports")
-    ui.downloads("imports", "imports", lambda: imports, len(imports), filters, key="imports",
+    ui.downloads("imports", "imports", exports.imports, filters, key="imports",
                  file_stem="imports_all")  # fmt: skip
 else:
     st.info("Nothing has been imported into this database yet.")
@@ -79,8 +79,8 @@ st.caption(
 duplicates = ui.q("possible_duplicates", filters)
 if duplicates:
     ui.duplicates_table(duplicates, key="duplicates")
-    ui.downloads("possible-duplicates", "possible-duplicates", lambda: duplicates, len(duplicates),
-                 filters, key="duplicates")  # fmt: skip
+    ui.downloads("possible-duplicates", "possible-duplicates",
+                 lambda db: exports.duplicates(db, filters), filters, key="duplicates")  # fmt: skip
 else:
     st.info("No possible duplicates among the matching events.")
 

@@ -586,21 +586,13 @@ def mixed_db(synthetic_db_path, tmp_path):
     return synthetic_db_path
 
 
-def test_hosted_instances_can_keep_raw_acled_rows_out_of_downloads(mixed_db, monkeypatch):
+def test_hosted_instances_can_keep_raw_acled_rows_out_of_the_bundle(mixed_db, monkeypatch):
     import zipfile
 
-    from dash import bundle, ui
+    from dash import bundle
     from dash.filters import Filters
 
-    rows = [
-        {"event_id": "acled:1", "origin": "acled"},
-        {"event_id": "curated:x", "origin": "curated"},
-    ]
-    monkeypatch.delenv("EVENTS_NO_DOWNLOAD_ORIGINS", raising=False)
-    assert len(ui.exportable(rows)) == 2
     monkeypatch.setenv("EVENTS_NO_DOWNLOAD_ORIGINS", "acled")
-    assert [r["event_id"] for r in ui.exportable(rows)] == ["curated:x"]
-
     zf = zipfile.ZipFile(io.BytesIO(bundle.bundle_bytes(mixed_db, Filters())))
     events = list(csv.DictReader(io.StringIO(zf.read("events.csv").decode("utf-8"), newline="")))
     assert {e["origin"] for e in events} == {"curated"} and len(events) == 3

@@ -8,7 +8,7 @@ import json
 import os
 import zipfile
 
-from . import __version__, csvout, queries, store
+from . import __version__, csvout, exports, queries, store
 from .filters import Filters
 
 
@@ -21,18 +21,11 @@ def bundle_bytes(
         buffer = io.BytesIO()
         counts: dict[str, int] = {}
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            hidden = store.no_download_origins()
-            if hidden:
-                filters = filters.replace(
-                    origins=tuple(
-                        o for o in (filters.origins or queries.origins(db)) if o not in hidden
-                    )
-                    or ("-",)
-                )
+            filters = exports.permitted(db, filters)
             for name, rows in (
-                ("events", queries.iter_events_matching(db, filters)),
-                ("claims", queries.iter_claims_matching(db, filters)),
-                ("documents", queries.iter_documents_for(db, filters)),
+                ("events", exports.events(db, filters)),
+                ("claims", exports.claims(db, filters)),
+                ("documents", exports.documents_for(db, filters)),
             ):
                 text = io.StringIO(newline="")
                 counts[name] = csvout.write_csv(rows, csvout.COLUMN_SETS[name], text)
@@ -41,7 +34,7 @@ def bundle_bytes(
                 "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "app_version": __version__,
                 "filters": filters.to_query(),
-                "origins_left_out": sorted(store.no_download_origins()),
+                "origins_left_out": sorted(exports.hidden()),
                 "link": link,
                 "rows": counts,
                 "database": {

@@ -14,7 +14,7 @@ from typing import Any
 import click
 from sqlite_utils import Database
 
-from . import __version__, csvout, queries, store
+from . import __version__, csvout, exports, store
 from .filters import Filters
 from .imports import CuratedError, build_database
 
@@ -237,10 +237,11 @@ def export(
         db = store.open_readonly(db_path)
     except store.StoreError as exc:
         raise click.ClickException(str(exc)) from exc
+    # The one export path: EVENTS_NO_DOWNLOAD_ORIGINS holds here as in the app.
     rows = {
-        "events": lambda: queries.iter_events_matching(db, filters),
-        "claims": lambda: queries.iter_claims_matching(db, filters),
-        "documents": lambda: queries.iter_documents(db),
+        "events": lambda: exports.events(db, filters),
+        "claims": lambda: exports.claims(db, filters),
+        "documents": lambda: exports.documents(db),
     }[what]()
     columns = csvout.COLUMN_SETS[what]
     try:
@@ -278,7 +279,7 @@ def duplicates(db_path: Path | None, output: Path | None) -> None:
         db = store.open_readonly(db_path)
     except store.StoreError as exc:
         raise click.ClickException(str(exc)) from exc
-    rows = queries.possible_duplicates(db, Filters(), limit=1_000_000)
+    rows = exports.duplicates(db, Filters())
     columns = csvout.COLUMN_SETS["possible-duplicates"]
     if output is None:
         csvout.write_csv(rows, columns, sys.stdout)

@@ -179,7 +179,7 @@ def render() -> Filters:
     st.sidebar.download_button(
         "Download bundle (zip)",
         data=lambda: bundle.bundle_bytes(path, filters, link),
-        file_name=bundle.bundle_filename(filters, total),
+        file_name=bundle.bundle_filename(filters, ui.download_count(filters)),
         mime="application/zip",
         on_click="ignore",
         key="dl_bundle",

@@ -141,7 +141,8 @@ def chart_block(
                 hide_index=True,
                 width="stretch",
             )
-    ui.downloads(name, columns_key, lambda: rows, len(rows), filters, key=key)
+    if not ui.chart_downloads(name, columns_key, rows, filters, key=key):
+        return event
     left, right, _ = st.columns([1, 1, 3])
     for column, fmt in ((left, "png"), (right, "svg")):
         column.download_button(
@@ -280,9 +281,7 @@ def trackers(filters: Filters) -> None:
         )
     else:
         table()
-        ui.downloads(
-            "tracker-figures", "tracker-figures", lambda: rows, len(rows), filters, key="trackers"
-        )
+        ui.chart_downloads("tracker-figures", "tracker-figures", rows, filters, key="trackers")
     # One sentence per tracker, not one per figure.
     notes = {r["tracker"]: r["why"] for r in sorted(shown, key=lambda r: r["period_end"])}
     for line in notes.values():

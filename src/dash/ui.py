@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from sqlite_utils import Database
 
-from . import access, credibility, csvout, queries, store, vocab
+from . import access, credibility, csvout, exports, queries, store, vocab
 from .csvout import Column
 from .filters import Filters
 from .tally import Tally
@@ -669,8 +669,8 @@ def narrative(event_id: str) -> None:
                     claim_card(claim)
 
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", event_id).strip("-")
-    downloads("claims", "claims", lambda: claims, len(claims), current_filters(),
-              key="event_claims", file_stem=f"claims_{slug}")  # fmt: skip
+    downloads("claims", "claims", lambda db: exports.event_claims(db, event_id),
+              current_filters(), key="event_claims", file_stem=f"claims_{slug}")  # fmt: skip
     st.caption("To print or save as PDF, use the browser's print: controls are hidden in print.")
 
     dated = [c for c in claims if c["claimed_start"]]
@@ -758,47 +758,73 @@ def table_choice(event: Any, ids: Sequence[str] | None, key: str) -> str | None:
     return ids[rows[0]] if isinstance(rows[0], int) and rows[0] < len(ids) else None
 
 
-def _fresh_rows(query: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
-    # Downloads are generated on a separate thread when clicked: give them their own connection.
-    db = store.open_readonly(database_path())
-    try:
-        return exportable(getattr(queries, query)(db, *args))
-    finally:
-        db.close()
-
-
-def exportable(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows a download may carry: raw rows of origins named in EVENTS_NO_DOWNLOAD_ORIGINS are
-    left out (ACLED's terms restrict redistributing its data)."""
-    hidden = store.no_download_origins()
-    return [r for r in rows if r.get("origin") not in hidden] if hidden else list(rows)
-
-
 def downloads(
     what: str,
     columns_key: str,
-    rows: Callable[[], Iterable[dict[str, Any]]] | str,
+    rows: Callable[[Database], Iterable[dict[str, Any]]],
+    filters: Filters,
+    *,
+    key: str,
+    n_rows: int | None = None,
+    file_stem: str | None = None,
+) -> None:
+    """'CSV' and 'CSV for Excel' buttons for every row, built on click.
+
+    ``rows`` is one of the row sources in ``dash.exports`` (run on its own connection), so the
+    origin restriction applies to every download the app offers. The file name counts the rows
+    the file holds: ``n_rows`` where the caller knows it cheaply (events), else counted here.
+    """
+    columns = csvout.COLUMN_SETS[columns_key]
+
+    def fresh(use: Callable[[Database], Any]) -> Any:
+        # Downloads are generated on a separate thread when clicked: their own connection.
+        db = store.open_readonly(database_path())
+        try:
+            return use(db)
+        finally:
+            db.close()
+
+    def make(excel: bool) -> Callable[[], bytes]:
+        return lambda: fresh(lambda db: csvout.csv_bytes(rows(db), columns, excel=excel))
+
+    if n_rows is None:
+        n_rows = fresh(lambda db: sum(1 for _ in rows(db)))
+    _buttons(what, make, n_rows, filters, key=key, file_stem=file_stem)
+
+
+def download_count(filters: Filters) -> int:
+    """How many events a download of the filter carries (the origin restriction applied): the
+    number its file name says."""
+    return q("count_events", exports.restrict(filters, q("origins_matching", Filters())))
+
+
+def chart_downloads(
+    what: str, columns_key: str, rows: Sequence[dict[str, Any]], filters: Filters, *, key: str
+) -> bool:
+    """CSV buttons for a chart's own numbers; False (and a note) where the instance withholds
+    chart downloads (EVENTS_NO_DOWNLOAD_SCOPE=all with restricted origins)."""
+    if not exports.charts_downloadable():
+        st.caption("Chart downloads are withheld on this instance (its data terms).")
+        return False
+    columns = csvout.COLUMN_SETS[columns_key]
+    kept = exports.aggregate(rows)
+
+    def make(excel: bool) -> Callable[[], bytes]:
+        return lambda: csvout.csv_bytes(kept, columns, excel=excel)
+
+    _buttons(what, make, len(kept), filters, key=key)
+    return True
+
+
+def _buttons(
+    what: str,
+    make: Callable[[bool], Callable[[], bytes]],
     n_rows: int,
     filters: Filters,
     *,
     key: str,
-    args: tuple[Any, ...] = (),
     file_stem: str | None = None,
 ) -> None:
-    """'CSV' and 'CSV for Excel' buttons for all ``n_rows`` rows, built on click.
-
-    ``rows`` is a query name in ``queries`` (run with ``args`` on a fresh connection) or a
-    callable returning rows already at hand (a chart's numbers).
-    """
-    columns = csvout.COLUMN_SETS[columns_key]
-
-    def make(excel: bool) -> Callable[[], bytes]:
-        def build() -> bytes:
-            data = _fresh_rows(rows, args) if isinstance(rows, str) else rows()
-            return csvout.csv_bytes(data, columns, excel=excel)
-
-        return build
-
     left, right, _ = st.columns([1, 1, 3])
     for column, excel in ((left, False), (right, True)):
         name = csvout.filename_for(what, filters, n_rows, excel=excel)
@@ -912,7 +938,8 @@ def event_list(filters: Filters, total: int, *, key: str) -> None:
     if chosen:
         select_event(chosen)
         st.rerun()
-    downloads("events", "events", "iter_events_matching", total, filters, key=key, args=(filters,))
+    downloads("events", "events", lambda db: exports.events(db, filters), filters, key=key,
+              n_rows=download_count(filters))  # fmt: skip
 
 
 def event_detail(event_id: str) -> None:

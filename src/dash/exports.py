@@ -1,0 +1,125 @@
+"""The one export path: every row a download carries — in the app, the bundle and the CLI —
+comes from a function here, so the origin restriction holds on every path.
+
+``EVENTS_NO_DOWNLOAD_ORIGINS`` (e.g. ``acled``, for ACLED's terms) keeps those origins' raw rows
+out of every download: their events, the claims and documents only they cite, the duplicate
+pairs and contested rankings that name them, and the import log's lines about their files.
+``EVENTS_NO_DOWNLOAD_SCOPE`` says how far it reaches: ``rows`` (the default) restricts rows and
+leaves the charts' numbers (counts and sums per period, province, type) downloadable, since they
+carry no raw row; ``all`` also withholds every chart download on such an instance.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import queries, store
+from .filters import Filters
+
+SCOPE_ENV = "EVENTS_NO_DOWNLOAD_SCOPE"
+SCOPES = ("rows", "all")
+
+
+def hidden() -> frozenset[str]:
+    """Origins whose raw rows no download carries."""
+    return store.no_download_origins()
+
+
+def scope() -> str:
+    value = os.environ.get(SCOPE_ENV, "rows").strip().lower() or "rows"
+    return value if value in SCOPES else "all"  # an unknown value errs on the side of less
+
+
+def charts_downloadable() -> bool:
+    """Whether chart numbers (aggregates) may be downloaded on this instance."""
+    return not hidden() or scope() == "rows"
+
+
+def restrict(filters: Filters, origins: Iterable[str]) -> Filters:
+    """The filter narrowed to the origins a download may carry, of ``origins`` (the store's);
+    one that matches nothing when none is left."""
+    held = hidden()
+    if not held:
+        return filters
+    allowed = tuple(o for o in (filters.origins or tuple(origins)) if o not in held)
+    return filters.replace(origins=allowed or ("(none permitted)",))
+
+
+def permitted(db: Database, filters: Filters) -> Filters:
+    return restrict(filters, queries.origins(db))
+
+
+def events(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
+    return queries.iter_events_matching(db, permitted(db, filters))
+
+
+def claims(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
+    return queries.iter_claims_matching(db, permitted(db, filters))
+
+
+def documents_for(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
+    return queries.iter_documents_for(db, permitted(db, filters))
+
+
+def documents(db: Database) -> Iterator[dict[str, Any]]:
+    """Every document, but those cited only by events of hidden origins."""
+    held = hidden()
+    rows = queries.iter_documents(db)
+    if not held:
+        return rows
+    only_hidden = {
+        r[0]
+        for r in db.execute(
+            """SELECT s.document_id FROM event_sources s JOIN events e ON e.id = s.event_id
+                GROUP BY s.document_id
+               HAVING sum(e.origin IN (SELECT value FROM json_each(:held))) = count(*)""",
+            {"held": json.dumps(sorted(held))},
+        )
+    }
+    return (r for r in rows if r["document_id"] not in only_hidden)
+
+
+def event_claims(db: Database, event_id: str) -> list[dict[str, Any]]:
+    """One event's claims, unless the event belongs to a hidden origin."""
+    event = queries.event_by_id(db, event_id)
+    if event is None or event["origin"] in hidden():
+        return []
+    return queries.claims_for(db, event_id)
+
+
+def duplicates(db: Database, filters: Filters, limit: int = 1_000_000) -> list[dict[str, Any]]:
+    held = hidden()
+    return [
+        r for r in queries.possible_duplicates(db, filters, limit)
+        if r["origin"] not in held and r["other_origin"] not in held
+    ]  # fmt: skip
+
+
+def contested(db: Database, filters: Filters) -> list[dict[str, Any]]:
+    return queries.most_contested(db, permitted(db, filters), -1)
+
+
+def imports(db: Database) -> list[dict[str, Any]]:
+    held = hidden()
+    return [r for r in queries.import_log(db) if r["origin"] not in held]
+
+
+def aggregate(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A chart's numbers, as the download carries them (none when the scope withholds them)."""
+    return list(rows) if charts_downloadable() else []
+
+
+# Every row source a download offers, by the column set its CSV uses: the list the tests walk.
+ROW_SOURCES = {
+    "events": events,
+    "claims": claims,
+    "documents": documents,
+    "possible-duplicates": duplicates,
+    "most-contested": contested,
+    "imports": imports,
+}
