@@ -10,6 +10,8 @@ from dash.imports.curated import Dataset
 from dash.imports.rows import ClaimRow, DocumentRow, EventRow, EventSourceRow, LinkRow, StatisticRow
 
 D = dt.date
+# An event id that is hostile in a URL, in SQL and in HTML at once.
+ODD_ID = "curated:evil \"<b>'; DROP TABLE events; --"
 
 
 def synthetic_dataset() -> Dataset:

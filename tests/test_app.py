@@ -8,64 +8,34 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from .conftest import ROOT, SHIPPED_DB
-
-APP = str(ROOT / "app.py")
-PAGES = {
-    "pages/overview.py": "Overview",
-    "pages/statistics.py": "Violence statistics",
-    "pages/map.py": "Incident map",
-    "pages/narratives.py": "Competing narratives",
-    "pages/sources.py": "Data and sources",
-}
+from .conftest import SHIPPED_DB
+from .support.app import PAGES, matching, open_page, party_columns, texts
 
 
-def open_page(page: str, db_path, monkeypatch, query: dict[str, str] | None = None) -> AppTest:
-    monkeypatch.setenv("EVENTS_DB", str(db_path))
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page != "pages/overview.py":
-        at.switch_page(page)
-        at.run()
-    return at
-
-
-def party_columns(at: AppTest) -> list[str]:
-    return [s.value for s in at.subheader if s.value != "Related events"]
-
-
-def texts(at: AppTest) -> str:
-    """All text shown, with Markdown escapes removed (as a reader sees it)."""
-    parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.error)]
-    return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_page_renders_on_the_shipped_database(page, monkeypatch):
-    at = open_page(page, SHIPPED_DB, monkeypatch)
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_renders_on_the_shipped_database(page_path, monkeypatch):
+    at = open_page(page_path, SHIPPED_DB, monkeypatch)
     assert not at.exception, at.exception
-    assert at.title[0].value == PAGES[page]
+    assert at.title[0].value == PAGES[page_path]
     assert not at.error
     events = next(m for m in at.sidebar.metric if m.label == "Events matching")
     assert int(events.value.replace(",", "")) >= 10
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_renders_on_an_empty_database(page, monkeypatch, empty_db_path):
-    at = open_page(page, empty_db_path, monkeypatch)
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_renders_on_an_empty_database(page_path, monkeypatch, empty_db_path):
+    at = open_page(page_path, empty_db_path, monkeypatch)
     assert not at.exception, at.exception
-    assert at.title[0].value == PAGES[page]
+    assert at.title[0].value == PAGES[page_path]
     assert not at.error
     assert next(m for m in at.sidebar.metric if m.label == "Events matching").value == "0"
-    if page != "pages/sources.py":
+    if page_path != "pages/sources.py":
         assert at.info, "an empty database should say there is nothing to show"
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_missing_database_shows_the_fix_not_a_traceback(page, monkeypatch, tmp_path):
-    at = open_page(page, tmp_path / "absent.db", monkeypatch)
+@pytest.mark.parametrize("page_path", PAGES)
+def test_missing_database_shows_the_fix_not_a_traceback(page_path, monkeypatch, tmp_path):
+    at = open_page(page_path, tmp_path / "absent.db", monkeypatch)
     assert not at.exception
     assert "missing" in at.error[0].value and "absent.db" in at.error[0].value
     assert at.code[0].value == "conflict-events build"
@@ -121,11 +91,6 @@ def test_choosing_an_event_writes_it_to_the_url(monkeypatch, synthetic_db_path):
     at.selectbox(key="event_picker").select("curated:syn-1").run()
     assert at.query_params["event"] == "curated:syn-1"
     assert len(party_columns(at)) == 3
-
-
-def matching(at: AppTest) -> int:
-    metric = next(m for m in at.sidebar.metric if m.label == "Events matching")
-    return int(metric.value.replace(",", ""))
 
 
 def test_query_params_set_the_widgets(monkeypatch, synthetic_db_path):

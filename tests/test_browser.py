@@ -9,17 +9,9 @@ from playwright.sync_api import Page, expect
 
 from bench.load import PAGES  # URL path -> page title
 
+from .support.browser import matching_count, settle, wait_for_count_below
+
 pytestmark = pytest.mark.browser
-
-SETTLED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def settle(page: Page) -> None:
-    page.wait_for_selector(SETTLED, timeout=60_000)
-    expect(page.locator('[data-testid="stHeading"] h1').first).to_be_visible()
-    # The first state can be the pause between two runs (a page that reruns itself, such as a
-    # deep link on a fresh server): once the title is drawn, wait for that run to finish too.
-    page.wait_for_selector(SETTLED, timeout=60_000)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -57,25 +49,6 @@ def test_narratives_for_barmal_shows_three_parties_by_url(page: Page, app_server
     assert {"Pakistani state", "Afghan Taliban authorities", "International bodies"} <= set(
         headings
     )
-
-
-def matching_count(page: Page) -> int:
-    value = page.locator('[data-testid="stSidebar"] [data-testid="stMetricValue"]').first
-    return int(value.inner_text().replace(",", ""))
-
-
-def wait_for_count_below(page: Page, ceiling: int) -> int:
-    page.wait_for_function(
-        """(ceiling) => {
-            const el = document.querySelector('[data-testid="stSidebar"] [data-testid="stMetricValue"]');
-            const app = document.querySelector('[data-testid="stApp"]');
-            return el && app.dataset.testScriptState === 'notRunning'
-                && parseInt(el.innerText.replace(/,/g, '')) < ceiling;
-        }""",
-        arg=ceiling,
-        timeout=30_000,
-    )
-    return matching_count(page)
 
 
 def test_filters_hold_across_pages_reload_and_a_fresh_browser(page: Page, app_server, browser):

@@ -210,7 +210,7 @@ def test_export_filters_and_neutralises(curated_dir, tmp_path):
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["party"] for r in rows] == ["militant"]
     assert rows[0]["quote"] == "'=HYPERLINK(evil)"
-    assert "1 claims rows" in result.stderr
+    assert "1 claim\n" in result.stderr
     empty = CliRunner().invoke(
         cli, ["export", "events", "--db", str(target), "--from", "2025-01-01"]
     )
@@ -240,3 +240,32 @@ def test_shipped_database_matches_the_curated_files(tmp_path):
     assert store.content_digest(store.open_readonly(rebuilt)) == store.content_digest(
         store.open_readonly(SHIPPED_DB)
     )
+
+
+def test_cli_filters_read_like_the_sidebars(tmp_path, curated_dir):
+    target = tmp_path / "e.db"
+    run("build", "--curated", str(curated_dir), "--db", str(target))
+    # any case, and any spelling the gazetteer knows: KPK is Khyber Pakhtunkhwa
+    for spelling in ("khyber pakhtunkhwa", "KPK", "NWFP"):
+        result = CliRunner().invoke(
+            cli, ["export", "events", "--db", str(target), "--province", spelling]
+        )
+        assert result.exit_code == 0, result.output
+        assert result.stderr.strip() == "1 event"
+    # an unknown value is an error that suggests the nearest known one
+    result = CliRunner().invoke(
+        cli, ["export", "events", "--db", str(target), "--province", "Khyber Pakhtunkwha"]
+    )
+    assert result.exit_code == 2
+    assert (
+        "--province 'Khyber Pakhtunkwha' matches no event; did you mean 'Khyber Pakhtunkhwa'?"
+        in result.output
+    )
+
+
+def test_every_filter_field_is_a_cli_option():
+    from dash.filters import specs
+
+    result = run("export", "--help")
+    for name, spec in specs().items():
+        assert (spec.cli or f"--{spec.url}") in result.output, name

@@ -16,7 +16,7 @@ from dash.cli import cli
 from dash.filters import Filters
 
 from .conftest import ROOT
-from .test_imports import ACLED_HEADER, acled_row, write
+from .support.files import ACLED_HEADER, acled_row, write
 
 PAGES = ["pages/overview.py", "pages/statistics.py", "pages/map.py", "pages/narratives.py",
          "pages/sources.py"]  # fmt: skip

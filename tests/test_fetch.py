@@ -22,7 +22,7 @@ from dash.imports.download import DownloadFailed
 from dash.imports.fetch_acled import fetch_acled
 from dash.imports.fetch_ucdp import current_version, fetch_ucdp
 
-from .test_imports import ACLED_HEADER, UCDP_HEADER, acled_row, ucdp_row
+from .support.files import ACLED_HEADER, UCDP_HEADER, acled_row, ucdp_row
 
 Route = bytes | Callable[[BaseHTTPRequestHandler], None]
 

@@ -15,10 +15,9 @@ from dash import queries, store, ui
 from dash.filters import URL_KEYS, Filters
 from dash.sidebar import PAGE_KEYS
 
-from .fixtures import HOSTILE, LONG
-from .test_app import APP, PAGES, open_page
+from .fixtures import HOSTILE, LONG, ODD_ID
+from .support.app import APP, PAGES, open_page
 
-ODD_ID = "curated:evil \"<b>'; DROP TABLE events; --"
 # Each page, and the views that show one hostile event in full.
 VIEWS = [
     *((page, {}) for page in PAGES),

@@ -8,9 +8,8 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Page, expect
 
-from .fixtures import HOSTILE
-from .test_browser import settle
-from .test_hostile import ODD_ID
+from .fixtures import HOSTILE, ODD_ID
+from .support.browser import settle
 
 pytestmark = pytest.mark.browser
 

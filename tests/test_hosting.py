@@ -24,43 +24,11 @@ from dash import store
 from dash.cli import cli
 
 from .conftest import ROOT, SHIPPED_DB, hold_write_lock
-from .test_app import APP, PAGES, matching, open_page
-from .test_imports import ACLED_HEADER, acled_row, write
+from .support.app import APP, PAGES, matching, open_page
+from .support.files import ACLED_HEADER, acled_row, write
+from .support.hosting import FAULTS, PASSWORD, side_files
 
 # --- faults: each gives a message naming the file and what to do, never a traceback -----------
-
-
-def _missing(path: Path) -> None:
-    path.unlink()
-
-
-def _empty(path: Path) -> None:
-    path.write_bytes(b"")
-
-
-def _no_tables(path: Path) -> None:
-    path.unlink()
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 1")  # writes a valid SQLite header, creates no table
-    conn.close()
-
-
-def _corrupt(path: Path) -> None:
-    data = bytearray(path.read_bytes())
-    page = 4096
-    # Wreck the events table's pages (10-12) and leave the schema readable: the file opens, then
-    # the first read of an event fails.
-    data[page * 9 : page * 12] = b"\xde\xad\xbe\xef" * (page * 3 // 4)
-    path.write_bytes(bytes(data))
-
-
-# name -> (damage, words the message shows, the fix shown)
-FAULTS = {
-    "missing": (_missing, "missing: No database file", "conflict-events build"),
-    "empty": (_empty, "The file is empty (0 bytes)", "conflict-events build"),
-    "no tables": (_no_tables, "SQLite database with no tables", "conflict-events build"),
-    "corrupt": (_corrupt, "damaged or not a database", "conflict-events build"),
-}
 
 
 def _error_screen(at: AppTest) -> str:
@@ -69,29 +37,33 @@ def _error_screen(at: AppTest) -> str:
     return at.error[0].value
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page_path", PAGES)
 @pytest.mark.parametrize("fault", FAULTS)
-def test_a_broken_database_shows_what_and_the_fix_on_every_page(fault, page, monkeypatch, tmp_path):
+def test_a_broken_database_shows_what_and_the_fix_on_every_page(
+    fault, page_path, monkeypatch, tmp_path
+):
     path = tmp_path / "events.db"
     shutil.copy(SHIPPED_DB, path)
     damage, words, fix = FAULTS[fault]
     damage(path)
-    at = open_page(page, path, monkeypatch)
+    at = open_page(page_path, path, monkeypatch)
     message = _error_screen(at)
     assert words in message and str(path) in message
     assert fix in at.code[0].value
     assert not at.sidebar.metric, "no figures next to an error"
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/narratives.py"])
-def test_a_locked_database_says_busy_and_recovers_when_the_lock_goes(page, monkeypatch, tmp_path):
+@pytest.mark.parametrize("page_path", ["pages/overview.py", "pages/narratives.py"])
+def test_a_locked_database_says_busy_and_recovers_when_the_lock_goes(
+    page_path, monkeypatch, tmp_path
+):
     path = tmp_path / "events.db"
     shutil.copy(SHIPPED_DB, path)
     with hold_write_lock(path):
-        at = open_page(page, path, monkeypatch)
+        at = open_page(page_path, path, monkeypatch)
         message = _error_screen(at)
         assert "busy: another process is writing it" in message and str(path) in message
-        assert any("reload the page in a moment" in i.value for i in at.info)
+        assert any("reload the page_path in a moment" in i.value for i in at.info)
     at.run()  # the writer is gone: the same session now shows the data
     assert not at.error and matching(at) >= 10
 
@@ -127,10 +99,6 @@ def test_the_cli_exits_non_zero_naming_the_file_and_the_problem(command, fault, 
 # --- read-only serving: immutable, nothing written beside the file ----------------------------
 
 
-def _side_files(folder: Path) -> set[str]:
-    return {p.name for p in folder.iterdir() if re.search(r"-(wal|shm|journal)$", p.name)}
-
-
 def test_readonly_mode_browses_every_page_without_touching_the_file(monkeypatch, tmp_path):
     monkeypatch.setenv(store.READONLY_ENV, "1")
     path = tmp_path / "events.db"
@@ -150,7 +118,7 @@ def test_readonly_mode_browses_every_page_without_touching_the_file(monkeypatch,
     at.selectbox(key="event_picker").select("curated:2024-12-24-barmal-airstrikes").run()
     assert not at.exception
     assert store.file_sha256(path) == before
-    assert _side_files(tmp_path) == set()
+    assert side_files(tmp_path) == set()
 
 
 def test_readonly_mode_reads_under_a_writers_lock_because_it_takes_no_locks(
@@ -238,7 +206,7 @@ def test_after_an_import_the_file_still_opens_from_a_readonly_filesystem(
     result = CliRunner().invoke(cli, ["import", "acled", str(data), "--db", str(shipped_copy)])
     assert result.exit_code == 0, result.output
     assert shipped_copy.read_bytes()[18:20] == b"\x01\x01"  # back to rollback-journal mode
-    assert _side_files(shipped_copy.parent) == set()
+    assert side_files(shipped_copy.parent) == set()
     path = _folder_with(tmp_path, shipped_copy)
     result = _count_on_a_readonly_fs(path, readonly_mode)
     assert result.returncode == 0, result.stderr
@@ -271,8 +239,6 @@ def test_an_import_while_a_reader_has_the_file_open_leaves_it_readable_when_serv
 
 # --- access control --------------------------------------------------------------------------
 
-PASSWORD = "correct horse battery staple"
-
 
 def _private(at: AppTest, **secrets) -> AppTest:
     for key, value in secrets.items():
@@ -301,12 +267,12 @@ def _password_app(monkeypatch, query: dict[str, str] | None = None) -> AppTest:
     return at.run()
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_with_a_password_set_no_page_shows_data_before_it_is_given(page, monkeypatch):
+@pytest.mark.parametrize("page_path", PAGES)
+def test_with_a_password_set_no_page_shows_data_before_it_is_given(page_path, monkeypatch):
     at = _password_app(monkeypatch)
-    if page != "pages/overview.py":
-        at.switch_page(page).run()
-    assert at.title[0].value == PAGES[page]
+    if page_path != "pages/overview.py":
+        at.switch_page(page_path).run()
+    assert at.title[0].value == PAGES[page_path]
     _shows_no_data(at)
     assert at.text_input[0].label == "Password"
 

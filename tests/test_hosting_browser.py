@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from bench.load import PAGES
 from dash import store
 
 from .conftest import ROOT, SHIPPED_DB, hold_write_lock, serve
-from .test_browser import PAGES, matching_count, settle, wait_for_count_below
-from .test_hosting import FAULTS, PASSWORD, _side_files
+from .support.browser import matching_count, settle, wait_for_count_below
+from .support.hosting import FAULTS, PASSWORD, side_files
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +56,7 @@ def test_a_browsing_session_in_readonly_mode_leaves_the_file_untouched(page: Pag
         settle(page)
         expect(page.get_by_text("immutable file", exact=False).first).to_be_visible()
     assert store.file_sha256(db) == before
-    assert _side_files(tmp_path) == set()
+    assert side_files(tmp_path) == set()
     # The server did not try to look up its public IP address outside (a headless default).
     assert "external IP" not in log.read_text(errors="replace")
 

@@ -19,7 +19,7 @@ from dash.gazetteer import gazetteer, key
 from dash.imports.importer import ImportFailed, ImportRefused, import_file
 from dash.imports.parsing import AmbiguousDates, ReadOptions, RowError, parse_date
 
-from .test_imports import ACLED_HEADER, UCDP_HEADER, acled_row, events, ucdp_row, write
+from .support.files import ACLED_HEADER, UCDP_HEADER, acled_row, events, ucdp_row, write
 
 
 def column(db, sql):

@@ -14,8 +14,8 @@ from typing import Any
 import click
 from sqlite_utils import Database
 
-from . import __version__, csvout, exports, store
-from .filters import Filters
+from . import __version__, csvout, exports, queries, store
+from .filters import Filters, match_known, specs, suggestion
 from .imports import CuratedError, build_database
 
 DEFAULT_CURATED = store.PROJECT_ROOT / "data" / "curated"
@@ -150,41 +150,62 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
 
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The dashboard's filters as options, derived from the filter spec (``Filters`` fields): a
+    new filter field is a new option here without a line of this function changing."""
+    for name, spec in reversed(list(specs().items())):
+        flag = spec.cli or f"--{spec.url}"
+        names = [flag, name] if spec.kind != "text" else ["-q", flag, name]
+        if spec.kind in ("date_from", "date_to"):
+            option = click.option(*names, type=click.DateTime(["%Y-%m-%d"]), help=spec.help)
+        elif spec.kind == "min":
+            option = click.option(*names, type=click.IntRange(min=0), help=spec.help)
+        elif spec.kind == "flag":
+            option = click.option(*names, is_flag=True, help=spec.help)
+        elif spec.kind == "text":
+            option = click.option(*names, default="", help=spec.help)
+        else:
+            option = click.option(
+                *names, multiple=True, help=spec.help + " Repeat or comma-separate."
+            )
+        command = option(command)
+    return command
+
+
+def filters_from_options(db: Database, options: dict[str, Any]) -> Filters:
+    """The Filters the options ask for; an unknown value is an error naming the nearest known
+    ones (any case, any spelling the gazetteer knows, as the sidebar and the URL accept)."""
+    facets = queries.facets(db)
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, spec in specs().items():
+        value = options.pop(name)
+        if spec.kind in ("date_from", "date_to"):
+            value = value.date() if value else None
+        elif isinstance(value, tuple):
+            typed = _split(value)
+            known = list(facets.get(name, {}))
+            value = []
+            for item in typed:
+                found = match_known(name, item, known)
+                if found is None:
+                    problems.append(
+                        f"{spec.cli or '--' + spec.url} {item!r} matches no event"
+                        + suggestion(item, known)
+                    )
+                else:
+                    value.append(found)
+            value = tuple(dict.fromkeys(value))
+        values[name] = value
+    if problems:
+        raise click.BadParameter("; ".join(problems))
+    return Filters(**values)
+
+
 @cli.command()
 @db_option
 @click.argument("what", type=click.Choice(["events", "claims", "documents"]))
-@click.option(
-    "--from",
-    "date_from",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="Events ending on or after this date.",
-)
-@click.option(
-    "--to",
-    "date_to",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="Events starting on or before this date.",
-)
-@click.option("--country", multiple=True, help="Country (repeat or comma-separate).")
-@click.option("--province", multiple=True, help="Province / admin1.")
-@click.option("--district", multiple=True, help="District / admin2.")
-@click.option("--type", "event_type", multiple=True, help="ACLED event type.")
-@click.option("--subtype", multiple=True, help="ACLED sub-event type.")
-@click.option("--actor", multiple=True, help="Actor (actor1 or actor2).")
-@click.option(
-    "--party", multiple=True, help="Party with a claim: pakistan_state, afghan_taliban, …"
-)
-@click.option(
-    "--min-killed", type=click.IntRange(min=0), help="Best estimate of deaths at least this."
-)
-@click.option(
-    "--precision",
-    multiple=True,
-    help="Location precision: exact, near, district, province, country.",
-)
-@click.option("--origin", multiple=True, help="Origin dataset: curated, acled, ucdp.")
-@click.option("--cross-border", is_flag=True, help="Only events that crossed the border.")
-@click.option("-q", "--search", "text", default="", help="Free text, matched in events and claims.")
+@filter_options
 @click.option(
     "-o",
     "--output",
@@ -193,50 +214,18 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 )
 @click.option("--excel", is_flag=True, help="Add a byte-order mark so Excel reads non-Latin text.")
 def export(
-    db_path: Path | None,
-    what: str,
-    date_from: dt.datetime | None,
-    date_to: dt.datetime | None,
-    country: tuple[str, ...],
-    province: tuple[str, ...],
-    district: tuple[str, ...],
-    event_type: tuple[str, ...],
-    subtype: tuple[str, ...],
-    actor: tuple[str, ...],
-    party: tuple[str, ...],
-    min_killed: int | None,
-    precision: tuple[str, ...],
-    origin: tuple[str, ...],
-    cross_border: bool,
-    text: str,
-    output: Path | None,
-    excel: bool,
+    db_path: Path | None, what: str, output: Path | None, excel: bool, **options: Any
 ) -> None:
-    """Export matching EVENTS, their CLAIMS, or all DOCUMENTS as CSV.
-
-    Uses the dashboard's filter model and CSV writer: the same filter gives the same rows as the
-    app's download. Columns are documented on the app's Data and sources page.
-    """
-    filters = Filters(
-        date_from=date_from.date() if date_from else None,
-        date_to=date_to.date() if date_to else None,
-        countries=_split(country),
-        provinces=_split(province),
-        districts=_split(district),
-        event_types=_split(event_type),
-        sub_event_types=_split(subtype),
-        actors=_split(actor),
-        parties=_split(party),
-        min_fatalities=min_killed,
-        precisions=_split(precision),
-        origins=_split(origin),
-        cross_border_only=cross_border,
-        text=text,
-    )
+    """CSV of the matching events, claims or documents (the dashboard's filters as options)."""
     try:
         db = store.open_readonly(db_path)
     except store.StoreError as exc:
         raise click.ClickException(str(exc)) from exc
+    try:
+        filters = filters_from_options(db, options)
+    except click.BadParameter:
+        db.close()
+        raise
     # The one export path: EVENTS_NO_DOWNLOAD_ORIGINS holds here as in the app.
     rows = {
         "events": lambda: exports.events(db, filters),
@@ -259,7 +248,7 @@ def export(
         raise click.ClickException(str(store.unusable(exc, store.database_path(db_path)))) from exc
     finally:
         db.close()
-    click.echo(f"{n} {what} rows", err=True)
+    click.echo(f"{n:,} {what[:-1] if n == 1 else what}", err=True)
 
 
 @cli.command()

@@ -11,25 +11,31 @@ import datetime as dt
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Literal
 
-# URL keys: short, readable and stable (links in the wild depend on them).
-URL_KEYS: dict[str, str] = {
-    "date_from": "from",
-    "date_to": "to",
-    "countries": "country",
-    "provinces": "province",
-    "districts": "district",
-    "event_types": "type",
-    "sub_event_types": "subtype",
-    "actors": "actor",
-    "parties": "party",
-    "min_fatalities": "minkilled",
-    "precisions": "precision",
-    "origins": "origin",
-    "cross_border_only": "xborder",
-    "text": "q",
-}
+# What kind of value a filter field holds: how it reads from the URL and the CLI, and how it
+# becomes SQL. "list" fields match one of several values of an events column.
+Kind = Literal["date_from", "date_to", "list", "actors", "parties", "min", "flag", "text"]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Everything about one filter field, stated once (in the field's metadata below)."""
+
+    url: str  # the URL key: short, readable and stable (links in the wild depend on it)
+    label: str  # the sidebar's label
+    kind: Kind
+    help: str  # the CLI option's help, and the sidebar's where it has one
+    column: str | None = None  # the events column a "list" field matches
+    cli: str | None = None  # the CLI option when not --<url>
+
+
+def _spec(url: str, label: str, kind: Kind, help: str, **more: Any) -> Any:  # noqa: A002
+    return field(default=_DEFAULTS[kind], metadata={"spec": Spec(url, label, kind, help, **more)})
+
+
+_DEFAULTS: dict[str, Any] = {"date_from": None, "date_to": None, "list": (), "actors": (),
+                             "parties": (), "min": None, "flag": False, "text": ""}  # fmt: skip
 # Place columns an event can hold several values of (its further places, in event_places).
 PLACE_COLUMNS = ("country", "admin1", "admin2")
 MAX_VALUE_LENGTH = 200
@@ -38,22 +44,70 @@ MAX_VALUES = 50
 
 @dataclass(frozen=True)
 class Filters:
-    """What the analyst has asked to see. Empty means 'no restriction'."""
+    """What the analyst has asked to see. Empty means 'no restriction'.
 
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    countries: tuple[str, ...] = ()
-    provinces: tuple[str, ...] = ()
-    districts: tuple[str, ...] = ()
-    event_types: tuple[str, ...] = ()
-    sub_event_types: tuple[str, ...] = ()
-    actors: tuple[str, ...] = ()
-    parties: tuple[str, ...] = ()
-    min_fatalities: int | None = None
-    precisions: tuple[str, ...] = ()
-    origins: tuple[str, ...] = ()
-    cross_border_only: bool = False
-    text: str = field(default="")
+    Each field's metadata is its whole description (``Spec``): the URL key, the SQL, the
+    in-memory mask, the sidebar's widgets, the CLI's options and the unknown-value checks are
+    all derived from it, so a new filter is one line here plus its tests.
+    """
+
+    date_from: dt.date | None = _spec(
+        "from", "From", "date_from", "Events ending on or after this date (YYYY-MM-DD)."
+    )
+    date_to: dt.date | None = _spec(
+        "to", "To", "date_to", "Events starting on or before this date (YYYY-MM-DD)."
+    )
+    countries: tuple[str, ...] = _spec("country", "Country", "list", "Country.", column="country")
+    provinces: tuple[str, ...] = _spec(
+        "province",
+        "Province",
+        "list",
+        "Province (any spelling the gazetteer knows).",
+        column="admin1",
+    )
+    districts: tuple[str, ...] = _spec("district", "District", "list", "District.", column="admin2")
+    event_types: tuple[str, ...] = _spec(
+        "type", "Event type", "list", "ACLED event type.", column="event_type"
+    )
+    sub_event_types: tuple[str, ...] = _spec(
+        "subtype", "Sub-event type", "list", "ACLED sub-event type.", column="sub_event_type"
+    )
+    actors: tuple[str, ...] = _spec("actor", "Actor", "actors", "Actor (actor1 or actor2).")
+    parties: tuple[str, ...] = _spec(
+        "party",
+        "Party with a claim",
+        "parties",
+        "Party with a claim: pakistan_state, afghan_taliban, …",
+    )
+    min_fatalities: int | None = _spec(
+        "minkilled",
+        "Minimum killed (best estimate)",
+        "min",
+        "Best estimate of deaths (or the low end) at least this.",
+        cli="--min-killed",
+    )
+    precisions: tuple[str, ...] = _spec(
+        "precision",
+        "Location precision",
+        "list",
+        "Location precision: exact, near, district, province, country.",
+        column="geo_precision",
+    )
+    origins: tuple[str, ...] = _spec(
+        "origin",
+        "Origin dataset",
+        "list",
+        "Origin dataset: curated, acled, ucdp or a registered one.",
+        column="origin",
+    )
+    cross_border_only: bool = _spec(
+        "xborder",
+        "Cross-border events only",
+        "flag",
+        "Only events that crossed the border.",
+        cli="--cross-border",
+    )
+    text: str = _spec("q", "Search text", "text", "Free text, matched in events and claims.", cli="--search")  # fmt: skip
 
     def replace(self, **changes: Any) -> Filters:
         return dataclasses.replace(self, **changes)
@@ -76,19 +130,13 @@ class Filters:
         if self.date_to:
             clauses.append(f"{a}.date_start <= :date_to")
             params["date_to"] = self.date_to.isoformat()
-        for name, column in (
-            ("countries", "country"),
-            ("provinces", "admin1"),
-            ("districts", "admin2"),
-            ("event_types", "event_type"),
-            ("sub_event_types", "sub_event_type"),
-            ("precisions", "geo_precision"),
-            ("origins", "origin"),
-        ):
-            values = getattr(self, name)
-            if not values:
+        for f in fields(self):
+            spec: Spec = f.metadata["spec"]
+            values = getattr(self, f.name)
+            if spec.kind != "list" or not values:
                 continue
-            names = _placeholders(name, values, params)
+            names = _placeholders(f.name, values, params)
+            column = spec.column
             if column in PLACE_COLUMNS:
                 # An event in several provinces matches on any of them (event_places).
                 clauses.append(
@@ -128,7 +176,7 @@ class Filters:
             value = getattr(self, f.name)
             if value is None or value is False or value == () or value == "":
                 continue
-            key = URL_KEYS[f.name]
+            key = f.metadata["spec"].url
             if isinstance(value, tuple):
                 out[key] = list(value)
             elif isinstance(value, bool):
@@ -153,7 +201,7 @@ class Filters:
         notes: list[str] = []
         values: dict[str, Any] = {}
         for f in fields(cls):
-            key = URL_KEYS[f.name]
+            key = f.metadata["spec"].url
             if key not in query:
                 continue
             raw = query[key]
@@ -180,6 +228,18 @@ class Filters:
         return filters, notes
 
 
+def specs() -> dict[str, Spec]:
+    """Every filter field's spec, in the order the fields are declared."""
+    return {f.name: f.metadata["spec"] for f in fields(Filters)}
+
+
+# URL keys by field, and the events column each "list" field matches: derived from the specs.
+URL_KEYS: dict[str, str] = {name: spec.url for name, spec in specs().items()}
+LIST_COLUMNS: dict[str, str] = {
+    name: spec.column for name, spec in specs().items() if spec.kind == "list" and spec.column
+}
+
+
 def _parse(
     name: str,
     items: list[str],
@@ -187,30 +247,72 @@ def _parse(
     notes: list[str],
     key: str,
 ) -> Any:
+    kind = specs()[name].kind
     last = items[-1].strip()
-    if name in ("date_from", "date_to"):
+    if kind in ("date_from", "date_to"):
         try:
             return dt.date.fromisoformat(last)
         except ValueError:
             raise ValueError(f"{last!r} is not a date (expected YYYY-MM-DD)") from None
-    if name == "min_fatalities":
+    if kind == "min":
         if not last.isdigit():
             raise ValueError(f"{last!r} is not a whole number ≥ 0")
         return int(last)
-    if name == "cross_border_only":
+    if kind == "flag":
         if last not in ("0", "1", "true", "false"):
             raise ValueError(f"{last!r} is not 1 or 0")
         return last in ("1", "true")
-    if name == "text":
+    if kind == "text":
         return last
     cleaned = tuple(dict.fromkeys(i.strip() for i in items if i.strip()))
     if allowed is not None and name in allowed:
-        known = set(allowed[name])
+        known = list(allowed[name])
+        kept = []
         for value in cleaned:
-            if value not in known:
-                notes.append(f"'{key}': unknown value {value!r}")
-        cleaned = tuple(v for v in cleaned if v in known)
+            found = match_known(name, value, known)
+            if found is None:
+                notes.append(f"'{key}': unknown value {value!r}" + suggestion(value, known))
+            else:
+                kept.append(found)
+        cleaned = tuple(dict.fromkeys(kept))
     return cleaned or None
+
+
+def match_known(name: str, value: str, known: list[str]) -> str | None:
+    """The known value a typed one means: exact, then any case, then (for places) any spelling
+    the gazetteer knows ("KPK" is Khyber Pakhtunkhwa)."""
+    if value in known:
+        return value
+    folded = {k.casefold(): k for k in known}
+    if value.casefold() in folded:
+        return folded[value.casefold()]
+    column = specs()[name].column
+    if column in PLACE_COLUMNS:
+        from .gazetteer import gazetteer
+
+        g = gazetteer()
+        resolved = (
+            g.country(value)
+            if column == "country"
+            else next(
+                (p.name for c in ("Pakistan", "Afghanistan") if (p := g.province(c, value))), None
+            )
+            if column == "admin1"
+            else g.resolve(None, None, value).admin2
+        )
+        if resolved in known:
+            return resolved
+    return None
+
+
+def suggestion(value: str, known: Iterable[str]) -> str:
+    """'; did you mean …?' with the nearest known values, or nothing."""
+    import difflib
+
+    pool = list(known)
+    folded = {k.casefold(): k for k in pool}
+    near = difflib.get_close_matches(value.casefold(), list(folded), n=3, cutoff=0.6)
+    return f"; did you mean {', '.join(repr(folded[n]) for n in near)}?" if near else ""
 
 
 def _placeholders(name: str, values: tuple[str, ...], params: dict[str, Any]) -> str:

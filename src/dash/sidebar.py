@@ -16,20 +16,13 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from . import bundle, ui
-from .filters import URL_KEYS, Filters, fts_query
+from .filters import URL_KEYS, Filters, fts_query, specs
 
 PAGE_KEYS = ("event", "interval", "split", "lens")  # page state kept in the URL with the filters
 PARAMS = "page_params"
+# The fields drawn as a choice among the data's values, with their labels (the filter spec's).
 LIST_FIELDS: dict[str, str] = {
-    "countries": "Country",
-    "provinces": "Province",
-    "districts": "District",
-    "event_types": "Event type",
-    "sub_event_types": "Sub-event type",
-    "actors": "Actor",
-    "parties": "Party with a claim",
-    "precisions": "Location precision",
-    "origins": "Origin dataset",
+    name: spec.label for name, spec in specs().items() if spec.kind in ("list", "actors", "parties")
 }
 _INIT = "_filters_initialised"
 NOTES = "url_notes"

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
-from .filters import Filters
+from .filters import LIST_COLUMNS, PLACE_COLUMNS, Filters
 from .queries import CURATED_LENS, LENS_CLAIMS, VICTIM_LABELS, lens_parts
 
 UNKNOWN = "(unknown)"
@@ -52,18 +52,8 @@ COUNTS = (
     "deaths_militants",
     "deaths_unknown",
 )
-# The place columns an event can hold more than one value of (event_places).
-PLACE_COLUMNS = ("country", "admin1", "admin2")
-# Filter fields matched on the arrays, and the column each one reads.
-_LIST_FILTERS = {
-    "countries": "country",
-    "provinces": "admin1",
-    "districts": "admin2",
-    "event_types": "event_type",
-    "sub_event_types": "sub_event_type",
-    "precisions": "geo_precision",
-    "origins": "origin",
-}
+# Filter fields matched on the arrays, and the column each one reads (the filter spec's).
+_LIST_FILTERS = LIST_COLUMNS
 _SPLIT_COLUMN = {"event_type": "event_type", "actor": "actor1", "province": "admin1"}
 _BREAKDOWN_COLUMN = {
     "province": "admin1",

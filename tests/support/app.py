@@ -1,0 +1,45 @@
+"""AppTest helpers shared by the headless page tests."""
+
+from __future__ import annotations
+
+import re
+
+from streamlit.testing.v1 import AppTest
+
+from ..conftest import ROOT
+
+APP = str(ROOT / "app.py")
+PAGES = {
+    "pages/overview.py": "Overview",
+    "pages/statistics.py": "Violence statistics",
+    "pages/map.py": "Incident map",
+    "pages/narratives.py": "Competing narratives",
+    "pages/sources.py": "Data and sources",
+}
+
+
+def open_page(page: str, db_path, monkeypatch, query: dict[str, str] | None = None) -> AppTest:
+    monkeypatch.setenv("EVENTS_DB", str(db_path))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page != "pages/overview.py":
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def party_columns(at: AppTest) -> list[str]:
+    return [s.value for s in at.subheader if s.value != "Related events"]
+
+
+def texts(at: AppTest) -> str:
+    """All text shown, with Markdown escapes removed (as a reader sees it)."""
+    parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.error)]
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))
+
+
+def matching(at: AppTest) -> int:
+    metric = next(m for m in at.sidebar.metric if m.label == "Events matching")
+    return int(metric.value.replace(",", ""))
