@@ -5,7 +5,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dash import store, ui
+from dash import store
+from dash.web import data, layout
 
 HERE = Path(__file__).parent
 
@@ -19,9 +20,9 @@ pages = [
     st.Page(HERE / "pages" / "sources.py", title="Data and sources"),
 ]
 
-st.session_state[ui.ROUTED] = True
+st.session_state[layout.ROUTED] = True
 try:
     st.navigation(pages).run()
 except sqlite3.DatabaseError as exc:
-    # A read outside ui.q that fails (truncated or overwritten file, a writer's lock) lands here.
-    ui.show_store_error(store.unusable(exc, store.database_path()))
+    # A read that fails mid-page (truncated or overwritten file, a writer's lock) lands here.
+    data.show_store_error(store.unusable(exc, store.database_path()))

@@ -10,7 +10,7 @@ a baseline measured in the same run:
 
 - import of the file, against ``sqlite-utils insert --csv`` of the same file;
 - everything the statistics page computes, for five typical filters, against the same
-  aggregates as plain SQL run directly with ``sqlite3`` (the reference SQL in dash.queries);
+  aggregates as plain SQL run directly with ``sqlite3`` (the reference SQL in tests/support/oracle.py);
 - each page rendered headlessly (AppTest), first and repeat runs, in a fresh process;
 - the map's data preparation with every event matching (count, grid, cells);
 - a CSV export of 100,000 filtered rows;
@@ -49,6 +49,7 @@ from dash import csvout, mapdata, queries, store
 from dash.filters import Filters
 from dash.imports.importer import import_file
 from dash.tally import Tally
+from tests.support import oracle
 
 from .generate import add_claims, generate
 
@@ -152,10 +153,10 @@ class _Recorder:
         db.execute = execute
 
     def count(self, filters: Filters) -> int:
-        return queries.count_events(self.db, filters)
+        return oracle.count_events(self.db, filters)
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
-        return lambda *args: getattr(queries, name)(self.db, *args)
+        return lambda *args: getattr(oracle, name)(self.db, *args)
 
 
 def raw_sql_statements(path: Path, filters: Filters) -> list[tuple[str, dict[str, Any]]]:
@@ -174,10 +175,10 @@ def run_raw(path: Path, statements: list[tuple[str, dict[str, Any]]]) -> None:
 
 def bench_statistics(results: list[Measurement], path: Path, size: int, repeat: int) -> None:
     db = store.open_readonly(path)
-    load = timed(lambda: Tally(db), 1)
+    load = timed(lambda: Tally.load(db), 1)
     measure(results, "statistics: load the in-memory columns (once per file)", size, load,
             note="first visit after a start or a data change")  # fmt: skip
-    tally = Tally(db)
+    tally = Tally.load(db)
     statistics_page(tally, Filters())  # group codes and periods, kept for the file's lifetime
     for label, filters in FILTERS.items():
         ours = timed(lambda f=filters: statistics_page(tally, f), repeat, tally._selections.clear)
@@ -195,7 +196,7 @@ def bench_statistics(results: list[Measurement], path: Path, size: int, repeat: 
 
 def bench_map(results: list[Measurement], path: Path, size: int, repeat: int) -> None:
     db = store.open_readonly(path)
-    tally = Tally(db)
+    tally = Tally.load(db)
 
     def prepare() -> None:
         located = tally.count_located(Filters())
@@ -205,7 +206,7 @@ def bench_map(results: list[Measurement], path: Path, size: int, repeat: int) ->
             mapdata.prepare_points(queries.map_points(db, Filters(), mapdata.POINT_LIMIT))
 
     sql = timed(
-        lambda: queries.map_grid(db, Filters(), mapdata.GRID_DEGREES), max(1, min(repeat, 3))
+        lambda: oracle.map_grid(db, Filters(), mapdata.GRID_DEGREES), max(1, min(repeat, 3))
     )
     measure(results, "map data, every event matching (count + grid + cells)", size,
             timed(prepare, repeat, tally._selections.clear),
@@ -230,8 +231,8 @@ def csv_filter(tally: Tally, rows: int) -> Filters:
 
 def bench_csv(results: list[Measurement], path: Path, size: int, repeat: int) -> None:
     db = store.open_readonly(path)
-    filters = csv_filter(Tally(db), min(CSV_ROWS, size))
-    n = queries.count_events(db, filters)
+    filters = csv_filter(Tally.load(db), min(CSV_ROWS, size))
+    n = oracle.count_events(db, filters)
 
     def export() -> None:
         out = io.StringIO()

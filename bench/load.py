@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from tests.support import oracle
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -246,7 +248,7 @@ class Choices:
 
     @classmethod
     def from_database(cls, path: Path) -> Choices:
-        from dash import queries, store
+        from dash import store
 
         try:
             db = store.open_readonly(path)
@@ -254,8 +256,8 @@ class Choices:
             # A server elsewhere (--url), or a broken database on purpose: links without values.
             return cls((), (), (), dt.date(2024, 1, 1), dt.date(2024, 12, 31))
         try:
-            facets = queries.facets(db)
-            first, last = queries.date_bounds(db)
+            facets = oracle.facets(db)
+            first, last = oracle.date_bounds(db)
         finally:
             db.close()
         return cls(

@@ -392,7 +392,7 @@ def test_the_narratives_picker_is_bounded_and_says_so(monkeypatch, generated_db_
 
 
 def test_headline_figures_stay_readable_at_a_million_events():
-    from dash import ui
+    from dash import text as ui
 
     assert ui.fatality_range(1_884_168, 1_884_168, 1_884_168, compact=True) == "1.88M"
     assert ui.fatality_range(12, 2_500_000, 3_000_000, compact=True) == "12 – 2.50M – 3.00M"

@@ -1,5 +1,6 @@
 """The origin restriction on every download: the list of downloads is taken from the code as
-it runs (every page's calls to ``ui.downloads`` and ``ui.chart_downloads``, every CLI export),
+it runs (every page's calls to ``web.downloads.downloads`` and ``chart_downloads``, every CLI
+export),
 so a new download is covered without editing this test."""
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from dash import exports, store, ui
+from dash import exports, store
 from dash.cli import cli
 from dash.filters import Filters
+from dash.web import downloads as ui
 
 from .conftest import ROOT
 from .support.files import ACLED_HEADER, acled_row, write

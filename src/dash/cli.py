@@ -14,9 +14,10 @@ from typing import Any
 import click
 from sqlite_utils import Database
 
-from . import __version__, csvout, exports, queries, store
+from . import __version__, columns, csvout, exports, store
 from .filters import Filters, match_known, specs, suggestion
 from .imports import CuratedError, build_database
+from .reader import Reader
 
 DEFAULT_CURATED = store.PROJECT_ROOT / "data" / "curated"
 
@@ -59,6 +60,7 @@ def build(db_path: Path | None, curated: Path) -> None:
         raise click.ClickException(str(exc)) from exc
     except store.StoreError as exc:
         raise click.ClickException(f"the new database failed its checks: {exc}") from exc
+    columns.write_for(target)
     report = store.check(target)
     click.echo(f"Built {target}")
     _print_counts(report)
@@ -172,10 +174,10 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def filters_from_options(db: Database, options: dict[str, Any]) -> Filters:
+def filters_from_options(reader: Reader, options: dict[str, Any]) -> Filters:
     """The Filters the options ask for; an unknown value is an error naming the nearest known
     ones (any case, any spelling the gazetteer knows, as the sidebar and the URL accept)."""
-    facets = queries.facets(db)
+    facets = reader.facets()
     values: dict[str, Any] = {}
     problems: list[str] = []
     for name, spec in specs().items():
@@ -222,7 +224,10 @@ def export(
     except store.StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     try:
-        filters = filters_from_options(db, options)
+        filters = filters_from_options(Reader(db, store.database_path(db_path)), options)
+    except sqlite3.DatabaseError as exc:  # locked or damaged after it opened
+        db.close()
+        raise click.ClickException(str(store.unusable(exc, store.database_path(db_path)))) from exc
     except click.BadParameter:
         db.close()
         raise
@@ -350,6 +355,7 @@ def run_import(db_path: Path | None, file: Path, fmt: Any, **options: Any) -> No
         bar.close()
         mode = store.end_concurrent_write(db)
         db.close()
+    _persist_columns(db_path)
     click.echo(f"Imported {file} into {store.database_path(db_path)}: {report.summary()}")
     if mode == "wal":
         click.echo(
@@ -358,6 +364,16 @@ def run_import(db_path: Path | None, file: Path, fmt: Any, **options: Any) -> No
         )
     if report.rejects_file:
         click.echo(f"Rejected rows with reasons: {report.rejects_file}")
+
+
+def _persist_columns(db_path: Path | None) -> None:
+    """Write the store's in-memory columns beside it, so the next server starts fast."""
+    if not columns.write_for(store.database_path(db_path)):
+        click.echo(
+            "The columns could not be written beside the database (read-only folder?): "
+            "a server will read them at its first page instead.",
+            err=True,
+        )
 
 
 def _import_command(origin: str, what: str) -> None:
@@ -489,6 +505,7 @@ def fetch_ucdp_command(
             bar.close()
         store.end_concurrent_write(db)
         db.close()
+    _persist_columns(db_path)
     for result in results:
         if result.report:
             click.echo(f"{result.release.name}: {result.report.summary()}")
@@ -540,6 +557,7 @@ def fetch_acled_command(
     finally:
         store.end_concurrent_write(db)
         db.close()
+    _persist_columns(db_path)
     since = (
         "every event"
         if result.since is None

@@ -134,7 +134,14 @@ class Gazetteer:
     def resolve(
         self, country: str | None, admin1: str | None, admin2: str | None = None
     ) -> Resolved:
-        """Canonical names for a published place; unknown spellings are kept and listed."""
+        """Canonical names for a published place; unknown spellings are kept and listed.
+
+        Remembered per spelling: a million-row export names a few thousand distinct places.
+        """
+        return self._resolved(country, admin1, admin2)
+
+    @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one gazetteer per process, never freed
+    def _resolved(self, country: str | None, admin1: str | None, admin2: str | None) -> Resolved:
         unknown: list[tuple[str, str]] = []
         canonical_country = self.country(country) or country
         if country and canonical_country == country and not self.country(country):

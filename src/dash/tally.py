@@ -8,9 +8,9 @@ mask; each aggregate is a ``bincount`` over the mask. Free text and parties are 
 (FTS5 and the claims table, through ``Filters.where``), and every other filter field is matched
 on the arrays by ``_mask``, which a property test holds equal to ``Filters.where``.
 
-Every method returns what the SQL function of the same name in ``queries`` returns, row for row
-(the tests compare them on random filters); ``queries`` keeps those as the reference and as the
-benchmark's raw-SQL baseline.
+Every method returns what the SQL function of the same name in ``tests/support/oracle.py``
+returns, row for row (the tests compare them on random filters); that SQL is the reference and the
+benchmark's raw-SQL baseline, not a second implementation the app runs.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sqlite_utils import Database
 
 from .filters import LIST_COLUMNS, PLACE_COLUMNS, Filters
@@ -63,7 +62,6 @@ _BREAKDOWN_COLUMN = {
     "actor": "actor1",
 }
 _EPOCH = dt.date(1970, 1, 1)
-_LOAD_CHUNK = 20_000
 
 
 @dataclass
@@ -114,22 +112,6 @@ def _sums(figure: _Figure, groups: np.ndarray, n: int) -> list[Any]:
     ]
 
 
-def _array(name: str, values: Any, codes: dict[Any, int] | None) -> np.ndarray:
-    """One loaded column as an array: integer codes for text (extending ``codes``), day
-    numbers for dates, int64 rowids, float64 with NaN for counts and coordinates."""
-    if codes is not None:
-        local, uniques = pd.factorize(np.array(values, dtype=object))
-        mapping = np.array([codes.setdefault(u, len(codes)) for u in uniques] + [-1], np.int32)
-        return mapping[local]  # the sentinel -1 indexes the appended -1
-    if name == "rowid":
-        return np.array(values, dtype=np.int64)
-    if name.startswith("date_"):
-        return _days(values)
-    if name in COUNTS:  # whole numbers below 2**24 are exact in float32; sums run in float64
-        return np.array(values, dtype=np.float32)
-    return np.array(values, dtype=np.float64)
-
-
 def _figure(values: np.ndarray) -> _Figure:
     present = ~np.isnan(values)
     return _Figure(np.where(present, values, 0.0), None if present.all() else present)
@@ -147,23 +129,11 @@ class Tally:
 
     SELECTIONS_KEPT = 8
 
-    def __init__(self, db: Database) -> None:
+    def __init__(
+        self, db: Database, arrays: dict[str, np.ndarray], labels: dict[str, list[str]]
+    ) -> None:
+        """The columns as ``dash.columns`` loads them (from SQL or a persisted copy)."""
         self.db = db
-        names = ("rowid", "date_start", "date_end", "cross_border", "latitude", "longitude",
-                 *CODED, *COUNTS)  # fmt: skip
-        chunks: dict[str, list[np.ndarray]] = {name: [] for name in names}
-        codes_of: dict[str, dict[Any, int]] = {name: {} for name in CODED}
-        cursor = db.execute(f"SELECT {', '.join(names)} FROM events ORDER BY rowid")  # noqa: S608
-        # Each chunk becomes arrays at once (text as integer codes), so at most one chunk of
-        # Python objects is alive: a million rows of them would need over a gigabyte.
-        while chunk := cursor.fetchmany(_LOAD_CHUNK):
-            for name, values in zip(names, zip(*chunk, strict=True), strict=True):
-                chunks[name].append(_array(name, values, codes_of.get(name)))
-        arrays = {}
-        for name in names:  # one column at a time, so its chunks and its whole never add up
-            parts = chunks.pop(name)
-            arrays[name] = np.concatenate(parts) if parts else _array(name, (), codes_of.get(name))
-            del parts
         self.size = len(arrays["rowid"])
         self.rowid = arrays["rowid"]
         self.date_start = arrays["date_start"]
@@ -171,31 +141,26 @@ class Tally:
         self.cross_border = arrays["cross_border"] == 1
         self.latitude = arrays["latitude"]
         self.longitude = arrays["longitude"]
-        self.also = self._load_further_places(codes_of)
+        # Events in more than one province: each further place's event position and codes.
+        # Such an event matches a filter on any of its places and counts in each place's bar of
+        # a breakdown, but once in every total.
+        self.also = {"position": arrays["also_position"],
+                     **{name: arrays[f"also_{name}"] for name in PLACE_COLUMNS}}  # fmt: skip
         self.coded: dict[str, _Coded] = {}
         for name in CODED:
-            labels = [str(v) for v in codes_of[name]]
-            self.coded[name] = _Coded(arrays[name], labels, {v: i for i, v in enumerate(labels)})
+            names = labels[name]
+            self.coded[name] = _Coded(arrays[name], names, {v: i for i, v in enumerate(names)})
         self.counts = {name: _figure(arrays[name]) for name in COUNTS}
         self._lock = threading.Lock()
         self._kept: dict[Any, Any] = {}
         self._selections: OrderedDict[tuple[Filters, str], _Selection] = OrderedDict()
 
-    def _load_further_places(self, codes_of: dict[str, dict[Any, int]]) -> dict[str, np.ndarray]:
-        """Events in more than one province: each further place's event position and codes.
+    @classmethod
+    def load(cls, db: Database) -> Tally:
+        """The columns read from the database (seconds at a million events)."""
+        from .columns import read_columns
 
-        Such an event matches a filter on any of its places and counts in each place's bar of a
-        breakdown, but once in every total.
-        """
-        rows = self.db.execute(
-            "SELECT e.rowid, p.country, p.admin1, p.admin2 FROM event_places p"
-            " JOIN events e ON e.id = p.event_id ORDER BY e.rowid"
-        ).fetchall()
-        columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
-        also = {"position": self._positions(np.array(columns[0], dtype=np.int64))}
-        for name, values in zip(PLACE_COLUMNS, columns[1:], strict=True):
-            also[name] = _array(name, values, codes_of[name])
-        return also
+        return cls(db, *read_columns(db))
 
     def _keep(self, key: Any, make: Callable[[], Any]) -> Any:
         """Compute once per Tally (group codes, period indexes, party figures, claims)."""
@@ -274,7 +239,7 @@ class Tally:
         return self._select(filters).size
 
     def origins_matching(self, filters: Filters) -> dict[str, int]:
-        """queries.origins_matching: the origins of the matching events, with their counts."""
+        """oracle.origins_matching: the origins of the matching events, with their counts."""
         coded = self.coded["origin"]
         counts = np.bincount(self._select(filters).take(coded.codes), minlength=len(coded.labels))
         return {coded.labels[i]: int(n) for i, n in sorted(enumerate(counts.tolist()),
@@ -548,7 +513,7 @@ class Tally:
     # --- the sidebar and the map ---------------------------------------------------------------
 
     def facets(self) -> dict[str, dict[str, int]]:
-        """queries.facets: each list filter's values with their event counts."""
+        """oracle.facets: each list filter's values with their event counts."""
         out: dict[str, dict[str, int]] = {}
         for name, column in _LIST_FILTERS.items():
             coded = self.coded[column]
@@ -592,7 +557,7 @@ class Tally:
         return len(self._located(filters))
 
     def map_grid(self, filters: Filters, degrees: float) -> list[dict[str, Any]]:
-        """queries.map_grid: located events per grid cell of ``degrees``, most events first."""
+        """oracle.map_grid: located events per grid cell of ``degrees``, most events first."""
         idx = self._located(filters)
         if not len(idx):
             return []
@@ -637,6 +602,6 @@ _FACET_ORDER = ("countries", "provinces", "districts", "event_types", "sub_event
 
 
 def _ordered(pairs: Any) -> dict[str, int]:
-    """As queries.facets orders values: case-insensitively, ties in binary order."""
+    """As oracle.facets orders values: case-insensitively, ties in binary order."""
     items = sorted((str(k), int(n)) for k, n in pairs)
     return dict(sorted(items, key=lambda kv: kv[0].casefold()))

@@ -1,6 +1,6 @@
 """The shared sidebar: one set of filter widgets for every page, kept in step with the URL.
 
-Every page draws it through ``ui.page_header``. Streamlit forgets a widget's value when the page
+Every page draws it through ``web.layout.page_header``. Streamlit forgets a widget's value when the page
 changes, so the filter in force is also kept under a plain session key and the widgets are
 restored from it. The URL is the state: a new session starts from the query parameters; after
 that every run writes the filter back to the URL, which also restores the parameters Streamlit
@@ -15,16 +15,18 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from . import bundle, ui
-from .filters import URL_KEYS, Filters, fts_query, specs
+from .. import bundle, vocab
+from ..filters import URL_KEYS, Filters, fts_query, specs
+from ..text import plain
+from . import data, downloads, state
+from .state import PAGE_KEYS, PARAMS
 
-PAGE_KEYS = ("event", "interval", "split", "lens")  # page state kept in the URL with the filters
-PARAMS = "page_params"
 # The fields drawn as a choice among the data's values, with their labels (the filter spec's).
 LIST_FIELDS: dict[str, str] = {
     name: spec.label for name, spec in specs().items() if spec.kind in ("list", "actors", "parties")
 }
 _INIT = "_filters_initialised"
+PARTY_LABELS = vocab.PARTY_LABELS
 NOTES = "url_notes"
 
 
@@ -46,24 +48,23 @@ def _start_from_url(allowed: dict[str, dict[str, int]]) -> None:
     filters, notes = Filters.from_query(query, allowed=allowed)
     known = set(URL_KEYS.values()) | set(PAGE_KEYS)
     notes += [f"'{key}': unknown URL parameter, ignored" for key in query if key not in known]
-    st.session_state["filters"] = filters
+    state.set_filters(filters)
     st.session_state[PARAMS] = {
         key: query[key][-1][:200] for key in PAGE_KEYS if key != "event" and key in query
     }
-    event = query.get("event", [None])[-1]
-    st.session_state["event"] = event
+    st.session_state[state.EVENT] = query.get("event", [None])[-1]
     st.session_state[NOTES] = notes
     st.session_state[_INIT] = True
 
 
 def _reset() -> None:
-    st.session_state["filters"] = Filters()
+    state.set_filters(Filters())
     st.session_state[NOTES] = []
 
 
 def _changed() -> None:
-    # Runs before the rerun, so "filters" is current when the widgets are restored from it.
-    st.session_state["filters"] = filters_from_widgets()
+    # Runs before the rerun, so the filter is current when the widgets are restored from it.
+    state.set_filters(filters_from_widgets())
 
 
 def filters_from_widgets() -> Filters:
@@ -82,32 +83,33 @@ def url_for(filters: Filters, event: str | None = None) -> dict[str, list[str]]:
     query = {k: v if isinstance(v, list) else [v] for k, v in filters.to_query().items()}
     if event:
         query["event"] = [event]
-    for key, value in st.session_state.get(PARAMS, {}).items():
+    for key, value in state.params().items():
         query[key] = [value]
     return query
 
 
 def sync_url(filters: Filters) -> None:
-    desired = url_for(filters, st.session_state.get("event"))
+    desired = url_for(filters, state.event())
     if _query_dict() != desired:
         st.query_params.from_dict(desired)
 
 
 def share_link(filters: Filters) -> str:
     base = st.context.url or ""
-    query = urlencode(url_for(filters, st.session_state.get("event")), doseq=True)
+    query = urlencode(url_for(filters, state.event()), doseq=True)
     return f"{base}?{query}" if query else base
 
 
 def render() -> Filters:
     """Draw the filters, return the filter in force, and write it to the URL."""
-    facets = ui.q("facets")
+    reader = data.read()
+    facets = reader.facets()
     if not st.session_state.get(_INIT):
         _start_from_url(facets)
-    saved: Filters = st.session_state.get("filters", Filters())
+    saved = state.filters()
     for f in fields(Filters):
         st.session_state[widget_key(f.name)] = _widget_value(saved, f.name)
-    first, last = ui.q("date_bounds")
+    first, last = reader.date_bounds()
     with st.sidebar:
         count_slot = st.empty()
         st.header("Filters")
@@ -128,7 +130,7 @@ def render() -> Filters:
         )
         for name, label in LIST_FIELDS.items():
             counts = facets.get(name, {})
-            labels = ui.PARTY_LABELS if name == "parties" else {}
+            labels = PARTY_LABELS if name == "parties" else {}
             st.multiselect(
                 label,
                 options=list(counts),
@@ -156,23 +158,22 @@ def render() -> Filters:
         filters = filters.replace(date_from=None, date_to=None)
     if filters.text and not fts_query(filters.text):
         st.sidebar.info("The search text has no letters or digits to look for: it is ignored.")
-    st.session_state["filters"] = filters
+    state.set_filters(filters)
     sync_url(filters)
 
-    total = ui.q("count_events", filters)
+    total = reader.count(filters)
     with count_slot.container():
         st.metric("Events matching", f"{total:,}")
-        as_of = ui.q("data_as_of")
-        st.caption(f"Data as of {ui.plain(as_of or 'unknown')}")
+        st.caption(f"Data as of {plain(reader.data_as_of() or 'unknown')}")
     link = share_link(filters)
     with st.sidebar.expander("Link to this view"):
         st.code(link, language=None, wrap_lines=True)
         st.caption("Opening this link shows the same page, filters and selected event.")
-    path = ui.database_path()
+    path = data.database_path()
     st.sidebar.download_button(
         "Download bundle (zip)",
         data=lambda: bundle.bundle_bytes(path, filters, link),
-        file_name=bundle.bundle_filename(filters, ui.download_count(filters)),
+        file_name=bundle.bundle_filename(filters, downloads.download_count(filters)),
         mime="application/zip",
         on_click="ignore",
         key="dl_bundle",
@@ -182,5 +183,5 @@ def render() -> Filters:
     )
     for note in st.session_state.get(NOTES, []):
         # Notes quote what the link said: Markdown in a link must stay text.
-        st.warning(f"Ignored URL parameter {ui.plain(note)}", icon="⚠️")
+        st.warning(f"Ignored URL parameter {plain(note)}", icon="⚠️")
     return filters

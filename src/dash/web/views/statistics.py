@@ -1,5 +1,5 @@
-"""Streamlit glue for the violence-statistics page: controls in the URL, charts with their
-tables and downloads, chart clicks that become filters."""
+"""The violence-statistics page: controls in the URL, charts with their tables and downloads,
+chart clicks that become filters, the trackers beside the store."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from typing import Any
 import altair as alt
 import streamlit as st
 
-from . import charts, csvout, stats, ui
-from .filters import Filters
+from ... import charts, csvout, stats
+from ...filters import Filters
+from ...text import fatality_range, plain
+from .. import data, downloads, layout, state, tables
 
 BREAKDOWNS = {
     "province": ("Province", "provinces"),
@@ -28,18 +30,18 @@ def controls(filters: Filters) -> tuple[str, str, str, str]:
     A party's lens may count only its claims graded well on the credibility scale (``grades``);
     the lens returned then reads "party:N" (``queries.lens_parts``).
     """
-    parties = ui.q("parties_with_tolls", filters)
-    origins = list(ui.q("origins_matching", filters))
+    parties = data.read().parties_with_tolls(filters)
+    origins = list(data.read().origins_matching(filters))
     options = stats.lens_options(parties, origins)
     left, middle, right = st.columns([3, 3, 2])
     with left:
-        interval = ui.url_choice(
+        interval = state.url_choice(
             "interval", "Interval", stats.INTERVALS, stats.DEFAULTS["interval"]
         )
     with middle:
-        split = ui.url_choice("split", "Split by", stats.SPLITS, stats.DEFAULTS["split"])
+        split = state.url_choice("split", "Split by", stats.SPLITS, stats.DEFAULTS["split"])
     with right:
-        lens = ui.url_choice(
+        lens = state.url_choice(
             "lens",
             "Whose figures",
             options,
@@ -48,7 +50,7 @@ def controls(filters: Filters) -> tuple[str, str, str, str]:
         )
         grades = stats.DEFAULTS["grades"]
         if lens != stats.DEFAULTS["lens"]:
-            grades = ui.url_choice(
+            grades = state.url_choice(
                 "grades",
                 "Claims counted",
                 stats.GRADE_OPTIONS,
@@ -60,12 +62,12 @@ def controls(filters: Filters) -> tuple[str, str, str, str]:
 
 def headline(filters: Filters, lens: str, lens_label: str) -> int:
     """Events, killed low–figure–high, injured, and the change against the previous period."""
-    now = ui.q("lens_headline", filters, lens)
+    now = data.read().lens_headline(filters, lens)
     first, last = _window(filters)
     previous = None
     if first and last:
         start, end = stats.previous_window(first, last)
-        previous = ui.q("lens_headline", filters.replace(date_from=start, date_to=end), lens)
+        previous = data.read().lens_headline(filters.replace(date_from=start, date_to=end), lens)
     c1, c2, c3 = st.columns([2, 3, 2])  # the killed range needs the room
     c1.metric(
         "Events",
@@ -75,11 +77,11 @@ def headline(filters: Filters, lens: str, lens_label: str) -> int:
     )
     c2.metric(
         "Killed (low – figure – high)",
-        ui.fatality_range(now["killed_low"], now["killed"], now["killed_high"], compact=True),
+        fatality_range(now["killed_low"], now["killed"], now["killed_high"], compact=True),
         delta=stats.change(now["killed"], previous["killed"] if previous else None),
         delta_color="off",
         help="Exactly "
-        + ui.fatality_range(now["killed_low"], now["killed"], now["killed_high"])
+        + fatality_range(now["killed_low"], now["killed"], now["killed_high"])
         + f". Under the lens '{lens_label}'. Curated lens: the sums of the events' low, best and high estimates. A party's lens: "
         "the party's lowest stated toll per event (its most conservative claim), with the range "
         f"up to its highest. {now['events_with_figure']:,} of {now['events']:,} events have a "
@@ -98,7 +100,7 @@ def headline(filters: Filters, lens: str, lens_label: str) -> int:
 def _window(filters: Filters) -> tuple[dt.date | None, dt.date | None]:
     if filters.date_from and filters.date_to:
         return filters.date_from, filters.date_to
-    h = ui.q("headline", filters)
+    h = data.read().headline(filters)
     if not h["first_date"]:
         return None, None
     first = filters.date_from or dt.date.fromisoformat(h["first_date"])
@@ -108,7 +110,7 @@ def _window(filters: Filters) -> tuple[dt.date | None, dt.date | None]:
 
 def _apply(filters: Filters, **changes: Any) -> None:
     """A chart click becomes a filter: in the sidebar, the URL and every page."""
-    st.session_state["filters"] = filters.replace(**changes)
+    state.set_filters(filters.replace(**changes))
     st.rerun()
 
 
@@ -137,11 +139,11 @@ def chart_block(
             table()
         else:
             st.dataframe(
-                ui.frame(rows, [c.name for c in csvout.COLUMN_SETS[columns_key]]),
+                tables.frame(rows, [c.name for c in csvout.COLUMN_SETS[columns_key]]),
                 hide_index=True,
                 width="stretch",
             )
-    if not ui.chart_downloads(name, columns_key, rows, filters, key=key):
+    if not downloads.chart_downloads(name, columns_key, rows, filters, key=key):
         return event
     left, right, _ = st.columns([1, 1, 3])
     for column, fmt in ((left, "png"), (right, "svg")):
@@ -164,11 +166,11 @@ def _picked(event: Any, param: str, field: str, key: str) -> str | None:
         if event
         else []
     )
-    return ui.table_choice({"selection": {"rows": values}}, None, key)
+    return state.table_choice({"selection": {"rows": values}}, None, key)
 
 
 def over_time(filters: Filters, interval: str, split: str, lens: str, lens_label: str) -> None:
-    rows = ui.q("series", filters, interval, split, lens)
+    rows = data.read().series(filters, interval, split, lens)
     st.subheader("Over time")
     event = chart_block(
         charts.events_over_time(rows, interval, stats.SPLITS[split]),
@@ -199,7 +201,7 @@ def breakdowns(filters: Filters, lens: str) -> None:
     tabs = st.tabs([label for label, _ in BREAKDOWNS.values()] + ["Who was killed"])
     for tab, (dimension, (label, field)) in zip(tabs, BREAKDOWNS.items(), strict=False):
         with tab:
-            rows = ui.q("breakdown", filters, dimension, lens)
+            rows = data.read().breakdown(filters, dimension, lens)
             event = chart_block(
                 charts.breakdown_bars(rows, label),
                 rows,
@@ -217,7 +219,7 @@ def breakdowns(filters: Filters, lens: str) -> None:
                     "'(unknown)' cannot be used as a filter: those events have no value recorded."
                 )
     with tabs[-1]:
-        rows = ui.q("victim_categories", filters, lens)
+        rows = data.read().victim_categories(filters, lens)
         if rows:
             chart_block(
                 charts.breakdown_bars(
@@ -244,7 +246,7 @@ def trackers(filters: Filters) -> None:
         "for the same period and region, whatever the sidebar filter; 'Store explains' says how "
         "much of the tracker's count the store's events account for."
     )
-    rows = stats.compare_trackers(ui.q("tracker_statistics"), lambda f: ui.q("headline", f))
+    rows = stats.compare_trackers(data.read().tracker_statistics(), data.read().headline)
     if not rows:
         st.info("No tracker figures in this database.")
         return
@@ -267,7 +269,7 @@ def trackers(filters: Filters) -> None:
         )  # fmt: skip
 
     def table() -> None:
-        ui.tracker_table(rows, key="trackers_table")
+        tables.tracker_table(rows, key="trackers_table")
 
     if bars:
         chart_block(
@@ -281,8 +283,30 @@ def trackers(filters: Filters) -> None:
         )
     else:
         table()
-        ui.chart_downloads("tracker-figures", "tracker-figures", rows, filters, key="trackers")
+        downloads.chart_downloads(
+            "tracker-figures", "tracker-figures", rows, filters, key="trackers"
+        )
     # One sentence per tracker, not one per figure.
     notes = {r["tracker"]: r["why"] for r in sorted(shown, key=lambda r: r["period_end"])}
     for line in notes.values():
-        st.markdown(f"- {ui.plain(line)}")
+        st.markdown(f"- {plain(line)}")
+
+
+def render() -> None:
+    filters = layout.page_header(
+        "Violence statistics",
+        "How much violence, where, when, by whom — and according to whom. Fatalities are always "
+        "a range; 'Whose figures' switches between the best estimates and each party's claims.",
+    )
+    layout.coverage_note()
+    lens, interval, split, lens_label = controls(filters)
+    events = headline(filters, lens, lens_label)
+    if not events:
+        st.info(
+            "No events match the current filter: nothing to chart. Widen it or press 'Reset "
+            "filters'."
+        )
+    else:
+        over_time(filters, interval, split, lens, lens_label)
+        breakdowns(filters, lens)
+    trackers(filters)

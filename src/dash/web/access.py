@@ -7,7 +7,7 @@ Set in Streamlit secrets (``.streamlit/secrets.toml``, or the Secrets box on Com
 - an ``[auth]`` section: Streamlit's OpenID Connect login (``st.login``; needs Authlib).
 
 The password sits in a section, not at the top level, because Streamlit copies top-level secrets
-into environment variables. ``ui.page_header`` calls ``require`` before anything reads the
+into environment variables. ``web.layout.page_header`` calls ``require`` before anything reads the
 database, so no page, sidebar choice or download exists for a viewer who has not passed.
 """
 
