@@ -9,14 +9,19 @@ imports them through the real importer, and measures, each as the median of --re
 a baseline measured in the same run:
 
 - import of the file, against ``sqlite-utils insert --csv`` of the same file;
+- the in-memory columns: read from SQLite, written beside the database, reopened (memory-mapped)
+  as a fresh server does;
 - everything the statistics page computes, for five typical filters, against the same
-  aggregates as plain SQL run directly with ``sqlite3`` (the reference SQL in tests/support/oracle.py);
+  aggregates as plain SQL run directly with ``sqlite3`` (the reference SQL in tests/support/oracle.py)
+  and, as an anchor, against DuckDB over a materialised copy of the store (bench/duck.py);
 - each page rendered headlessly (AppTest), first and repeat runs, in a fresh process;
 - the map's data preparation with every event matching (count, grid, cells);
 - a CSV export of 100,000 filtered rows;
-- in a browser (Debian's Chromium), Datasette's faceted counts (event type and province, one
+- in a browser (Debian's Chromium), each page as the first visit of a fresh server, with the
+  server's peak memory;
+- in the browser, Datasette's faceted counts (event type and province, one
   year) against the statistics page for the same year, when Datasette is installed
-  (``pip install -e '.[bench]'``).
+  (``pip install -e '.[bench]'``, which also installs DuckDB).
 
 Nothing here asserts a time: it prints a table, the growth from size to size, and writes JSON.
 """
@@ -26,7 +31,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import io
 import json
 import os
 import platform
@@ -45,12 +49,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dash import csvout, mapdata, queries, store
+from dash import columns, csvout, exports, mapdata, queries, store
 from dash.filters import Filters
 from dash.imports.importer import import_file
 from dash.tally import Tally
 from tests.support import oracle
+from tests.support.browser import SETTLED
 
+from . import duck, load
 from .generate import add_claims, generate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +78,9 @@ BUDGETS = {
     "import": {1_000_000: 60.0},
     "statistics": 0.5,
     "page repeat": 2.0,
-    "csv": 2.0,
+    "csv": 1.0,
+    "first visit": 2.0,
+    "server MB": 600,
 }
 
 
@@ -176,10 +184,17 @@ def run_raw(path: Path, statements: list[tuple[str, dict[str, Any]]]) -> None:
 def bench_statistics(results: list[Measurement], path: Path, size: int, repeat: int) -> None:
     db = store.open_readonly(path)
     load = timed(lambda: Tally.load(db), 1)
-    measure(results, "statistics: load the in-memory columns (once per file)", size, load,
-            note="first visit after a start or a data change")  # fmt: skip
-    tally = Tally.load(db)
+    measure(results, "statistics: read the in-memory columns from SQLite", size, load,
+            note="once per data change: by the import, or a server that finds no current copy")  # fmt: skip
+    measure(results, "statistics: write the columns beside the database", size,
+            timed(lambda: columns.write_for(path), 1))  # fmt: skip
+    reopen = timed(lambda: columns.open_tally(db, path).count(Filters()), max(1, min(repeat, 3)))
+    measure(results, "statistics: open the persisted columns (a fresh server)", size, reopen,
+            baseline="reading them from SQLite", baseline_seconds=statistics.median(load))  # fmt: skip
+    tally = columns.open_tally(db, path)
     statistics_page(tally, Filters())  # group codes and periods, kept for the file's lifetime
+    ours_by_filter: dict[str, list[float]] = {}
+    statements_by_filter: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for label, filters in FILTERS.items():
         ours = timed(lambda f=filters: statistics_page(tally, f), repeat, tally._selections.clear)
         statements = raw_sql_statements(path, filters)
@@ -188,7 +203,41 @@ def bench_statistics(results: list[Measurement], path: Path, size: int, repeat: 
                 baseline=f"the same aggregates as plain SQL in sqlite3 ({len(statements)} statements)",
                 baseline_seconds=statistics.median(raw), budget=BUDGETS["statistics"],
                 extra={"matching": tally.count(filters)})  # fmt: skip
+        ours_by_filter[label], statements_by_filter[label] = ours, statements
     db.close()
+    bench_duckdb(results, path, size, repeat, ours_by_filter, statements_by_filter)
+
+
+def bench_duckdb(
+    results: list[Measurement],
+    path: Path,
+    size: int,
+    repeat: int,
+    ours: dict[str, list[float]],
+    statements: dict[str, list[tuple[str, dict[str, Any]]]],
+) -> None:
+    """The same aggregates in DuckDB over a materialised copy of the store: the anchor."""
+    missing = duck.available()
+    if missing:
+        print(f"  (DuckDB anchor skipped: {missing})")
+        return
+    with duck.materialised(path) as (_, build_seconds, connect):
+        measure(
+            results, "DuckDB: materialise the store's tables from SQLite", size, [build_seconds]
+        )
+        measure(results, "DuckDB: reopen the persisted copy", size,
+                timed(lambda: connect().close(), max(1, min(repeat, 3))))  # fmt: skip
+        with contextlib.closing(connect()) as con:
+            for label, recorded in statements.items():
+                if duck.full_text(recorded):
+                    print(
+                        f"  DuckDB, filter {label}: not measured (SQLite FTS5 has no counterpart)"
+                    )
+                    continue
+                theirs = timed(lambda s=recorded: duck.run(con, s), repeat)
+                measure(results, f"statistics page, filter: {label} (against DuckDB)", size,
+                        ours[label], baseline=f"DuckDB: the same {len(recorded)} statements",
+                        baseline_seconds=statistics.median(theirs))  # fmt: skip
 
 
 # --- map and CSV ---------------------------------------------------------------------------------
@@ -234,9 +283,8 @@ def bench_csv(results: list[Measurement], path: Path, size: int, repeat: int) ->
     filters = csv_filter(Tally.load(db), min(CSV_ROWS, size))
     n = oracle.count_events(db, filters)
 
-    def export() -> None:
-        out = io.StringIO()
-        csvout.write_csv(queries.iter_events_matching(db, filters), csvout.EVENT_COLUMNS, out)
+    def export() -> None:  # the app's download path: restriction, query, CSV bytes
+        csvout.csv_bytes(exports.events(db, filters), csvout.EVENT_COLUMNS)
 
     runs = timed(export, max(1, min(repeat, 3)))
     measure(results, "CSV export of the filtered events", size, runs, budget=BUDGETS["csv"] if n >= CSV_ROWS else None,
@@ -336,6 +384,50 @@ def _server(command: list[str], url: str, env: dict[str, str]) -> Iterator[subpr
         proc.wait(30)
 
 
+PAGE_PATHS = {"overview": "", "statistics": "statistics", "map": "map",
+              "narratives": "narratives", "sources": "sources"}  # fmt: skip
+
+
+def _chromium(pw: Any) -> Any:
+    return pw.chromium.launch(executable_path=shutil.which("chromium"), args=[
+        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"])  # fmt: skip
+
+
+def _settled(page: Any) -> None:
+    """The page's title drawn and its run finished (twice: a first run can rerun itself)."""
+    page.wait_for_selector(SETTLED, timeout=600_000)
+    page.locator('[data-testid="stHeading"] h1').first.wait_for(timeout=600_000)
+    page.wait_for_selector(SETTLED, timeout=600_000)
+
+
+def bench_first_visits(results: list[Measurement], path: Path, size: int) -> None:
+    """Each page as the first visit of a fresh server, in Chromium, with the server's peak
+    resident memory (VmHWM, the server and any child) after the visit."""
+    from playwright.sync_api import sync_playwright
+
+    env = {**os.environ, store.ENV_VAR: str(path)}
+    with sync_playwright() as pw:
+        browser = _chromium(pw)
+        for name, page_path in PAGE_PATHS.items():
+            port = _free_port()
+            command = [str(BIN / "streamlit"), "run", str(ROOT / "app.py"), "--server.headless",
+                       "true", "--server.port", str(port), "--server.address", "127.0.0.1"]  # fmt: skip
+            with _server(command, f"http://127.0.0.1:{port}/_stcore/health", env) as proc:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                start = time.perf_counter()
+                page.goto(f"http://127.0.0.1:{port}/{page_path}", timeout=600_000)
+                _settled(page)
+                seconds = time.perf_counter() - start
+                peak = sum(load.status_kb(p, "VmHWM") for p in load.process_tree(proc.pid)) / 1024
+                page.close()
+            measure(results, f"browser: {name}, first visit of a fresh server", size, [seconds],
+                    budget=BUDGETS["first visit"],
+                    note=f"server peak {peak:,.0f} MB (budget {BUDGETS['server MB']:,} MB)",
+                    extra={"server_peak_mb": round(peak, 1)})  # fmt: skip
+        browser.close()
+
+
 def bench_browser(results: list[Measurement], path: Path, size: int, repeat: int) -> None:
     """Datasette's facets against the statistics page, one year, in the same Chromium."""
     if shutil.which("chromium") is None:
@@ -351,15 +443,12 @@ def bench_browser(results: list[Measurement], path: Path, size: int, repeat: int
     datasette = BIN / "datasette"
     with contextlib.ExitStack() as stack, sync_playwright() as pw:
         stack.enter_context(_server(app_cmd, f"http://127.0.0.1:{app_port}/_stcore/health", env))
-        browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])  # fmt: skip
+        browser = _chromium(pw)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        ready = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
         def statistics_page() -> None:
             page.goto(f"http://127.0.0.1:{app_port}/statistics?{year}")
-            page.wait_for_selector(ready, timeout=600_000)
+            _settled(page)
             page.wait_for_selector('[data-testid="stVegaLiteChart"]', timeout=600_000)
 
         first = timed(statistics_page, 1)
@@ -456,7 +545,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             bench_csv(results, path, size, args.repeat)
             if not args.no_pages:
                 bench_pages(results, path, size, args.repeat)
-            if not args.no_browser:
+            if not args.no_browser and shutil.which("chromium"):
+                bench_first_visits(results, path, size)
                 bench_browser(results, path, size, min(args.repeat, 3))
     report = {
         "machine": machine(),

@@ -147,7 +147,7 @@ def streamlit_server(
 # --- memory -------------------------------------------------------------------------------------
 
 
-def _status_kb(pid: int, key: str) -> int:
+def status_kb(pid: int, key: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith(key + ":"):
@@ -202,10 +202,8 @@ class Sampler(threading.Thread):
         while not self._done.is_set():
             server = process_tree(self.server_pid) if self.server_pid else []
             if server:
-                self.peak_rss_kb = max(
-                    self.peak_rss_kb, sum(_status_kb(p, "VmRSS") for p in server)
-                )
-                self.hwm_kb = max(self.hwm_kb, sum(_status_kb(p, "VmHWM") for p in server))
+                self.peak_rss_kb = max(self.peak_rss_kb, sum(status_kb(p, "VmRSS") for p in server))
+                self.hwm_kb = max(self.hwm_kb, sum(status_kb(p, "VmHWM") for p in server))
             mine = [p for p in process_tree(os.getpid()) if p not in server and p != os.getpid()]
             for side, pids in (("server", server), ("browsers", mine)):
                 for pid in pids:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+
+from bench.duck import dialect
 
 from .conftest import ROOT
 
@@ -31,6 +34,8 @@ def test_the_benchmark_runs_at_10k_and_reports_every_measurement(tmp_path):
         "CSV export of the filtered events",
         "page statistics: repeat render (AppTest, cached)",
         "page sources: first render (AppTest, fresh process, via the overview)",
+        "statistics: read the in-memory columns from SQLite",
+        "statistics: open the persisted columns (a fresh server)",
     ):
         assert expected in names
     by_name = {r["name"]: r for r in report["results"]}
@@ -46,3 +51,18 @@ def test_the_benchmark_runs_at_10k_and_reports_every_measurement(tmp_path):
     assert 10_000 <= by_name["CSV export of the filtered events"]["extra"]["rows"] < 10_100
     assert by_name["possible-duplicate pass, part of the import"]["seconds"] >= 0
     assert "| size | measurement |" in run.stdout  # the printed table
+    if shutil.which("chromium"):  # every page as a fresh server's first visit, with its memory
+        for page in ("overview", "statistics", "map", "narratives", "sources"):
+            row = by_name[f"browser: {page}, first visit of a fresh server"]
+            assert row["seconds"] > 0 and row["extra"]["server_peak_mb"] > 20
+
+
+def test_the_duckdb_anchor_runs_the_reference_sql_in_its_dialect():
+    sql = (
+        "SELECT sum(max(coalesce(a, 0) - b, 0)), sum(x IS NULL AND y IS NOT NULL), "
+        "substr(d, 1, 7) || '-01' FROM e WHERE d >= :date_from AND t IN (:t0, :t1) AND u = 'a:b'"
+    )
+    assert dialect(sql) == (
+        "SELECT sum(greatest(coalesce(a, 0) - b, 0)), count_if(x IS NULL AND y IS NOT NULL), "
+        "substr(d, 1, 7) || '-01' FROM e WHERE d >= $date_from AND t IN ($t0, $t1) AND u = 'a:b'"
+    )

@@ -242,7 +242,7 @@ def test_an_exception_mid_write_leaves_the_database_as_it_was(db_path, tmp_path,
     before = digest(db_path)
     path = write(tmp_path / "ok.csv", ACLED_HEADER, [acled_row(i) for i in range(1, 10)])
     calls = {"n": 0}
-    real = importer._Writer.write
+    real = importer.BatchWriter.write
 
     def flaky(self, batch):
         calls["n"] += 1
@@ -251,7 +251,7 @@ def test_an_exception_mid_write_leaves_the_database_as_it_was(db_path, tmp_path,
         return real(self, batch)
 
     monkeypatch.setattr(importer, "BATCH_ROWS", 2)
-    monkeypatch.setattr(importer._Writer, "write", flaky)
+    monkeypatch.setattr(importer.BatchWriter, "write", flaky)
     db = store.open_writable(db_path)
     with pytest.raises(OSError, match="injected"):
         import_file(db, path, "acled")

@@ -1,4 +1,4 @@
-"""Writes validated rows into the store, all or nothing."""
+"""Builds a store from the curated dataset: every row in one transaction, the file swapped in whole."""
 
 from __future__ import annotations
 
