@@ -9,7 +9,7 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from dash import migrations, store
+from dash import integrity, migrations, store
 from dash.cli import cli
 
 from .conftest import CURATED, SHIPPED_DB
@@ -123,7 +123,7 @@ def test_build_twice_gives_the_same_content(curated_dir, tmp_path):
     assert run("build", "--curated", str(curated_dir), "--db", str(a)).exit_code == 0
     assert run("build", "--curated", str(curated_dir), "--db", str(b)).exit_code == 0
     da, db_ = store.open_readonly(a), store.open_readonly(b)
-    assert store.content_digest(da) == store.content_digest(db_)
+    assert integrity.content_digest(da) == integrity.content_digest(db_)
     assert da.execute("SELECT latitude, geo_precision, place_source_id FROM events").fetchone() == (
         33.5, "exact", "syn-gazetteer",
     )  # fmt: skip
@@ -237,7 +237,7 @@ def test_shipped_database_matches_the_curated_files(tmp_path):
     """The committed database is a build product: rebuilding gives the same content."""
     rebuilt = tmp_path / "rebuilt.db"
     assert run("build", "--curated", str(CURATED), "--db", str(rebuilt)).exit_code == 0
-    assert store.content_digest(store.open_readonly(rebuilt)) == store.content_digest(
+    assert integrity.content_digest(store.open_readonly(rebuilt)) == integrity.content_digest(
         store.open_readonly(SHIPPED_DB)
     )
 

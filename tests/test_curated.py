@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from dash import store
+from dash import integrity, store
 
 from .conftest import CURATED, SHARED, SHIPPED_DB
 
@@ -183,7 +183,7 @@ def test_building_from_the_curated_files_reproduces_the_shipped_database(tmp_pat
 
     built = store.open_readonly(build_database(CURATED, tmp_path / "rebuilt.db"))
     try:
-        assert store.content_digest(built) == store.content_digest(db)
+        assert integrity.content_digest(built) == integrity.content_digest(db)
     finally:
         built.close()
 

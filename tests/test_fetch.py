@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from click.testing import CliRunner
 
-from dash import store
+from dash import integrity
 from dash.cli import cli
 from dash.imports import fetch_acled as acled_fetch
 from dash.imports.download import DownloadFailed
@@ -141,10 +141,10 @@ def test_first_fetch_takes_the_release_and_the_candidates_of_the_region(server, 
 def test_a_re_fetch_takes_nothing_new(server, fresh_db, tmp_path):
     serve_ucdp(server)
     fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1")
-    before = store.content_digest(fresh_db)
+    before = integrity.content_digest(fresh_db)
     again = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1")
     assert [r.skipped for r in again] == ["imported before: nothing new"] * 2
-    assert store.content_digest(fresh_db) == before
+    assert integrity.content_digest(fresh_db) == before
 
 
 def test_a_newer_release_updates_candidates_in_place_with_revisions(server, fresh_db, tmp_path):
@@ -171,10 +171,10 @@ def test_a_newer_release_updates_candidates_in_place_with_revisions(server, fres
 def test_a_dropped_connection_writes_nothing_and_the_next_run_resumes(server, fresh_db, tmp_path):
     serve_ucdp(server)
     server.drop_after["/ged/ged251-csv.zip"] = 200
-    before = store.content_digest(fresh_db)
+    before = integrity.content_digest(fresh_db)
     with pytest.raises(DownloadFailed, match="the next run resumes it"):
         fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1")
-    assert store.content_digest(fresh_db) == before
+    assert integrity.content_digest(fresh_db) == before
     part = tmp_path / "cache" / "ged251-csv.zip.part"
     assert part.stat().st_size == 200
     fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1")
@@ -290,10 +290,10 @@ def test_acled_fetch_resumes_at_the_page_that_failed(server, fresh_db, tmp_path,
     monkeypatch.setattr(acled_fetch, "PAGE_SIZE", 2)
     api = Acled(server, acled_events(5))
     api.failing_page = 2
-    before = store.content_digest(fresh_db)
+    before = integrity.content_digest(fresh_db)
     with pytest.raises(DownloadFailed, match="HTTP 500"):
         fetch_acled(fresh_db, tmp_path, "syn@example.org", "SYNTHETIC-secret", base=server.url)
-    assert store.content_digest(fresh_db) == before  # nothing half-written
+    assert integrity.content_digest(fresh_db) == before  # nothing half-written
     result = fetch_acled(fresh_db, tmp_path, "syn@example.org", "SYNTHETIC-secret", base=server.url)
     pages = [urllib.parse.parse_qs(urllib.parse.urlsplit(p).query).get("page") for m, p, _ in
              server.requests if p.startswith("/api/acled/read")]  # fmt: skip

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dash import store
+from dash import integrity, store
 from dash.cli import cli
 from dash.imports import importer
 from dash.imports.importer import ImportFailed, ImportRefused, import_file
@@ -29,7 +29,7 @@ def digest(path) -> str:
     db = store.open_writable(path)  # writable: rolls back a hot journal left by a killed writer
     try:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        return store.content_digest(db)
+        return integrity.content_digest(db)
     finally:
         db.close()
 
@@ -321,10 +321,10 @@ def test_a_killed_rollback_journal_write_is_rolled_back_by_recover(db_path, tmp_
 def test_importing_the_same_file_twice_changes_nothing(fresh_db, tmp_path):
     path = write(tmp_path / "a.csv", ACLED_HEADER, [acled_row(i) for i in range(1, 4)])
     import_file(fresh_db, path, "acled")
-    first = store.content_digest(fresh_db)
+    first = integrity.content_digest(fresh_db)
     again = import_file(fresh_db, path, "acled")
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
-    assert store.content_digest(fresh_db) == first
+    assert integrity.content_digest(fresh_db) == first
     assert fresh_db.execute("SELECT count(*) FROM revisions").fetchone()[0] == 0
 
 
@@ -419,7 +419,7 @@ def test_random_damage_is_imported_or_refused_never_half_written(tmp_path_factor
         report = import_file(db, path, "acled")
         left_out = sum(report.outside_region.values())
         assert report.stored == report.rows_read - len(report.rejected) - left_out > 0
-        assert store.content_digest(db) != before
+        assert integrity.content_digest(db) != before
     except (ImportFailed, ImportRefused):
         db.close()
         after = digest(db_path)

@@ -23,8 +23,9 @@ import pandas as pd
 from sqlite_utils import Database
 
 from . import store
+from .figures import CODED, COUNTS, days
 from .filters import PLACE_COLUMNS
-from .tally import CODED, COUNTS, Tally, _days
+from .tally import Tally
 
 FORMAT = 1  # bump when the files' layout changes: an older copy is then read again
 _LOAD_CHUNK = 20_000
@@ -42,7 +43,7 @@ def _array(name: str, values: Any, codes: dict[Any, int] | None) -> np.ndarray:
     if name in ("rowid", "also_position"):
         return np.array(values, dtype=np.int64)
     if name.startswith("date_"):
-        return _days(values)
+        return days(values)
     if name in COUNTS:  # whole numbers below 2**24 are exact in float32; sums run in float64
         return np.array(values, dtype=np.float32)
     return np.array(values, dtype=np.float64)

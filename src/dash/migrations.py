@@ -403,3 +403,20 @@ def m0003_origins_places_quality(db: Database) -> None:
         {"id": oid, "name": name, "licence": licence, "terms": terms, "url": url}
         for oid, (name, licence, terms, url) in vocab.KNOWN_ORIGINS.items()
     )
+
+
+@migrations(name="0004_content_digest")
+def m0004_content_digest(db: Database) -> None:
+    # The digest of the content as conflict-events last wrote it, so `check` can tell a change
+    # made outside the tool (a hand edit, a byte flipped on disk). One row, outside the content.
+    _execute_each(
+        db,
+        """
+        CREATE TABLE store_digest (
+            id INTEGER PRIMARY KEY CONSTRAINT one_row CHECK (id = 1),
+            digest TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            recorded_by TEXT NOT NULL
+        )
+        """,
+    )

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
+from . import integrity
 from .gazetteer import gazetteer
 
 DEFAULT_REGION = ("Pakistan", "Afghanistan")
@@ -41,4 +42,5 @@ def set_region(db: Database, countries: Iterable[str]) -> tuple[str, ...]:
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             {"key": META_KEY, "value": ", ".join(chosen)},
         )
+        integrity.record(db, "region")
     return chosen

@@ -14,28 +14,13 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import migrations
+from . import integrity, migrations
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "events.db"
 ENV_VAR = "EVENTS_DB"
 REBUILD_HINT = "conflict-events build"
 SQLITE_HEADER = b"SQLite format 3\x00"
-
-# Tables whose rows make up the dataset; the migration log and the import log's timestamps are
-# bookkeeping and left out of the content digest.
-CONTENT_TABLES = (
-    "parties",
-    "event_types",
-    "documents",
-    "events",
-    "event_sources",
-    "claims",
-    "statistics",
-    "event_links",
-    "revisions",
-    "dataset_meta",
-)
 
 
 class StoreError(Exception):
@@ -113,7 +98,32 @@ def unusable(exc: sqlite3.Error, path: Path) -> StoreError:
             path,
             hint=BUSY_HINT,
         )
-    return DatabaseCorrupt(f"The database cannot be read: {exc}", path)
+    return DatabaseCorrupt(f"The database cannot be read: {exc}", path, hint=repair_hint(path))
+
+
+def repair_hint(path: Path) -> str:
+    """The fix for a store that cannot be read, never one that loses data when another won't.
+
+    A journal or -wal beside the file, or a file in WAL mode (whose -wal may be gone or
+    unreadable from here), is a write not folded in: ``recover`` restores it. Otherwise restore
+    a copy; ``build`` is named last, with what it discards.
+    """
+    beside = hot_journal(path) or integrity.wal_file(path)
+    try:
+        with path.open("rb") as fh:
+            wal_mode = fh.read(20)[18:20] == b"\x02\x02"
+    except OSError:
+        wal_mode = False
+    if beside is not None or wal_mode:
+        return (
+            f"{RECOVER_HINT} (run where {path.name} and the files beside it can be written; "
+            "it keeps every committed row)"
+        )
+    return (
+        f"{RECOVER_HINT}; if it still fails, restore the last copy made by conflict-events "
+        f"publish or your backup ({REBUILD_HINT} makes a new store from the curated files only: "
+        "imported events would be lost)"
+    )
 
 
 JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
@@ -147,28 +157,44 @@ def database_path(value: str | os.PathLike[str] | None = None) -> Path:
     return Path(chosen).expanduser().resolve()
 
 
-def _require_sqlite_file(path: Path) -> None:
+def require_sqlite_file(path: Path) -> None:
     if not path.exists():
         raise DatabaseMissing("No database file", path)
     if path.is_dir():
-        raise DatabaseCorrupt("The database path is a folder, not a file", path)
+        raise DatabaseCorrupt(
+            "The database path is a folder, not a file",
+            path,
+            hint=f"give the .db file itself: --db {path / 'events.db'} (or set {ENV_VAR} to it)",
+        )
     if path.stat().st_size == 0:
         raise DatabaseCorrupt("The file is empty (0 bytes): it holds no database yet", path)
     with path.open("rb") as fh:
         header = fh.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
-        raise DatabaseCorrupt("The file is not an SQLite database (bad header)", path)
+        raise DatabaseCorrupt(
+            "The file is not an SQLite database (bad header)",
+            path,
+            hint=f"check that --db / {ENV_VAR} names the events database, not another file",
+        )
 
 
 def open_readonly(path: str | os.PathLike[str] | None = None) -> Database:
     """A read-only, thread-shareable connection for the app; raises StoreError if unusable."""
     db_path = database_path(path)
-    _require_sqlite_file(db_path)
+    require_sqlite_file(db_path)
     immutable = serving_readonly()
     if immutable and hot_journal(db_path) is not None:
         # An immutable reader ignores journals and would read the half-written file. (A normal
         # reader lets SQLite decide: a live writer's journal is not hot, see ``unusable``.)
         raise _interrupted(db_path)
+    if immutable and integrity.wal_file(db_path) is not None:
+        # ... and ignores the -wal too: it would serve the data from before the last writes.
+        raise DatabaseInterrupted(
+            f"{db_path.name}-wal beside it holds writes not yet in the file, which a read-only "
+            "instance would not see (it would serve stale data)",
+            db_path,
+            hint=f"{RECOVER_HINT} (folds them in), or serve a copy made by conflict-events publish",
+        )
     query = "mode=ro&immutable=1" if immutable else "mode=ro"
     conn = sqlite3.connect(
         f"{db_path.as_uri()}?{query}",
@@ -204,7 +230,7 @@ def open_writable(path: str | os.PathLike[str] | None = None, *, create: bool = 
     """A writable connection with foreign keys on and migrations applied."""
     db_path = database_path(path)
     if not create:
-        _require_sqlite_file(db_path)
+        require_sqlite_file(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(db_path)
     db.execute("PRAGMA foreign_keys = ON")
@@ -281,9 +307,9 @@ def check(path: str | os.PathLike[str] | None = None) -> CheckReport:
         return report
     try:
         report.schema_version = schema_version(db)
-        integrity = [row[0] for row in db.execute("PRAGMA integrity_check").fetchall()]
-        if integrity != ["ok"]:
-            report.problems.extend(f"integrity: {line}" for line in integrity[:20])
+        lines = [row[0] for row in db.execute("PRAGMA integrity_check").fetchall()]
+        if lines != ["ok"]:
+            report.problems.extend(f"integrity: {line}" for line in lines[:20])
         for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check").fetchall()[:20]:
             report.problems.append(
                 f"foreign key: {table} row {rowid} points to a missing {parent} row"
@@ -293,7 +319,13 @@ def check(path: str | os.PathLike[str] | None = None) -> CheckReport:
         fts_problem = _fts_problem(db)
         if fts_problem:
             report.problems.append(fts_problem)
-        report.digest = content_digest(db)
+        report.digest = integrity.content_digest(db)
+        changed = integrity.changed_outside(db, report.digest)
+        if changed:
+            report.problems.append(changed)
+        pending = integrity.pending_write(db_path)
+        if pending:
+            report.problems.append(pending)
     except sqlite3.DatabaseError as exc:
         report.problems.append(str(unusable(exc, db_path)))
     finally:
@@ -309,18 +341,6 @@ def _fts_problem(db: Database) -> str | None:
         if n_rows != n_fts:
             return f"full-text index {fts} has {n_fts} rows for {n_rows} in {table}"
     return None
-
-
-def content_digest(db: Database) -> str:
-    """SHA-256 over every content row in a fixed order: equal digests mean equal datasets."""
-    h = hashlib.sha256()
-    for table in CONTENT_TABLES:
-        columns = [c.name for c in db[table].columns]
-        order = ", ".join(f"[{c}]" for c in columns)
-        h.update(f"\x1e{table}\x1f{','.join(columns)}".encode())
-        for row in db.execute(f"SELECT {order} FROM [{table}] ORDER BY {order}"):  # noqa: S608
-            h.update(repr(row).encode())
-    return h.hexdigest()
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:

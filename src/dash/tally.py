@@ -15,42 +15,33 @@ benchmark's raw-SQL baseline, not a second implementation the app runs.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from sqlite_utils import Database
 
+from . import tally_places
+from .figures import (
+    CODED,
+    COUNTS,
+    EPOCH,
+    UNKNOWN,
+    Coded,
+    Figure,
+    Selection,
+    claim_parties,
+    figure_of,
+    iso,
+    party_figures,
+    subset,
+    sums,
+)
 from .filters import LIST_COLUMNS, PLACE_COLUMNS, Filters
-from .queries import CURATED_LENS, LENS_CLAIMS, VICTIM_LABELS, lens_parts
+from .queries import CURATED_LENS, VICTIM_LABELS
 
-UNKNOWN = "(unknown)"
-# Text columns kept as codes, and the count columns kept as numbers.
-CODED = (
-    "country",
-    "admin1",
-    "admin2",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "actor2",
-    "origin",
-    "geo_precision",
-)
-COUNTS = (
-    "fatalities_low",
-    "fatalities_best",
-    "fatalities_high",
-    "injured",
-    "deaths_civilians",
-    "deaths_security_forces",
-    "deaths_militants",
-    "deaths_unknown",
-)
 # Filter fields matched on the arrays, and the column each one reads (the filter spec's).
 _LIST_FILTERS = LIST_COLUMNS
 _SPLIT_COLUMN = {"event_type": "event_type", "actor": "actor1", "province": "admin1"}
@@ -61,67 +52,6 @@ _BREAKDOWN_COLUMN = {
     "sub_event_type": "sub_event_type",
     "actor": "actor1",
 }
-_EPOCH = dt.date(1970, 1, 1)
-
-
-@dataclass
-class _Coded:
-    codes: np.ndarray  # -1 where the value is NULL
-    labels: list[str]
-    index: dict[str, int]
-
-
-@dataclass
-class _Figure:
-    """One count column over the selected events: values (0 where unknown) and which are known."""
-
-    values: np.ndarray
-    present: np.ndarray | None  # None: every value is known
-
-
-@dataclass
-class _Selection:
-    """The events a filter matches (``idx`` None: all of them) and the lens's figures for them."""
-
-    idx: np.ndarray | None
-    size: int
-    figures: dict[str, _Figure]
-
-    def take(self, column: np.ndarray) -> np.ndarray:
-        return column if self.idx is None else column.take(self.idx)
-
-
-def _days(values: Any) -> np.ndarray:
-    return np.array(values, dtype="datetime64[D]").astype(np.int32)
-
-
-def _iso(days: int) -> str:
-    return (_EPOCH + dt.timedelta(days=int(days))).isoformat()
-
-
-def _sums(figure: _Figure, groups: np.ndarray, n: int) -> list[Any]:
-    """SQL's sum() per group: NULLs ignored, NULL when a group has no known value."""
-    totals = np.bincount(groups, weights=figure.values, minlength=n)
-    known = (
-        np.bincount(groups, minlength=n)
-        if figure.present is None
-        else np.bincount(groups, weights=figure.present, minlength=n)
-    )
-    return [
-        int(round(t)) if k else None for t, k in zip(totals.tolist(), known.tolist(), strict=True)
-    ]
-
-
-def _figure(values: np.ndarray) -> _Figure:
-    present = ~np.isnan(values)
-    return _Figure(np.where(present, values, 0.0), None if present.all() else present)
-
-
-def _subset(figure: _Figure, selection_idx: np.ndarray | None) -> _Figure:
-    if selection_idx is None:
-        return figure
-    present = None if figure.present is None else figure.present.take(selection_idx)
-    return _Figure(figure.values.take(selection_idx), present)
 
 
 class Tally:
@@ -146,14 +76,14 @@ class Tally:
         # a breakdown, but once in every total.
         self.also = {"position": arrays["also_position"],
                      **{name: arrays[f"also_{name}"] for name in PLACE_COLUMNS}}  # fmt: skip
-        self.coded: dict[str, _Coded] = {}
+        self.coded: dict[str, Coded] = {}
         for name in CODED:
             names = labels[name]
-            self.coded[name] = _Coded(arrays[name], names, {v: i for i, v in enumerate(names)})
-        self.counts = {name: _figure(arrays[name]) for name in COUNTS}
+            self.coded[name] = Coded(arrays[name], names, {v: i for i, v in enumerate(names)})
+        self.counts = {name: figure_of(arrays[name]) for name in COUNTS}
         self._lock = threading.Lock()
         self._kept: dict[Any, Any] = {}
-        self._selections: OrderedDict[tuple[Filters, str], _Selection] = OrderedDict()
+        self._selections: OrderedDict[tuple[Filters, str], Selection] = OrderedDict()
 
     @classmethod
     def load(cls, db: Database) -> Tally:
@@ -178,9 +108,9 @@ class Tally:
         """The events a filter matches, as a boolean array (Filters.where, on the arrays)."""
         mask = np.ones(self.size, dtype=bool)
         if filters.date_from:
-            mask &= self.date_end >= (filters.date_from - _EPOCH).days
+            mask &= self.date_end >= (filters.date_from - EPOCH).days
         if filters.date_to:
-            mask &= self.date_start <= (filters.date_to - _EPOCH).days
+            mask &= self.date_start <= (filters.date_to - EPOCH).days
         for field, column in _LIST_FILTERS.items():
             values = getattr(filters, field)
             if values:
@@ -214,7 +144,7 @@ class Tally:
             hit[self.also["position"][np.isin(self.also[column], wanted)]] = True
         return hit
 
-    def _select(self, filters: Filters, lens: str = CURATED_LENS) -> _Selection:
+    def _select(self, filters: Filters, lens: str = CURATED_LENS) -> Selection:
         """The matching events and their figures under the lens, kept for the next few asks."""
         key = (filters, lens)
         with self._lock:
@@ -227,8 +157,8 @@ class Tally:
         else:
             idx = np.flatnonzero(self._mask(filters))
             size = len(idx)
-        figures = {name: _subset(f, idx) for name, f in self._figures(lens).items()}
-        selection = _Selection(idx, size, figures)
+        figures = {name: subset(f, idx) for name, f in self._figures(lens).items()}
+        selection = Selection(idx, size, figures)
         with self._lock:
             self._selections[key] = selection
             while len(self._selections) > self.SELECTIONS_KEPT:
@@ -247,7 +177,7 @@ class Tally:
 
     # --- lenses --------------------------------------------------------------------------------
 
-    def _figures(self, lens: str) -> dict[str, _Figure]:
+    def _figures(self, lens: str) -> dict[str, Figure]:
         """Per event: killed low / figure / high (and who was killed) under a lens."""
         if lens == CURATED_LENS:
             return {
@@ -260,38 +190,16 @@ class Tally:
                 "militants": self.counts["deaths_militants"],
                 "unknown": self.counts["deaths_unknown"],
             }
-        return {**self._keep(("party", lens), lambda: self._load_party(lens)),
+        return {**self._keep(("party", lens), lambda: party_figures(self.db, self.size, self._positions, lens)),
                 "injured": self.counts["injured"]}  # fmt: skip
-
-    def _load_party(self, party: str) -> dict[str, _Figure]:
-        cursor = self.db.execute(
-            f"""SELECT e.rowid,
-                      min(CASE WHEN c.killed IS NOT NULL THEN c.killed END),
-                      max(CASE WHEN c.killed IS NOT NULL THEN coalesce(c.killed_high, c.killed) END),
-                      max(coalesce(c.civilians_killed, c.women_children_killed)),
-                      max(c.security_forces_killed),
-                      max(c.militants_killed)
-                 FROM claims c JOIN events e ON e.id = c.event_id
-                WHERE {LENS_CLAIMS} GROUP BY e.rowid""",  # noqa: S608 - a fixed fragment
-            lens_parts(party),
-        )
-        rows = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 6)
-        positions = self._positions(rows[:, 0].astype(np.int64))
-        out = {}
-        for i, name in enumerate(("k", "high", "civilians", "security_forces", "militants"), 1):
-            column = np.full(self.size, np.nan)
-            column[positions] = rows[:, i]
-            out[name] = _figure(column)
-        out["low"] = out["k"]
-        return out
 
     # --- the statistics page -------------------------------------------------------------------
 
-    def _aggregate(self, selection: _Selection, groups: np.ndarray, n: int) -> list[dict[str, Any]]:
+    def _aggregate(self, selection: Selection, groups: np.ndarray, n: int) -> list[dict[str, Any]]:
         """Events and killed low / figure / high per group code (0..n-1), groups with events."""
         g = selection.take(groups)
         events = np.bincount(g, minlength=n).tolist()
-        sums = {name: _sums(selection.figures[name], g, n) for name in ("low", "k", "high")}
+        totals = {name: sums(selection.figures[name], g, n) for name in ("low", "k", "high")}
         k = selection.figures["k"]
         with_figure = (
             events if k.present is None else np.bincount(g, weights=k.present, minlength=n).tolist()
@@ -300,9 +208,9 @@ class Tally:
             {
                 "group": i,
                 "events": events[i],
-                "killed_low": sums["low"][i],
-                "killed": sums["k"][i],
-                "killed_high": sums["high"][i],
+                "killed_low": totals["low"][i],
+                "killed": totals["k"][i],
+                "killed_high": totals["high"][i],
                 "events_with_figure": int(with_figure[i]),
             }
             for i in range(n)
@@ -352,7 +260,7 @@ class Tally:
 
     def _period_start(self, interval: str, first: int, index: int) -> str:
         if interval == "week":
-            return _iso(first + 7 * index)
+            return iso(first + 7 * index)
         step = {"month": 1, "quarter": 3, "year": 12}[interval]
         month = np.datetime64(first, "D").astype("datetime64[M]") + index * step
         return str(month.astype("datetime64[D]"))
@@ -390,7 +298,7 @@ class Tally:
 
     def _with_further_places(
         self,
-        selection: _Selection,
+        selection: Selection,
         column: str,
         groups: np.ndarray,
         rows: list[dict[str, Any]],
@@ -410,9 +318,7 @@ class Tally:
             return rows
         # One (event, place) pair once, even where a province repeats with another district.
         at, place = np.unique(np.stack([at[keep], codes[keep]]), axis=1)
-        further = _Selection(
-            None, len(at), {k: _subset(f, at) for k, f in selection.figures.items()}
-        )
+        further = Selection(None, len(at), {k: subset(f, at) for k, f in selection.figures.items()})
         by_group = {r["group"]: r for r in rows}
         for row in self._aggregate(further, place.astype(np.int32), n):
             mine = by_group.setdefault(row["group"], {**row, "events": 0, "events_with_figure": 0,
@@ -425,11 +331,11 @@ class Tally:
                     mine[name] = (mine[name] or 0) + row[name]
         return list(by_group.values())
 
-    def _total(self, selection: _Selection, name: str) -> int | None:
+    def _total(self, selection: Selection, name: str) -> int | None:
         if not selection.size:
             return None
         one = np.zeros(selection.size, dtype=np.int32)
-        return _sums(selection.figures[name], one, 1)[0]
+        return sums(selection.figures[name], one, 1)[0]
 
     def lens_headline(self, filters: Filters, lens: str = CURATED_LENS) -> dict[str, Any]:
         selection = self._select(filters, lens)
@@ -474,8 +380,8 @@ class Tally:
             best_known = True if best.present is None else best.present
             high_known = True if high.present is None else high.present
             row["events_without_best"] = int(np.sum(~np.asarray(best_known) & high_known))
-            row["first_date"] = _iso(selection.take(self.date_start).min())
-            row["last_date"] = _iso(selection.take(self.date_end).max())
+            row["first_date"] = iso(selection.take(self.date_start).min())
+            row["last_date"] = iso(selection.take(self.date_end).max())
         else:
             row.update(events_without_best=None, first_date=None, last_date=None)
         row["parties"] = len(self._parties(selection, with_toll=False))
@@ -484,9 +390,9 @@ class Tally:
     def parties_with_tolls(self, filters: Filters) -> list[str]:
         return self._parties(self._select(filters), with_toll=True)
 
-    def _parties(self, selection: _Selection, *, with_toll: bool) -> list[str]:
+    def _parties(self, selection: Selection, *, with_toll: bool) -> list[str]:
         """Parties with a claim (with a toll, if asked) on a matching event, in party order."""
-        claims = self._keep("claims", self._load_claims)
+        claims = self._keep("claims", lambda: claim_parties(self.db, self._positions))
         if selection.idx is None:
             hit = np.ones(len(claims["position"]), dtype=bool)
         else:
@@ -498,110 +404,25 @@ class Tally:
         present = set(claims["party"][hit].tolist())
         return [p for p in claims["order"] if p in present]
 
-    def _load_claims(self) -> dict[str, Any]:
-        rows = self.db.execute(
-            "SELECT e.rowid, c.party_id, c.killed IS NOT NULL"
-            " FROM claims c JOIN events e ON e.id = c.event_id"
-        ).fetchall()
-        return {
-            "position": self._positions(np.array([r[0] for r in rows], dtype=np.int64)),
-            "party": np.array([r[1] for r in rows], dtype=object),
-            "has_toll": np.array([bool(r[2]) for r in rows], dtype=bool),
-            "order": [r[0] for r in self.db.execute("SELECT id FROM parties ORDER BY sort_order")],
-        }
-
-    # --- the sidebar and the map ---------------------------------------------------------------
+    # --- the sidebar and the map (dash.tally_places) -------------------------------------------
 
     def facets(self) -> dict[str, dict[str, int]]:
         """oracle.facets: each list filter's values with their event counts."""
-        out: dict[str, dict[str, int]] = {}
-        for name, column in _LIST_FILTERS.items():
-            coded = self.coded[column]
-            counts = np.bincount(coded.codes[coded.codes >= 0], minlength=len(coded.labels))
-            if column in PLACE_COLUMNS and len(self.also["position"]):
-                position, codes = self.also["position"], self.also[column]
-                other = (codes >= 0) & (codes != coded.codes.take(position))
-                pairs = np.unique(np.stack([position[other], codes[other]]), axis=1)
-                counts = counts + np.bincount(pairs[1], minlength=len(coded.labels))
-            out[name] = _ordered(
-                (k, v) for k, v in zip(coded.labels, counts.tolist(), strict=True) if v
-            )
-        # An actor counts once per event it appears in, as actor1 or as a different actor2.
-        actor1, actor2 = self.coded["actor1"], self.coded["actor2"]
-        totals: dict[str, int] = {}
-        for label, n in zip(actor1.labels, np.bincount(actor1.codes[actor1.codes >= 0],
-                                                        minlength=len(actor1.labels)).tolist(), strict=True):  # fmt: skip
-            totals[label] = totals.get(label, 0) + n
-        first = np.array(actor1.labels + [None], dtype=object)[actor1.codes]
-        second = np.array(actor2.labels + [None], dtype=object)[actor2.codes]
-        other = (actor2.codes >= 0) & (second != first)
-        for label, n in zip(*np.unique(second[other].astype(str), return_counts=True), strict=True):
-            totals[str(label)] = totals.get(str(label), 0) + int(n)
-        out["actors"] = _ordered((k, v) for k, v in totals.items() if v)
-        rows = self.db.execute(
-            "SELECT party_id, count(DISTINCT event_id) FROM claims GROUP BY 1"
-        ).fetchall()
-        out["parties"] = _ordered(rows)
-        return {name: out[name] for name in _FACET_ORDER}
+        return tally_places.facets(self)
 
     def date_bounds(self) -> tuple[str | None, str | None]:
         if not self.size:
             return None, None
-        return _iso(self.date_start.min()), _iso(self.date_end.max())
+        return iso(self.date_start.min()), iso(self.date_end.max())
 
-    def _located(self, filters: Filters) -> np.ndarray:
+    def located(self, filters: Filters) -> np.ndarray:
+        """Positions of the matching events that have coordinates."""
         selection = self._select(filters)
         return selection.take(np.arange(self.size))[~np.isnan(selection.take(self.latitude))]
 
     def count_located(self, filters: Filters) -> int:
-        return len(self._located(filters))
+        return len(self.located(filters))
 
     def map_grid(self, filters: Filters, degrees: float) -> list[dict[str, Any]]:
         """oracle.map_grid: located events per grid cell of ``degrees``, most events first."""
-        idx = self._located(filters)
-        if not len(idx):
-            return []
-        rows_ = np.floor(self.latitude.take(idx) / degrees).astype(np.int64)
-        cols = np.floor(self.longitude.take(idx) / degrees).astype(np.int64)
-        row0, col0 = int(rows_.min()), int(cols.min())
-        width = int(cols.max()) - col0 + 1
-        cell = (rows_ - row0) * width + (cols - col0)
-        cells, inverse, events = np.unique(cell, return_inverse=True, return_counts=True)
-        best, low = self.counts["fatalities_best"], self.counts["fatalities_low"]
-        killed = np.where(
-            best.present.take(idx) if best.present is not None else True,
-            best.values.take(idx),
-            low.values.take(idx),  # 0 where low is unknown too, as coalesce(best, low, 0)
-        )
-        precise = self.coded["geo_precision"]
-        exact_codes = [precise.index[p] for p in ("exact", "near") if p in precise.index]
-        exact = np.isin(precise.codes.take(idx), exact_codes)
-        killed_sum = np.bincount(inverse, weights=killed, minlength=len(cells))
-        exact_sum = np.bincount(inverse, weights=exact, minlength=len(cells))
-        out = [
-            {
-                "latitude": (float(row0 + c // width) + 0.5) * degrees,
-                "longitude": (float(col0 + c % width) + 0.5) * degrees,
-                "events": int(n),
-                "killed": int(round(k)),
-                "exact": int(round(x)),
-            }
-            for c, n, k, x in zip(
-                cells.tolist(),
-                events.tolist(),
-                killed_sum.tolist(),
-                exact_sum.tolist(),
-                strict=True,
-            )  # fmt: skip
-        ]
-        return sorted(out, key=lambda r: -r["events"])
-
-
-_FACET_ORDER = ("countries", "provinces", "districts", "event_types", "sub_event_types", "actors",
-                "parties", "precisions", "origins")  # fmt: skip
-
-
-def _ordered(pairs: Any) -> dict[str, int]:
-    """As oracle.facets orders values: case-insensitively, ties in binary order."""
-    items = sorted((str(k), int(n)) for k, n in pairs)
-    return dict(sorted(items, key=lambda kv: kv[0].casefold()))
+        return tally_places.map_grid(self, self.located(filters), degrees)

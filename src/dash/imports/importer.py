@@ -31,7 +31,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from .. import regions, store
+from .. import integrity, regions, store
 from . import duplicates
 from .adapters import ADAPTERS, Format
 from .bulk import CACHE_ENV, BatchWriter, FullTextDeferred, Records, bulk_pragmas, records_of
@@ -125,6 +125,7 @@ def import_file(
             report.duplicate_pairs = duplicates.find_for(db, suspended.after_rowid, writer.updated)
             report.duplicate_seconds = time.perf_counter() - found
             store.refresh_statistics(db)
+            integrity.record(db, f"import of {report.file.name} ({fmt.origin})")
             report.seconds = time.perf_counter() - started
             report.status = "ok"
             db.execute(

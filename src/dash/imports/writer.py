@@ -2,16 +2,49 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
+import sqlite3
 import tempfile
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from .. import __version__, store
+from .. import __version__, integrity, store
 from .curated import Dataset, load_curated
+
+
+class BuildRefused(Exception):
+    """``build`` would lose data: the target holds imported events, cannot be read, or has
+    writes beside it that are not folded in."""
+
+
+def what_build_discards(target: Path) -> str | None:
+    """What replacing ``target`` with a store built from the curated files would lose, in words
+    (None: nothing but the curated record it rebuilds)."""
+    if not target.exists():
+        return None
+    try:
+        store.require_sqlite_file(target)
+        with contextlib.closing(sqlite3.connect(f"{target.as_uri()}?mode=ro", uri=True)) as conn:
+            rows = conn.execute(
+                "SELECT origin, count(*) FROM events WHERE origin != 'curated'"
+                " GROUP BY 1 ORDER BY 2 DESC"
+            ).fetchall()
+    except store.StoreError as exc:
+        return f"{target} cannot be read ({exc.args[0]}), so what it holds is unknown"
+    except sqlite3.DatabaseError as exc:
+        return f"{target} cannot be read ({exc}), so what it holds is unknown"
+    if not rows:
+        return None
+    total = sum(n for _, n in rows)
+    by_origin = ", ".join(f"{origin} {n:,}" for origin, n in rows)
+    return (
+        f"{target} holds {total:,} imported event{'s' if total != 1 else ''} ({by_origin}) that "
+        "build would discard: it rebuilds from the curated files only"
+    )
 
 
 def write_dataset(db: Database, ds: Dataset) -> None:
@@ -43,16 +76,35 @@ def curated_checksum(folder: Path) -> str:
     return h.hexdigest()
 
 
-def build_database(curated: str | os.PathLike[str], target: str | os.PathLike[str]) -> Path:
+def build_database(
+    curated: str | os.PathLike[str],
+    target: str | os.PathLike[str],
+    *,
+    discard_imports: bool = False,
+) -> Path:
     """Rebuild ``target`` from the curated files.
 
     Everything is validated first; the new database is written beside the target and moved into
-    place only once complete and checked, so the old file is untouched if anything fails.
+    place only once complete and checked, so the old file is untouched if anything fails. A
+    target holding imported events (or one that cannot be read) is replaced only with
+    ``discard_imports``; one with writes beside it not folded in (a ``-wal``, a hot journal)
+    never: those would be applied to the new file.
     """
     folder = Path(curated)
+    target_path = Path(target).resolve()
+    if target_path.is_dir():
+        raise BuildRefused(f"{target_path} is a folder: give the path of the .db file to build")
+    pending = integrity.pending_write(target_path)
+    if pending:
+        raise BuildRefused(f"{target_path}: {pending}. Then build again.")
+    loss = what_build_discards(target_path)
+    if loss and not discard_imports:
+        raise BuildRefused(
+            f"{loss}. Nothing was changed. To replace it anyway, pass --discard-imports; to keep "
+            "them, build into another file (--db new.db)"
+        )
     ds = load_curated(folder)
     ds.meta = {**ds.meta, "curated_sha256": curated_checksum(folder), "app_version": __version__}
-    target_path = Path(target).resolve()
     target_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(
         prefix=target_path.name + ".", suffix=".tmp", dir=target_path.parent
@@ -82,6 +134,7 @@ def build_database(curated: str | os.PathLike[str], target: str | os.PathLike[st
                     ),
                 }
             )
+            integrity.record(db, "build")
             db.execute("PRAGMA journal_mode = DELETE")
             db.vacuum()
         finally:

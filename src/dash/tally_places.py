@@ -1,0 +1,95 @@
+"""The sidebar's facets and the map's grid over the in-memory columns (``Tally.facets``,
+``Tally.map_grid``): each list filter's values with their counts, and located events per cell."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .filters import LIST_COLUMNS, PLACE_COLUMNS
+
+if TYPE_CHECKING:
+    from .tally import Tally
+
+_FACET_ORDER = ("countries", "provinces", "districts", "event_types", "sub_event_types", "actors",
+                "parties", "precisions", "origins")  # fmt: skip
+
+
+def _ordered(pairs: Any) -> dict[str, int]:
+    """As oracle.facets orders values: case-insensitively, ties in binary order."""
+    items = sorted((str(k), int(n)) for k, n in pairs)
+    return dict(sorted(items, key=lambda kv: kv[0].casefold()))
+
+
+def facets(tally: Tally) -> dict[str, dict[str, int]]:
+    """oracle.facets: each list filter's values with their event counts."""
+    out: dict[str, dict[str, int]] = {}
+    for name, column in LIST_COLUMNS.items():
+        coded = tally.coded[column]
+        counts = np.bincount(coded.codes[coded.codes >= 0], minlength=len(coded.labels))
+        if column in PLACE_COLUMNS and len(tally.also["position"]):
+            position, codes = tally.also["position"], tally.also[column]
+            other = (codes >= 0) & (codes != coded.codes.take(position))
+            pairs = np.unique(np.stack([position[other], codes[other]]), axis=1)
+            counts = counts + np.bincount(pairs[1], minlength=len(coded.labels))
+        out[name] = _ordered(
+            (k, v) for k, v in zip(coded.labels, counts.tolist(), strict=True) if v
+        )
+    # An actor counts once per event it appears in, as actor1 or as a different actor2.
+    actor1, actor2 = tally.coded["actor1"], tally.coded["actor2"]
+    totals: dict[str, int] = {}
+    for label, n in zip(actor1.labels, np.bincount(actor1.codes[actor1.codes >= 0],
+                                                    minlength=len(actor1.labels)).tolist(), strict=True):  # fmt: skip
+        totals[label] = totals.get(label, 0) + n
+    first = np.array(actor1.labels + [None], dtype=object)[actor1.codes]
+    second = np.array(actor2.labels + [None], dtype=object)[actor2.codes]
+    other = (actor2.codes >= 0) & (second != first)
+    for label, n in zip(*np.unique(second[other].astype(str), return_counts=True), strict=True):
+        totals[str(label)] = totals.get(str(label), 0) + int(n)
+    out["actors"] = _ordered((k, v) for k, v in totals.items() if v)
+    rows = tally.db.execute(
+        "SELECT party_id, count(DISTINCT event_id) FROM claims GROUP BY 1"
+    ).fetchall()
+    out["parties"] = _ordered(rows)
+    return {name: out[name] for name in _FACET_ORDER}
+
+
+def map_grid(tally: Tally, idx: np.ndarray, degrees: float) -> list[dict[str, Any]]:
+    """oracle.map_grid: located events per grid cell of ``degrees``, most events first."""
+    if not len(idx):
+        return []
+    rows_ = np.floor(tally.latitude.take(idx) / degrees).astype(np.int64)
+    cols = np.floor(tally.longitude.take(idx) / degrees).astype(np.int64)
+    row0, col0 = int(rows_.min()), int(cols.min())
+    width = int(cols.max()) - col0 + 1
+    cell = (rows_ - row0) * width + (cols - col0)
+    cells, inverse, events = np.unique(cell, return_inverse=True, return_counts=True)
+    best, low = tally.counts["fatalities_best"], tally.counts["fatalities_low"]
+    killed = np.where(
+        best.present.take(idx) if best.present is not None else True,
+        best.values.take(idx),
+        low.values.take(idx),  # 0 where low is unknown too, as coalesce(best, low, 0)
+    )
+    precise = tally.coded["geo_precision"]
+    exact_codes = [precise.index[p] for p in ("exact", "near") if p in precise.index]
+    exact = np.isin(precise.codes.take(idx), exact_codes)
+    killed_sum = np.bincount(inverse, weights=killed, minlength=len(cells))
+    exact_sum = np.bincount(inverse, weights=exact, minlength=len(cells))
+    out = [
+        {
+            "latitude": (float(row0 + c // width) + 0.5) * degrees,
+            "longitude": (float(col0 + c % width) + 0.5) * degrees,
+            "events": int(n),
+            "killed": int(round(k)),
+            "exact": int(round(x)),
+        }
+        for c, n, k, x in zip(
+            cells.tolist(),
+            events.tolist(),
+            killed_sum.tolist(),
+            exact_sum.tolist(),
+            strict=True,
+        )  # fmt: skip
+    ]
+    return sorted(out, key=lambda r: -r["events"])
