@@ -399,6 +399,9 @@ def _settled(page: Any) -> None:
     page.wait_for_selector(SETTLED, timeout=600_000)
     page.locator('[data-testid="stHeading"] h1').first.wait_for(timeout=600_000)
     page.wait_for_selector(SETTLED, timeout=600_000)
+    errors = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+    if errors:  # the store's error screen renders fast and measures nothing
+        raise RuntimeError(f"{page.url} shows an error: {errors[0][:300]}")
 
 
 def bench_first_visits(results: list[Measurement], path: Path, size: int) -> None:

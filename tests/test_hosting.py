@@ -50,6 +50,8 @@ def test_a_broken_database_shows_what_and_the_fix_on_every_page(
     message = _error_screen(at)
     assert words in message and str(path) in message
     assert fix in at.code[0].value
+    if fault == "corrupt":  # recover first; rebuilding is named last, with what it loses
+        assert "imported events would be lost" in " ".join(m.value for m in at.markdown)
     assert not at.sidebar.metric, "no figures next to an error"
 
 

@@ -38,7 +38,7 @@ FAULTS = {
     "missing": (_missing, "missing: No database file", "conflict-events build"),
     "empty": (_empty, "The file is empty (0 bytes)", "conflict-events build"),
     "no tables": (_no_tables, "SQLite database with no tables", "conflict-events build"),
-    "corrupt": (_corrupt, "damaged or not a database", "conflict-events build"),
+    "corrupt": (_corrupt, "damaged or not a database", "conflict-events recover"),
 }
 
 

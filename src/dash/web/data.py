@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 from sqlite_utils import Database
 
-from .. import store
+from .. import store, text
 from ..reader import Reader
 from . import access
 
@@ -108,8 +109,14 @@ def show_store_error(exc: store.StoreError) -> None:
     if isinstance(exc, store.DatabaseBusy):
         st.info("Nothing is wrong with the data: reload the page in a moment.")
         return
-    st.markdown("Run this in the project folder to fix it, then reload the page:")
-    st.code(exc.hint, language="bash")
+    command = re.match(r"(conflict-events [\w-]+)(.*)", exc.hint, re.S)
+    if command:
+        st.markdown("Run this in the project folder to fix it, then reload the page:")
+        st.code(command[1], language="bash")
+        if command[2].strip(" ;"):
+            st.markdown(text.plain(command[2].strip(" ;")))
+    else:
+        st.markdown(text.plain(f"To fix it: {exc.hint}."))
     st.caption(
         f"Another database can be served by setting the {store.ENV_VAR} environment variable."
     )
