@@ -55,7 +55,10 @@ def test_truncated_database_shows_the_fix(monkeypatch, shipped_copy):
     shipped_copy.write_bytes(data[: len(data) // 4])
     at = open_page("pages/statistics.py", shipped_copy, monkeypatch)
     assert not at.exception
-    assert at.error and "conflict-events build" in at.code[0].value
+    # recover first (it keeps every committed row); rebuilding is named last, with what it loses
+    assert at.error and at.code[0].value == "conflict-events recover"
+    advice = " ".join(m.value for m in at.markdown)
+    assert "publish" in advice and "imported events would be lost" in advice
 
 
 def test_narratives_shows_one_column_per_party_for_a_contested_event(

@@ -190,3 +190,45 @@ def test_the_dockerfiles_health_check_passes_against_a_running_app(app_server):
     assert subprocess.run([sys.executable, *live[1:]], capture_output=True).returncode == 0
     dead = [part.replace("8501", "9") for part in command]  # nothing listens on port 9
     assert subprocess.run([sys.executable, *dead[1:]], capture_output=True).returncode != 0
+
+
+def test_a_download_link_works_only_for_its_viewer_and_only_for_a_while(browser, tmp_path):
+    """On a password-protected instance, the link of a downloaded file is no key to the data:
+    another browser (no cookie, or a logged-in colleague's) gets 404, and so does the viewer
+    once the link expires. The link says nothing about the file's content."""
+    db = tmp_path / "events.db"
+    shutil.copy(SHIPPED_DB, db)
+    env = {"EVENTS_DOWNLOAD_LINK_SECONDS": "4"}
+    with serve(db, tmp_path / "streamlit.log", env=env, cwd=_secrets_folder(tmp_path)) as base:
+        viewer = browser.new_context(accept_downloads=True)
+        page = viewer.new_page()
+        page.goto(f"{base}/sources")
+        _gate_shown(page)
+        _enter(page, PASSWORD)
+        expect(page.locator('[data-testid="stDownloadButton"]').first).to_be_visible()
+        settle(page)
+        links = []
+        for _ in range(2):  # the same file twice: two different links
+            with page.expect_download() as download:
+                page.get_by_role("button", name="CSV", exact=True).first.click()
+            links.append(download.value.url)
+            assert viewer.request.get(links[-1]).status == 200
+        assert links[0] != links[1]
+        assert re.fullmatch(rf"{re.escape(base)}/media/[A-Za-z0-9_-]{{32}}\.csv", links[0])
+        # another browser: nothing, whether logged in or not
+        stranger = browser.new_context()
+        assert stranger.request.get(links[0]).status == 404
+        colleague = browser.new_context()
+        other = colleague.new_page()
+        other.goto(f"{base}/sources")
+        _gate_shown(other)
+        _enter(other, PASSWORD)
+        expect(other.locator('[data-testid="stDownloadButton"]').first).to_be_visible()
+        assert colleague.request.get(links[0]).status == 404
+        # and the viewer's own link expires
+        page.wait_for_function(
+            "async (url) => (await fetch(url)).status === 404", arg=links[0], timeout=30_000,
+            polling=500,
+        )  # fmt: skip
+        for context in (viewer, stranger, colleague):
+            context.close()

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from dash import csvout, queries, store
+from dash import csvout, exports, queries, store
 from dash.filters import Filters, fts_query
 
 from .conftest import SHIPPED_DB
@@ -164,3 +164,34 @@ def test_the_export_query_gives_the_same_rows_as_the_list_query(generated_db_pat
     assert list(queries.iter_events_matching(shipped, filters)) == queries.events_matching(
         shipped, filters
     )
+
+
+def test_the_fast_event_export_writes_what_the_row_by_row_writer_writes(tmp_path):
+    """``exports.events`` hands the writer ready cells (formula cells neutralised and flags as
+    0/1 by the query); the file must be byte for byte what the dict path writes, including for
+    cells a spreadsheet would run as formulas."""
+    from dash import integrity
+    from dash.imports.importer import import_file
+
+    from .support.files import ACLED_HEADER, acled_row, write
+
+    path = tmp_path / "events.db"
+    db = store.open_writable(path, create=True)
+    rows = [
+        acled_row(1, notes='=HYPERLINK("http://x.example","click")', actor1="+Lashkar"),
+        acled_row(2, notes='-3 killed, per "sources"\r\nsecond line', actor1="@group"),
+        acled_row(3, notes="+ 5 wounded", location="Tab\there"),
+        acled_row(4, notes="plain, with a comma", admin1="Khyber Pakhtunkhwa"),
+    ]
+    import_file(db, write(tmp_path / "a.csv", ACLED_HEADER, rows), "acled")
+    assert integrity.recorded(db) is not None
+    fast = csvout.csv_bytes(exports.events(db, Filters()), csvout.EVENT_COLUMNS)
+    slow = csvout.csv_bytes(queries.iter_events_matching(db, Filters()), csvout.EVENT_COLUMNS)
+    assert fast == slow
+    text = fast.decode("utf-8")
+    assert "'=HYPERLINK" in text and "'+Lashkar" in text and "'@group" in text
+    assert "'-3 killed" in text and "'+ 5 wounded" in text
+    # the writer counts what it wrote
+    out = io.StringIO()
+    assert csvout.write_csv(exports.events(db, Filters()), csvout.EVENT_COLUMNS, out) == 4
+    db.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, Literal
 
@@ -293,16 +293,29 @@ COLUMN_SETS: dict[str, tuple[Column, ...]] = {
 }
 
 # Characters that make a spreadsheet treat a cell as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: str) -> str:
     """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Rows already in a column set's order and ready to write: the query put formula-like text
+    behind an apostrophe and flags as 0/1 (``queries.iter_event_cells``). The fast path for
+    large exports: written in C, no dict per row."""
+
+    columns: tuple[Column, ...]
+    rows: Iterable[Sequence[Any]]
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        return iter(self.rows)
 
 
 def write_csv(
-    rows: Iterable[Mapping[str, Any]],
+    rows: Iterable[Mapping[str, Any]] | Cells,
     columns: tuple[Column, ...],
     out: IO[str],
     *,
@@ -317,6 +330,18 @@ def write_csv(
     writer = csv.writer(out, lineterminator="\r\n")
     names = [c.name for c in columns]
     writer.writerow(names)
+    if isinstance(rows, Cells):
+        if rows.columns != columns:
+            raise ValueError("cells for another column set")
+        counted = [0]
+
+        def counting() -> Iterator[Sequence[Any]]:
+            for row in rows:
+                counted[0] += 1
+                yield row
+
+        writer.writerows(counting())
+        return counted[0]
     # Only text and boolean cells need work (csv writes None as an empty cell): visit just those.
     texts = [i for i, c in enumerate(columns) if c.kind == "text"]
     flags = [i for i, c in enumerate(columns) if c.kind == "bool"]

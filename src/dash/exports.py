@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import queries, store
+from . import csvout, queries, store
 from .filters import Filters
 
 SCOPE_ENV = "EVENTS_NO_DOWNLOAD_SCOPE"
@@ -54,8 +54,9 @@ def permitted(db: Database, filters: Filters) -> Filters:
     return restrict(filters, queries.origins(db))
 
 
-def events(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
-    return queries.iter_events_matching(db, permitted(db, filters))
+def events(db: Database, filters: Filters) -> csvout.Cells:
+    """The matching events as CSV cells (``csvout.EVENT_COLUMNS``), restricted origins left out."""
+    return csvout.Cells(csvout.EVENT_COLUMNS, queries.iter_event_cells(db, permitted(db, filters)))
 
 
 def claims(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:

@@ -174,7 +174,11 @@ def require_sqlite_file(path: Path) -> None:
         raise DatabaseCorrupt(
             "The file is not an SQLite database (bad header)",
             path,
-            hint=f"check that --db / {ENV_VAR} names the events database, not another file",
+            hint=(
+                f"{REBUILD_HINT} (makes a new store from the curated files; if this file is not "
+                f"the events database, point --db or {ENV_VAR} at the right one instead: build "
+                "does not overwrite a file it cannot read unless given --discard-imports)"
+            ),
         )
 
 

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from .. import store, text
 from ..reader import Reader
-from . import access
+from . import access, media
 
 DATA_STAMP = "_data_stamp"
 # Bounded views, named on the Data and sources page.
@@ -128,7 +128,7 @@ def instance_summary() -> str:
         serving = (
             "This instance serves its database read-only, as an immutable file "
             f"({store.READONLY_ENV}=1): the data changes only when the administrator replaces "
-            "the file, and pages then say *Data updated*."
+            "the file with a newly published one, and pages then say *Data updated*."
         )
     else:
         serving = (
@@ -146,4 +146,10 @@ def instance_summary() -> str:
         f"{PICKER_LIMIT:,} most recent matching events and the documents table the first "
         f"{DOCUMENTS_SHOWN:,}; downloads carry every row."
     )
-    return f"{serving} {who} No page writes to the data. Hosting: `docs/deploy.md`.\n\n{scale}"
+    links = (
+        "A download's link works only in the browser that clicked the button, and for "
+        f"{media.lifetime() / 60:g} minutes; click again for a fresh one."
+    )
+    return (
+        f"{serving} {who} {links} No page writes to the data. Hosting: `docs/deploy.md`.\n\n{scale}"
+    )

@@ -196,45 +196,51 @@ def over_time(filters: Filters, interval: str, split: str, lens: str, lens_label
     st.caption("Click a bar in 'Events per …' to narrow the dates to that period.")
 
 
+VICTIMS = "victims"
+BREAKDOWN_CHOICES = {
+    **{k: label for k, (label, _) in BREAKDOWNS.items()},
+    VICTIMS: "Who was killed",
+}
+
+
 def breakdowns(filters: Filters, lens: str) -> None:
+    """One breakdown at a time (chosen in the URL, ``?by=``): the page draws only what is read."""
     st.subheader("Breakdowns")
-    tabs = st.tabs([label for label, _ in BREAKDOWNS.values()] + ["Who was killed"])
-    for tab, (dimension, (label, field)) in zip(tabs, BREAKDOWNS.items(), strict=False):
-        with tab:
-            rows = data.read().breakdown(filters, dimension, lens)
-            event = chart_block(
-                charts.breakdown_bars(rows, label),
-                rows,
-                "breakdown",
-                f"killed-by-{dimension}",
-                filters,
-                key=f"by_{dimension}",
-                selectable=True,
-            )
-            value = _picked(event, charts.VALUE_PICK, "value", f"by_{dimension}")
-            if value and value != "(unknown)":
-                _apply(filters, **{field: (value,)})
-            elif value:
-                st.info(
-                    "'(unknown)' cannot be used as a filter: those events have no value recorded."
-                )
-    with tabs[-1]:
+    dimension = state.url_choice("by", "Break down by", BREAKDOWN_CHOICES, "province")
+    if dimension == VICTIMS:
         rows = data.read().victim_categories(filters, lens)
-        if rows:
-            chart_block(
-                charts.breakdown_bars(
-                    [{**r, "events": None, "killed_low": None, "killed_high": None} for r in rows],
-                    "Who was killed",
-                    selectable=False,
-                ),
-                rows,
-                "victims",
-                "killed-by-victim-category",
-                filters,
-                key="by_victims",
-            )
-        else:
+        if not rows:
             st.info("No breakdown of who was killed under this lens.")
+            return
+        chart_block(
+            charts.breakdown_bars(
+                [{**r, "events": None, "killed_low": None, "killed_high": None} for r in rows],
+                "Who was killed",
+                selectable=False,
+            ),
+            rows,
+            "victims",
+            "killed-by-victim-category",
+            filters,
+            key="by_victims",
+        )
+        return
+    label, field = BREAKDOWNS[dimension]
+    rows = data.read().breakdown(filters, dimension, lens)
+    event = chart_block(
+        charts.breakdown_bars(rows, label),
+        rows,
+        "breakdown",
+        f"killed-by-{dimension}",
+        filters,
+        key=f"by_{dimension}",
+        selectable=True,
+    )
+    value = _picked(event, charts.VALUE_PICK, "value", f"by_{dimension}")
+    if value and value != "(unknown)":
+        _apply(filters, **{field: (value,)})
+    elif value:
+        st.info("'(unknown)' cannot be used as a filter: those events have no value recorded.")
     st.caption("Click a bar to filter the whole dashboard to that category.")
 
 
