@@ -54,25 +54,33 @@ def gated(monkeypatch):
     return client, clock
 
 
+def get(client, path, viewer=None):
+    """A request from a browser holding ``viewer`` as its cookie (or none)."""
+    client.cookies.clear()
+    if viewer is not None:
+        client.cookies.set(media.COOKIE, viewer)
+    return client.get(path)
+
+
 def test_the_gate_serves_a_token_only_to_its_viewer(gated):
     client, clock = gated
     token = media.LINKS.issue("abc123.csv", "me")
-    assert client.get(f"/media/{token}", cookies={media.COOKIE: "me"}).text == "/media/abc123.csv"
-    stranger = client.get(f"/media/{token}", cookies={media.COOKIE: "you"})
+    assert get(client, f"/media/{token}", "me").text == "/media/abc123.csv"
+    stranger = get(client, f"/media/{token}", "you")
     assert stranger.status_code == 404 and "another viewer" in stranger.text
-    assert client.get("/media/abc123.csv", cookies={media.COOKIE: "me"}).status_code == 404
+    assert get(client, "/media/abc123.csv", "me").status_code == 404
     clock.now += media.DEFAULT_LIFETIME_S + 1
-    assert client.get(f"/media/{token}", cookies={media.COOKIE: "me"}).status_code == 404
+    assert get(client, f"/media/{token}", "me").status_code == 404
 
 
 def test_the_gate_gives_each_browser_a_viewer_cookie_and_leaves_other_paths_alone(gated):
     client, _ = gated
-    first = client.get("/sources")
+    first = get(client, "/sources")
     assert first.text == "/sources"
     cookie = first.headers["set-cookie"]
     assert cookie.startswith(f"{media.COOKIE}=") and "HttpOnly" in cookie
-    again = client.get("/sources", cookies={media.COOKIE: "known"})
+    again = get(client, "/sources", "known")
     assert "set-cookie" not in again.headers
     # Streamlit's own fonts live under /static/media/: not downloads
-    font = client.get("/static/media/SourceSans.woff2", cookies={media.COOKIE: "known"})
+    font = get(client, "/static/media/SourceSans.woff2", "known")
     assert font.text == "/static/media/SourceSans.woff2"

@@ -46,7 +46,8 @@ def prepare_points(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     df = pd.DataFrame(list(rows), columns=POINT_COLUMNS)
     df["precision_words"] = df["geo_precision"].map(vocab.GEO_PRECISIONS).fillna("unknown")
     df["is_exact"] = df["geo_precision"].isin(EXACT)
-    killed = df["fatalities_best"].fillna(df["fatalities_low"]).fillna(0).astype(float)
+    best = pd.to_numeric(df["fatalities_best"], errors="coerce")
+    killed = best.fillna(pd.to_numeric(df["fatalities_low"], errors="coerce")).fillna(0.0)
     df["killed"] = killed
     df["size"] = killed.map(marker_size)
     df["place"] = [
