@@ -310,11 +310,10 @@ def test_statistics_interval_and_lens_change_the_numbers(monkeypatch, synthetic_
     assert not at.exception
     killed = next(m for m in at.metric if m.label.startswith("Killed"))
     assert killed.value == "13 – 28 – 43"
-    assert sorted({r["period"] for r in chart_rows(at)}) == [
-        "2023-06-01",
-        "2024-03-01",
-        "2024-05-01",
-    ]
+    # violence only: the 2023 strategic development is named, not counted or charted
+    assert sorted({r["period"] for r in chart_rows(at)}) == ["2024-03-01", "2024-05-01"]
+    assert any("1 strategic development " in c.value for c in at.caption)
+    assert next(m for m in at.metric if m.label == "Events").value == "2"
 
     at.selectbox(key="p_lens").select("afghan_taliban").run()
     assert at.query_params["lens"] == "afghan_taliban"
@@ -324,8 +323,28 @@ def test_statistics_interval_and_lens_change_the_numbers(monkeypatch, synthetic_
 
     at.get("button_group")[0].set_value("year").run()  # the Interval control
     assert at.query_params["interval"] == "year"
-    assert sorted({r["period"] for r in chart_rows(at)}) == ["2023-01-01", "2024-01-01"]
+    assert sorted({r["period"] for r in chart_rows(at)}) == ["2024-01-01"]
     assert at.query_params["lens"] == "afghan_taliban"  # the other setting is kept
+
+
+def test_statistics_counts_strategic_developments_when_asked_for(monkeypatch, synthetic_db_path):
+    at = open_page(
+        "pages/statistics.py", synthetic_db_path, monkeypatch, {"type": "Strategic developments"}
+    )
+    assert next(m for m in at.metric if m.label == "Events").value == "1"
+    assert not any("strategic development" in c.value for c in at.caption)
+
+
+def test_the_series_axis_has_every_period_and_the_csv_its_empty_ones(
+    monkeypatch, synthetic_db_path
+):
+    at = open_page("pages/statistics.py", synthetic_db_path, monkeypatch)
+    chart = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    domain = chart["encoding"]["x"]["scale"]["domain"]
+    assert domain[0] == "2024-03-01" and domain[-1] == "2024-05-01" and "2024-04-01" in domain
+    table = at.dataframe[0].value
+    april = table[table["period"] == "2024-04-01"]
+    assert len(april) == 1 and int(april["events"].iloc[0]) == 0
 
 
 def test_statistics_settings_come_from_the_url(monkeypatch, synthetic_db_path):

@@ -17,7 +17,13 @@ EVENT_TYPE_COLOURS = {
     "Riots": "#8c564b",
     "Strategic developments": "#1f77b4",
 }
-_TYPE_SCALE = alt.Scale(domain=list(EVENT_TYPE_COLOURS), range=list(EVENT_TYPE_COLOURS.values()))
+
+
+def _type_scale(present: Any) -> alt.Scale:
+    """The event types' fixed colours, for the types present only (a legend lists no absent
+    type); a type outside ACLED's six keeps the default colours' order."""
+    shown = [t for t in EVENT_TYPE_COLOURS if t in set(present)]
+    return alt.Scale(domain=shown, range=[EVENT_TYPE_COLOURS[t] for t in shown])
 
 
 PRECISION_SHAPES = {
@@ -83,7 +89,9 @@ def incident_map(
         .encode(
             longitude="longitude:Q",
             latitude="latitude:Q",
-            color=alt.Color("event_type:N", title="Event type", scale=_TYPE_SCALE),
+            color=alt.Color(
+                "event_type:N", title="Event type", scale=_type_scale(points["event_type"])
+            ),
             shape=alt.Shape(
                 "geo_precision:N",
                 title="Location precision",
@@ -94,7 +102,7 @@ def incident_map(
             size=alt.Size("size:Q", scale=None, legend=None),
             fill=alt.condition(
                 "datum.is_exact",
-                alt.Color("event_type:N", scale=_TYPE_SCALE),
+                alt.Color("event_type:N", scale=_type_scale(points["event_type"])),
                 alt.value("transparent"),
             ),
             opacity=alt.condition(pick, alt.value(0.9), alt.value(0.35)),
@@ -245,26 +253,62 @@ _TIME_UNITS = {
 _TIME_FORMATS = {"week": "%d %b %Y", "month": "%b %Y", "quarter": "Q%q %Y", "year": "%Y"}
 
 
-def events_over_time(rows: Sequence[dict[str, Any]], interval: str, split_label: str) -> alt.Chart:
-    """Events per period, stacked by the split; clicking a period selects it."""
-    df = pd.DataFrame(list(rows), columns=["period", "group", "events"])
+# Vega (d3) formats for the period axis: "Mar 2024", "W12 2024", "Q1 2024", "2024".
+PERIOD_FORMATS = {"week": "W%V %G", "month": "%b %Y", "quarter": "Q%q %Y", "year": "%Y"}
+DATING_LEGEND = {"within": "inside the period", "spans": "date uncertain: spans periods"}
+
+
+def _period_axis(interval: str, periods: Sequence[str]) -> alt.X:
+    """Every period of the window on the axis (empty ones too), labelled in words."""
+    label = f"utcFormat(toDate(datum.value), '{PERIOD_FORMATS[interval]}')"
+    return alt.X(
+        "period:O",
+        title=None,
+        scale=alt.Scale(domain=list(periods)),
+        axis=alt.Axis(labelExpr=label, labelAngle=-45, labelOverlap=True),
+    )
+
+
+def events_over_time(
+    rows: Sequence[dict[str, Any]],
+    interval: str,
+    split_label: str,
+    periods: Sequence[str] | None = None,
+) -> alt.Chart:
+    """Events per period, stacked by the split, every period of ``periods`` on the axis.
+
+    Events whose date window runs past their first period are counted there but drawn pale, as
+    their own "date uncertain" layer with a legend, never passed off as dated to that period.
+    Clicking a period selects it.
+    """
+    df = pd.DataFrame(list(rows), columns=["period", "group", "dating", "events"])
+    df["dating"] = df["dating"].map(DATING_LEGEND).fillna(DATING_LEGEND["within"])
     pick = alt.selection_point(name=PERIOD_PICK, fields=["period"], on="click")
+    axis = _period_axis(interval, periods if periods is not None else sorted(set(df["period"])))
     return (
         alt.Chart(df, title=f"Events per {interval}")
         .mark_bar()
         .encode(
-            x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=-45)),
-            y=alt.Y("sum(events):Q", title="Events"),
+            x=axis,
+            y=alt.Y("sum(events):Q", title="Events", axis=alt.Axis(tickMinStep=1, format=",d")),
             color=alt.Color(
                 "group:N",
                 title=split_label,
-                scale=_TYPE_SCALE if split_label == "Event type" else alt.Undefined,
+                scale=_type_scale(df["group"]) if split_label == "Event type" else alt.Undefined,
+                legend=alt.Legend(orient="bottom", columns=3, symbolLimit=0, labelLimit=0),
             ),
-            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
+            opacity=alt.Opacity(
+                "dating:N",
+                title="Date",
+                scale=alt.Scale(domain=list(DATING_LEGEND.values()), range=[1.0, 0.35]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            stroke=alt.condition(pick, alt.value("#111"), alt.value(None), empty=False),
             tooltip=[
                 alt.Tooltip("period:N", title=f"{interval.capitalize()} from"),
                 alt.Tooltip("group:N", title=split_label),
-                alt.Tooltip("sum(events):Q", title="Events"),
+                alt.Tooltip("dating:N", title="Date"),
+                alt.Tooltip("sum(events):Q", title="Events", format=","),
             ],
         )
         .add_params(pick)
@@ -272,26 +316,31 @@ def events_over_time(rows: Sequence[dict[str, Any]], interval: str, split_label:
 
 
 def killed_over_time(
-    rows: Sequence[dict[str, Any]], interval: str, lens_label: str
+    rows: Sequence[dict[str, Any]],
+    interval: str,
+    lens_label: str,
+    periods: Sequence[str] | None = None,
 ) -> alt.LayerChart:
-    """Killed per period under the lens: the figure as bars, its low–high range as a rule."""
+    """Killed per period under the lens: the figure as bars, its low–high range as a rule,
+    every period of ``periods`` on the axis."""
     df = pd.DataFrame(list(rows), columns=["period", "killed_low", "killed", "killed_high"])
     per = df.groupby("period", as_index=False)[["killed_low", "killed", "killed_high"]].sum(
         min_count=1
     )
+    axis = _period_axis(interval, periods if periods is not None else per["period"].tolist())
     base = alt.Chart(per, title=f"Killed per {interval}: {lens_label}, with the low–high range")
     bars = base.mark_bar(color="#8c2d19", opacity=0.8).encode(
-        x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=-45)),
-        y=alt.Y("killed:Q", title="Killed"),
+        x=axis,
+        y=alt.Y("killed:Q", title="Killed", axis=alt.Axis(tickMinStep=1, format=",d")),
         tooltip=[
             alt.Tooltip("period:N", title=f"{interval.capitalize()} from"),
-            alt.Tooltip("killed_low:Q", title="Low"),
-            alt.Tooltip("killed:Q", title="Figure"),
-            alt.Tooltip("killed_high:Q", title="High"),
+            alt.Tooltip("killed_low:Q", title="Low", format=","),
+            alt.Tooltip("killed:Q", title="Figure", format=","),
+            alt.Tooltip("killed_high:Q", title="High", format=","),
         ],
     )
     band = base.mark_rule(strokeWidth=3, color="#222").encode(
-        x="period:O", y="killed_low:Q", y2="killed_high:Q"
+        x=axis, y="killed_low:Q", y2="killed_high:Q"
     )
     return bars + band
 
@@ -300,26 +349,67 @@ def killed_over_time(
 SVG = {"embedOptions": {"renderer": "svg"}}
 
 
+def _figure_text(killed: Any, low: Any, high: Any) -> str:
+    """'5' or '5 (1–9)': the figure written at the end of its bar, with its range if any."""
+    number = lambda v: None if v is None or v != v else int(v)  # noqa: E731 - NaN is unknown
+    k, lo, hi = number(killed), number(low), number(high)
+    text = "–" if k is None else f"{k:,}"
+    if lo is not None and hi is not None and (lo, hi) != (k, k):
+        text += f" ({lo:,}–{hi:,})"
+    return text
+
+
+LABEL_WIDTH = 28  # characters per line of a category label; longer ones wrap, never cut
+
+
+def wrapped(label: str, width: int = LABEL_WIDTH) -> str:
+    """A category label broken into lines at spaces or slashes (an axis shows each line)."""
+    words = str(label).replace("/", "/\u200b").split()
+    lines: list[str] = []
+    for word in (w for part in words for w in part.split("\u200b") if w):
+        if lines and len(lines[-1]) + len(word) + (0 if lines[-1].endswith("/") else 1) <= width:
+            lines[-1] += word if lines[-1].endswith("/") else " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines) or str(label)
+
+
 def breakdown_bars(
     rows: Sequence[dict[str, Any]], label: str, *, selectable: bool = True
 ) -> alt.LayerChart:
-    """Killed per category (bars) with the low–high range (rule); events in the tooltip.
-    Clicking a bar selects its category."""
-    df = pd.DataFrame(
-        list(rows), columns=["value", "events", "killed_low", "killed", "killed_high"]
-    )
+    """Killed per category: bars with their value written on them, the low–high range as a
+    line, events and coverage in the tooltip. Categories with nobody killed are left out of the
+    chart (the table and the CSV keep them). Clicking a bar selects its category."""
+    columns = ["value", "events", "killed_low", "killed", "killed_high", "events_with_figure"]
+    df = pd.DataFrame(list(rows), columns=columns)
+    shown = df[(df["killed"].fillna(0) > 0) | (df["killed_high"].fillna(0) > 0)].copy()
+    shown["label"] = shown["value"].map(wrapped)
+    shown["written"] = [
+        _figure_text(k, lo, hi)
+        for k, lo, hi in zip(
+            shown["killed"], shown["killed_low"], shown["killed_high"], strict=True
+        )
+    ]
+    shown["end"] = shown[["killed", "killed_high"]].max(axis=1)
     pick = alt.selection_point(name=VALUE_PICK, fields=["value"], on="click")
-    order = df["value"].tolist()
-    base = alt.Chart(df, title=f"Killed by {label.lower()}")
+    order = shown["label"].tolist()
+    y = alt.Y(
+        "label:N",
+        title=None,
+        sort=order,
+        axis=alt.Axis(labelLimit=0, labelExpr="split(datum.label, '\\n')"),
+    )
+    base = alt.Chart(shown, title=f"Killed by {label.lower()}")
     bars = base.mark_bar(color="#8c2d19").encode(
-        y=alt.Y("value:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("killed:Q", title="Killed"),
+        y=y,
+        x=alt.X("killed:Q", title="Killed", axis=alt.Axis(tickMinStep=1, format=",d")),
         tooltip=[
             alt.Tooltip("value:N", title=label),
-            alt.Tooltip("events:Q", title="Events"),
-            alt.Tooltip("killed_low:Q", title="Low"),
-            alt.Tooltip("killed:Q", title="Figure"),
-            alt.Tooltip("killed_high:Q", title="High"),
+            alt.Tooltip("events:Q", title="Events", format=","),
+            alt.Tooltip("events_with_figure:Q", title="Events with a figure", format=","),
+            alt.Tooltip("killed_low:Q", title="Low", format=","),
+            alt.Tooltip("killed:Q", title="Figure", format=","),
+            alt.Tooltip("killed_high:Q", title="High", format=","),
         ],
     )
     if selectable:
@@ -327,10 +417,13 @@ def breakdown_bars(
             pick
         )
     band = base.mark_rule(strokeWidth=2, color="#222").encode(
-        y=alt.Y("value:N", sort=order), x="killed_low:Q", x2="killed_high:Q"
+        y=alt.Y("label:N", sort=order), x="killed_low:Q", x2="killed_high:Q"
+    )
+    values = base.mark_text(align="left", dx=4, fontSize=11, color="#222").encode(
+        y=alt.Y("label:N", sort=order), x=alt.X("end:Q"), text="written:N"
     )
     # SVG, so each bar is an element with its ARIA label: readers and tests find it by name.
-    return (bars + band).properties(height=alt.Step(24), usermeta=SVG)
+    return (bars + band + values).properties(height=alt.Step(28), usermeta=SVG)
 
 
 def tracker_bars(rows: Sequence[dict[str, Any]], title: str) -> alt.Chart:

@@ -179,7 +179,16 @@ _LENS_FIGURES = (
 SERIES_COLUMNS: tuple[Column, ...] = (
     Column("period", "date", "First day of the week (Monday), month, quarter or year"),
     Column(
-        "group", "text", "The split: event type, actor or province ('All events' with no split)"
+        "group",
+        "text",
+        "The split: event type, actor or province ('All events' with no split); empty on a "
+        "period without events",
+    ),
+    Column(
+        "dating",
+        "text",
+        "'within': the events' date windows lie inside this period; 'spans': they run past it "
+        "and are counted at their first period (drawn apart as date uncertain)",
     ),
     *_LENS_FIGURES,
 )

@@ -69,6 +69,37 @@ def period_end(start: dt.date, interval: str) -> dt.date:
     return dt.date(start.year + year, month + 1, 1) - dt.timedelta(days=1)
 
 
+def period_start(day: dt.date, interval: str) -> dt.date:
+    """First day of the period (Monday-based week, month, quarter, year) holding ``day``."""
+    if interval == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if interval == "month":
+        return day.replace(day=1)
+    if interval == "quarter":
+        return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    return dt.date(day.year, 1, 1)
+
+
+def periods_between(first: dt.date, last: dt.date, interval: str) -> list[str]:
+    """Every period from the one holding ``first`` to the one holding ``last``, as ISO days:
+    the series' axis, so a period without events shows as zero, not as nothing."""
+    out, day = [], period_start(first, interval)
+    while day <= last:
+        out.append(day.isoformat())
+        day = period_end(day, interval) + dt.timedelta(days=1)
+    return out
+
+
+def zero_filled(rows: list[dict[str, Any]], periods: list[str]) -> list[dict[str, Any]]:
+    """The series rows plus one row of zeros for each period without events (for the table
+    and the CSV, which carry every period of the chart's axis)."""
+    present = {r["period"] for r in rows}
+    zeros = [{"period": p, "group": "", "dating": "", "events": 0, "killed_low": 0, "killed": 0,
+              "killed_high": 0, "events_with_figure": 0}
+             for p in periods if p not in present]  # fmt: skip
+    return sorted([*rows, *zeros], key=lambda r: (r["period"], r["group"], r["dating"]))
+
+
 def _add_months(day: dt.date, months: int) -> dt.date:
     year, month = divmod(day.month - 1 + months, 12)
     return dt.date(day.year + year, month + 1, 1)
@@ -85,6 +116,30 @@ def previous_window(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
         months = (last.year - first.year) * 12 + last.month - first.month + 1
         return _add_months(first, -months), end
     return first - dt.timedelta(days=(last - first).days + 1), end
+
+
+STRATEGIC = "Strategic developments"
+
+
+def violence_only(filters: Filters, event_types: list[str]) -> Filters:
+    """The filter the violence figures use: without strategic developments (talks, ceasefires,
+    statements, base seizures), unless the filter asks for event types itself."""
+    if filters.event_types:
+        return filters
+    return filters.replace(event_types=tuple(t for t in event_types if t != STRATEGIC))
+
+
+def coverage_line(headline: dict[str, Any], lens_label: str) -> str:
+    """How much of the figure's ground it covers: '1 of 11 events carry a figure under …'."""
+    n, with_figure = headline["events"], headline["events_with_figure"]
+    if not n:
+        return "No events match."
+    if with_figure == n:
+        return f"Every one of the {n:,} events carries a figure under '{lens_label}'."
+    return (
+        f"{with_figure:,} of {n:,} event{'s' if n != 1 else ''} carry a figure under "
+        f"'{lens_label}'; the others add nothing to it."
+    )
 
 
 def change(current: int | None, previous: int | None) -> str | None:

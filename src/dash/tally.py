@@ -42,6 +42,20 @@ from .figures import (
 from .filters import LIST_COLUMNS, PLACE_COLUMNS, Filters
 from .queries import CURATED_LENS, VICTIM_LABELS
 
+# How an event sits in its period of the series: its date window inside that period, or
+# running past it (counted at its first period, and drawn apart as "date uncertain").
+DATING = ("within", "spans")
+
+
+def _period_numbers(days: np.ndarray, interval: str) -> np.ndarray:
+    """Each day's period as a number counted from the epoch (weeks from Monday)."""
+    values = days.astype(np.int64)
+    if interval == "week":  # 1970-01-01 was a Thursday: Monday-based weeks
+        return (values + 3) // 7
+    months = values.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return months // {"month": 1, "quarter": 3, "year": 12}[interval]
+
+
 # Filter fields matched on the arrays, and the column each one reads (the filter spec's).
 _LIST_FILTERS = LIST_COLUMNS
 _SPLIT_COLUMN = {"event_type": "event_type", "actor": "actor1", "province": "admin1"}
@@ -234,29 +248,36 @@ class Tally:
         return self._keep(("grouping", column), make)
 
     def _periods(self, interval: str) -> tuple[np.ndarray, int, int]:
-        """Each event's period as an index from the earliest one, that period's first day, and
-        the number of periods (weeks start on Monday, as SQLite's 'weekday 0', '-6 days')."""
+        """Each event's period (of its first day) as an index from the earliest one, that
+        period's first day, and the number of periods (weeks start on Monday, as SQLite's
+        'weekday 0', '-6 days')."""
 
         def make() -> tuple[np.ndarray, int, int]:
-            days = self.date_start.astype(np.int64)
-            if not len(days):
+            absolute = _period_numbers(self.date_start, interval)
+            if not len(absolute):
                 return np.zeros(0, dtype=np.int32), 0, 0
-            if interval == "week":  # 1970-01-01 was a Thursday
-                starts = days - (days + 3) % 7
-                first = int(starts.min())
-                index = (starts - first) // 7
+            lowest = int(absolute.min())
+            if interval == "week":
+                first = lowest * 7 - 3  # day number of that Monday
             else:
-                months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
                 step = {"month": 1, "quarter": 3, "year": 12}[interval]
-                months = months - months % step
-                first_month = int(months.min())
-                index = (months - first_month) // step
                 first = int(
-                    np.datetime64(first_month, "M").astype("datetime64[D]").astype(np.int64)
+                    np.datetime64(lowest * step, "M").astype("datetime64[D]").astype(np.int64)
                 )
+            index = absolute - lowest
             return index.astype(np.int32), first, int(index.max()) + 1
 
         return self._keep(("periods", interval), make)
+
+    def _spans(self, interval: str) -> np.ndarray:
+        """1 where an event's date window runs past the period of its first day, else 0."""
+        return self._keep(
+            ("spans", interval),
+            lambda: (
+                _period_numbers(self.date_end, interval)
+                != _period_numbers(self.date_start, interval)
+            ).astype(np.int32),
+        )
 
     def _period_start(self, interval: str, first: int, index: int) -> str:
         if interval == "week":
@@ -275,13 +296,15 @@ class Tally:
         groups, labels = self._grouping(_SPLIT_COLUMN.get(split))
         width = len(labels)
         # Not kept: 16 interval × split pairs of a million codes would hold 64 MB for a 3 ms sum.
-        combined = periods * np.int32(width) + groups
-        rows = self._aggregate(selection, combined, n_periods * width)
+        combined = (periods * np.int32(width) + groups) * np.int32(2) + self._spans(interval)
+        rows = self._aggregate(selection, combined, n_periods * width * 2)
         for row in rows:
-            period, group = divmod(row.pop("group"), width)
+            cell, spans = divmod(row.pop("group"), 2)
+            period, group = divmod(cell, width)
             row["period"] = self._period_start(interval, first, period)
             row["group"] = labels[group]
-        return sorted(rows, key=lambda r: (r["period"], r["group"]))
+            row["dating"] = DATING[spans]
+        return sorted(rows, key=lambda r: (r["period"], r["group"], r["dating"]))
 
     def breakdown(
         self, filters: Filters, dimension: str, lens: str = CURATED_LENS

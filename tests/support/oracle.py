@@ -190,10 +190,12 @@ def series(
 ) -> list[dict[str, Any]]:
     """Events and killed (with the low–high band) per period and group, under a lens."""
     period, group = PERIOD_SQL[interval], SPLIT_SQL[split]
-    rows = _lens_aggregate(db, filters, lens, f"{period} || '|' || {group}")
+    period_end = period.replace("e.date_start", "e.date_end")
+    dating = f"CASE WHEN {period_end} = {period} THEN 'within' ELSE 'spans' END"
+    rows = _lens_aggregate(db, filters, lens, f"{period} || '|' || {dating} || '|' || {group}")
     for row in rows:
-        row["period"], row["group"] = row.pop("value").split("|", 1)
-    return sorted(rows, key=lambda r: (r["period"], r["group"]))
+        row["period"], row["dating"], row["group"] = row.pop("value").split("|", 2)
+    return sorted(rows, key=lambda r: (r["period"], r["group"], r["dating"]))
 
 
 def breakdown(

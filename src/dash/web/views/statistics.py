@@ -65,9 +65,15 @@ def headline(filters: Filters, lens: str, lens_label: str) -> int:
     now = data.read().lens_headline(filters, lens)
     first, last = _window(filters)
     previous = None
+    earlier_data = False
     if first and last:
         start, end = stats.previous_window(first, last)
-        previous = data.read().lens_headline(filters.replace(date_from=start, date_to=end), lens)
+        # Compare only with a period the store has data for (with the same other filters).
+        earlier_data = bool(data.read().count(filters.replace(date_from=None, date_to=end)))
+        if earlier_data:
+            previous = data.read().lens_headline(
+                filters.replace(date_from=start, date_to=end), lens
+            )
     c1, c2, c3 = st.columns([2, 3, 2])  # the killed range needs the room
     c1.metric(
         "Events",
@@ -88,11 +94,17 @@ def headline(filters: Filters, lens: str, lens_label: str) -> int:
         "figure under this lens; the others add nothing.",
     )
     c3.metric("Injured (curated)", "unknown" if now["injured"] is None else f"{now['injured']:,}")
+    c2.caption(stats.coverage_line(now, lens_label))
     if previous is not None:
         start, end = stats.previous_window(first, last)
         st.caption(
             f"Period {first} to {last}; the changes compare it with {start} to {end}, the "
             "period of the same length just before, with the same other filters."
+        )
+    elif first and last and now["events"]:
+        st.caption(
+            f"Period {first} to {last}. No change shown: no earlier data in this store for "
+            "these filters."
         )
     return now["events"]
 
@@ -171,10 +183,13 @@ def _picked(event: Any, param: str, field: str, key: str) -> str | None:
 
 def over_time(filters: Filters, interval: str, split: str, lens: str, lens_label: str) -> None:
     rows = data.read().series(filters, interval, split, lens)
+    first, last = _window(filters)
+    periods = stats.periods_between(first, last, interval) if first and last else []
+    every_period = stats.zero_filled(rows, periods)  # the table and CSV carry empty periods too
     st.subheader("Over time")
     event = chart_block(
-        charts.events_over_time(rows, interval, stats.SPLITS[split]),
-        rows,
+        charts.events_over_time(rows, interval, stats.SPLITS[split], periods),
+        every_period,
         "series",
         f"events-per-{interval}",
         filters,
@@ -186,14 +201,24 @@ def over_time(filters: Filters, interval: str, split: str, lens: str, lens_label
         start = dt.date.fromisoformat(str(period)[:10])
         _apply(filters, date_from=start, date_to=stats.period_end(start, interval))
     chart_block(
-        charts.killed_over_time(rows, interval, lens_label),
-        rows,
+        charts.killed_over_time(rows, interval, lens_label, periods),
+        every_period,
         "series",
         f"killed-per-{interval}",
         filters,
         key="series_killed",
     )
-    st.caption("Click a bar in 'Events per …' to narrow the dates to that period.")
+    uncertain = sum(r["events"] for r in rows if r["dating"] == "spans")
+    st.caption(
+        "Every period of the window is on the axis; a period without events shows as zero. "
+        + (
+            f"{uncertain:,} events have a date window running past one {interval}: they are "
+            "counted at their first and drawn pale (date uncertain). "
+            if uncertain
+            else ""
+        )
+        + "Click a bar in 'Events per …' to narrow the dates to that period."
+    )
 
 
 VICTIMS = "victims"
@@ -241,7 +266,17 @@ def breakdowns(filters: Filters, lens: str) -> None:
         _apply(filters, **{field: (value,)})
     elif value:
         st.info("'(unknown)' cannot be used as a filter: those events have no value recorded.")
-    st.caption("Click a bar to filter the whole dashboard to that category.")
+    nobody = sum(1 for r in rows if not (r["killed"] or r["killed_high"]))
+    st.caption(
+        "Each bar is the figure under the lens, written at its end with its low–high range; the "
+        "black line spans that range. "
+        + (
+            f"{nobody:,} categories with nobody killed are in the table, not drawn. "
+            if nobody
+            else ""
+        )
+        + "Click a bar to filter the whole dashboard to that category."
+    )
 
 
 def trackers(filters: Filters) -> None:
@@ -305,6 +340,18 @@ def render() -> None:
         "a range; 'Whose figures' switches between the best estimates and each party's claims.",
     )
     layout.coverage_note()
+    reader = data.read()
+    shown = filters
+    filters = stats.violence_only(filters, list(reader.facets()["event_types"]))
+    if filters is not shown:
+        strategic = reader.count(shown.replace(event_types=(stats.STRATEGIC,)))
+        if strategic:
+            st.caption(
+                f"Violence only: {strategic:,} strategic development"
+                f"{'s' if strategic != 1 else ''} (talks, ceasefires, statements, seizures of "
+                "posts) also match the filters; they are listed on the Overview and the map, "
+                "not counted here. Choose event types in the sidebar to count them."
+            )
     lens, interval, split, lens_label = controls(filters)
     events = headline(filters, lens, lens_label)
     if not events:
