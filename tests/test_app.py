@@ -8,6 +8,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dash import store
+
 from .conftest import SHIPPED_DB
 from .support.app import PAGES, matching, open_page, party_columns, texts
 
@@ -70,6 +72,35 @@ def test_narratives_shows_one_column_per_party_for_a_contested_event(
     assert not at.exception
     assert party_columns(at) == ["Pakistani state", "Afghan Taliban authorities", "Media"]
     assert "10 – 40 across 3 parties" in texts(at)
+
+
+def test_the_comparison_table_has_one_row_per_claim_in_words(monkeypatch, synthetic_db_path):
+    at = open_page(
+        "pages/narratives.py", synthetic_db_path, monkeypatch, {"event": "curated:syn-1"}
+    )
+    table = next(d.value for d in at.dataframe if "claimant" in d.value.columns)
+    db = store.open_readonly(synthetic_db_path)
+    claims = db.execute(
+        "SELECT c.claimant, c.killed, d.publisher FROM claims c"
+        " JOIN documents d ON d.id = c.document_id WHERE c.event_id = 'curated:syn-1'"
+    ).fetchall()
+    db.close()
+    assert len(table) == len(claims)
+    assert sorted(zip(table["claimant"], table["source"], strict=True)) == sorted(
+        (c, p) for c, _, p in claims
+    )
+    by_claimant = {c: k for c, k, _ in claims}
+    for claimant, killed in zip(table["claimant"], table["killed"], strict=True):
+        expected = by_claimant[claimant]
+        assert (killed != killed) if expected is None else killed == expected  # NaN if none
+    # every party's toll is in the summary above the table, and no stored code is on screen
+    summary = texts(at)
+    for party in set(table["party"]):
+        killed = table[table["party"] == party]["killed"].dropna()
+        if len(killed):
+            assert f"{party} {int(killed.min())}" in summary
+    for code in ("security_forces", "not_addressed", "not_applicable", "at_least"):
+        assert code not in " ".join(str(v) for v in table.to_numpy().ravel())
 
 
 def test_narratives_single_claim_says_there_is_no_competing_account(monkeypatch, synthetic_db_path):

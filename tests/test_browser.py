@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -45,10 +46,12 @@ def test_sidebar_navigation_reaches_every_page(page: Page, app_server):
 def test_narratives_for_barmal_shows_three_parties_by_url(page: Page, app_server):
     page.goto(f"{app_server}/narratives?event=curated:2024-12-24-barmal-airstrikes")
     settle(page)
-    headings = page.locator('[data-testid="stHeading"] h3').all_inner_texts()
-    assert {"Pakistani state", "Afghan Taliban authorities", "International bodies"} <= set(
-        headings
-    )
+    folds = page.locator('[data-testid="stExpander"] summary').all_inner_texts()
+    # a fold's text is its icon's name, then "Pakistani state: 3 accounts"
+    parties = {m[1] for f in folds if (m := re.search(r"([^\n]+): \d+ accounts?", f))}
+    assert {"Pakistani state", "Afghan Taliban authorities", "International bodies"} <= parties
+    # the comparison table comes first, then each party's accounts, folded
+    expect(page.get_by_text("Every claim, side by side")).to_be_visible()
 
 
 def test_filters_hold_across_pages_reload_and_a_fresh_browser(page: Page, app_server, browser):
@@ -95,7 +98,7 @@ def test_downloaded_csv_has_as_many_rows_as_the_count_shown(page: Page, app_serv
     with page.expect_download() as info:
         page.get_by_role("button", name="CSV", exact=True).first.click()
     download = info.value
-    assert download.suggested_filename == f"events_all-dates_filtered_{shown}-rows.csv"
+    assert download.suggested_filename == f"events_all-dates_Pakistan_{shown}-rows.csv"
     text = Path(download.path()).read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert len(rows) == shown
@@ -205,7 +208,11 @@ def test_statistics_bar_click_filters_and_chart_csv_matches_the_screen(page: Pag
     settle(page)
     total = matching_count(page)
     # Each chart's CSV: the events-per-month numbers add up to the headline shown.
-    events_metric = page.locator('[data-testid="stMetric"]').filter(has_text="Events").first
+    events_metric = (
+        page.locator('[data-testid="stMain"] [data-testid="stMetric"]')
+        .filter(has_text="Events")
+        .first
+    )
     shown_events = int(
         events_metric.locator('[data-testid="stMetricValue"]').inner_text().replace(",", "")
     )
@@ -213,7 +220,10 @@ def test_statistics_bar_click_filters_and_chart_csv_matches_the_screen(page: Pag
         page.get_by_role("button", name="CSV", exact=True).first.click()
     text = Path(info.value.path()).read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    assert sum(int(r["events"]) for r in rows) == shown_events == total
+    # violence only: the strategic developments matching are named in a line, not counted
+    note = page.get_by_text("strategic developments (talks", exact=False).first.inner_text()
+    strategic = int(re.search(r"([\d,]+) strategic developments", note)[1].replace(",", ""))
+    assert sum(int(r["events"]) for r in rows) == shown_events == total - strategic
     killed_metric = page.locator('[data-testid="stMetric"]').filter(has_text="Killed").first
     best_shown = (
         killed_metric.locator('[data-testid="stMetricValue"]').inner_text().split("–")[1].strip()

@@ -74,6 +74,8 @@ def test_hostile_data_renders_inertly_and_literally(page: Page, hostile_server, 
         page.get_by_text("SYNTHETIC dataset_meta.as_of <script>alert('xss')</script>").first
     ).to_be_visible()
     if path in SHOWN:
+        for fold in page.locator('[data-testid="stExpander"] summary').all():
+            fold.click()  # the accounts are folded by party: open them all
         text = f"SYNTHETIC {SHOWN[path]} {HOSTILE['script']} {HOSTILE['image']}"
         expect(page.get_by_text(text).first).to_be_visible()
     if "q.png" in path:

@@ -56,9 +56,26 @@ def test_fts_syntax_in_free_text_never_raises(synthetic_db, text):
     queries.events_matching(synthetic_db, Filters(text=text))
 
 
-def test_fts_query_quotes_every_word():
-    assert fts_query('air "strike" OR') == '"air" """strike""" "OR"'
+def test_fts_query_quotes_every_word_so_operators_are_words():
+    assert fts_query("NEAR( OR") == '"NEAR("* AND "OR"'
+    assert fts_query('say "no"') == '"say"* AND """no"""*'
     assert fts_query("  ") == ""
+    assert fts_query("a\x00b") == '"a" AND "b"'  # a NUL ends nothing early
+
+
+def test_fts_query_adds_prefixes_plurals_and_other_spellings():
+    assert fts_query("crashes") == '("crash"* OR "crashes"*)'
+    assert '"drone"*' in fts_query("drones") and '"UAV"*' in fts_query("drones")
+    assert fts_query("casualties") == '("casualt"* OR "casualties"*)'
+    madrasa = fts_query("madrassa")
+    assert '"madrasa"*' in madrasa and '"madrassah"*' in madrasa
+    assert '"airstrike"*' in fts_query("strikes")
+    # a place in any spelling the gazetteer knows; a former name stands for itself
+    bajaur = fts_query("bajour")
+    assert '"Bajaur"*' in bajaur and '"Bajour"*' in bajaur
+    assert fts_query("FATA") == '"FATA"*'
+    # a place of two words typed whole is one unit, not two required words
+    assert " AND " not in fts_query("North Waziristan")
 
 
 def test_headline_sums_low_best_high(synthetic_db):
@@ -139,9 +156,23 @@ def test_csv_columns_follow_the_data_dictionary(synthetic_db):
 def test_filename_says_what_is_inside():
     f = Filters(date_from=D(2024, 1, 1), date_to=D(2024, 12, 31))
     assert csvout.filename_for("events", f, 1234) == "events_2024-01-01_2024-12-31_1234-rows.csv"
+    busy = Filters(
+        provinces=("Khyber Pakhtunkhwa", "Paktika"),
+        text="air strike/drone",
+        cross_border_only=True,
+        districts=("a", "b", "c", "d", "e"),
+    )
+    assert csvout.filename_for("events", busy, 3) == (
+        "events_all-dates_Khyber-Pakhtunkhwa+Paktika_a+b+c+2-more_xborder_q-air-strike-drone"
+        "_3-rows.csv"
+    )
+    # any script, never a path separator
+    assert csvout.filename_for("events", Filters(text="کابل/../x"), 1) == (
+        "events_all-dates_q-کابل-x_1-rows.csv"
+    )
     assert (
         csvout.filename_for("claims", Filters(provinces=("Paktika",)), 7)
-        == "claims_all-dates_filtered_7-rows.csv"
+        == "claims_all-dates_Paktika_7-rows.csv"
     )
 
 

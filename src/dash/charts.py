@@ -148,8 +148,13 @@ def incident_grid(
     return _project(alt.layer(_outlines(outlines_url), marks), frame)
 
 
+DATE_FORMAT = "%d %b %Y"  # one date format for the timeline: 24 Dec 2024
+
+
 def claims_timeline(rows: Sequence[dict[str, Any]]) -> alt.LayerChart:
-    """When each account appeared: one row per party, a tick per claim (a bar for a window)."""
+    """When each account appeared: one row per party, a dot per claim dated to a day, a pale bar
+    for a claim dated to a window. The axis spans the day-dated claims (a day either side), so
+    a month-long window runs off the edge instead of squeezing every other claim into a corner."""
     df = pd.DataFrame(
         list(rows),
         columns=[
@@ -163,20 +168,41 @@ def claims_timeline(rows: Sequence[dict[str, Any]]) -> alt.LayerChart:
     ).dropna(subset=["claimed_start"])
     df["claimed_end"] = df["claimed_end"].fillna(df["claimed_start"])
     order = df.sort_values("party_order")["party_label"].drop_duplicates().tolist()
+    # The axis spans the claims dated to a day; a claim dated only to a window (a month, say)
+    # is a bar clipped at the edges, not a reason to squeeze the rest.
+    days = df[df["claimed_end"] == df["claimed_start"]]
+    anchor = days if len(days) else df
+    first = pd.Timestamp(min(anchor["claimed_start"])) - pd.Timedelta(days=1)
+    last = pd.Timestamp(max(anchor["claimed_end"])) + pd.Timedelta(days=1)
+    x_scale = alt.Scale(domain=[first.isoformat(), last.isoformat()])
     base = alt.Chart(df, title="When each account appeared").encode(
-        y=alt.Y("party_label:N", title=None, sort=order),
+        y=alt.Y("party_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=0)),
         tooltip=[
+            alt.Tooltip("party_label:N", title="Party"),
             alt.Tooltip("claimant:N", title="Claimant"),
-            alt.Tooltip("claimed_start:N", title="From"),
-            alt.Tooltip("claimed_end:N", title="To"),
+            alt.Tooltip("claimed_start:T", title="From", format=DATE_FORMAT),
+            alt.Tooltip("claimed_end:T", title="To", format=DATE_FORMAT),
             alt.Tooltip("publisher:N", title="Source"),
         ],
     )
-    window = base.mark_bar(height=6, opacity=0.4).encode(
-        x=alt.X("claimed_start:T", title="Date of the claim"), x2="claimed_end:T"
+    window = base.mark_bar(height=6, opacity=0.4, clip=True).encode(
+        x=alt.X(
+            "claimed_start:T",
+            title="Date of the claim",
+            scale=x_scale,
+            axis=alt.Axis(
+                format=DATE_FORMAT, labelAngle=-30, tickCount={"interval": "day", "step": 1}
+            ),
+        ),
+        x2="claimed_end:T",
     )
-    point = base.mark_point(filled=True, size=80).encode(
-        x="claimed_start:T", color=alt.Color("party_label:N", legend=None)
+    point = (
+        base.transform_filter("datum.claimed_end == datum.claimed_start")
+        .mark_point(filled=True, size=80, clip=True)
+        .encode(
+            x=alt.X("claimed_start:T", scale=x_scale),
+            color=alt.Color("party_label:N", legend=None),
+        )
     )
     return window + point
 
@@ -443,6 +469,26 @@ def tracker_bars(rows: Sequence[dict[str, Any]], title: str) -> alt.Chart:
                 ),
             ),
             tooltip=["who:N", alt.Tooltip("value:Q", format=","), "kind:N"],
+        )
+    )
+
+
+def standalone(chart: alt.TopLevelMixin, notes: Sequence[str]) -> alt.TopLevelMixin:
+    """The chart as a file that stands alone: its title, then ``notes`` under it (the filter in
+    words, the source line, the as-of date), so a PNG pasted into a report says what it shows."""
+    title = chart.title if isinstance(chart.title, str) else ""
+    if hasattr(chart, "layer"):  # a layered chart carries its title on its layers
+        chart = chart.copy()
+        for layer in chart.layer:
+            title = title or (layer.title if isinstance(layer.title, str) else "")
+            layer.title = alt.Undefined
+    return chart.properties(
+        title=alt.TitleParams(
+            text=title,
+            subtitle=list(notes),
+            anchor="start",
+            subtitleColor="#444",
+            subtitleFontSize=11,
         )
     )
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import operator
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, Literal
 
-from .filters import Filters
+from .filters import Filters, specs
 
 Kind = Literal["text", "int", "float", "date", "bool"]
 
@@ -381,6 +382,29 @@ def csv_bytes(
     return buffer.getvalue().encode("utf-8")
 
 
+def _slug(value: object) -> str:
+    """A value as a file-name part: letters, digits and hyphens (any script), at most 30."""
+    text = re.sub(r"[^\w]+", "-", str(value), flags=re.UNICODE).strip("-_")
+    return text[:30].strip("-") or "x"
+
+
+def _filter_words(filters: Filters) -> list[str]:
+    """The filter's values (beyond the dates) as file-name parts: 'Paktika+Khost', 'q-strike'."""
+    parts: list[str] = []
+    for name, spec in specs().items():
+        value = getattr(filters, name)
+        if spec.kind in ("date_from", "date_to") or value in ((), None, False, ""):
+            continue
+        if spec.kind == "flag":
+            parts.append(spec.url)
+        elif spec.kind in ("text", "min"):
+            parts.append(f"{spec.url}-{_slug(value)}")
+        else:
+            shown = "+".join(_slug(v) for v in value[:3])
+            parts.append(shown + (f"+{len(value) - 3}-more" if len(value) > 3 else ""))
+    return parts
+
+
 def filename_for(what: str, filters: Filters, n_rows: int, *, excel: bool = False) -> str:
     """A file name that says what is inside, e.g. events_2024-01-01_2024-12-31_1234-rows.csv."""
     parts = [what]
@@ -389,8 +413,7 @@ def filename_for(what: str, filters: Filters, n_rows: int, *, excel: bool = Fals
         parts.append(filters.date_to.isoformat() if filters.date_to else "end")
     else:
         parts.append("all-dates")
-    if not filters.replace(date_from=None, date_to=None).is_empty:
-        parts.append("filtered")
+    parts += _filter_words(filters)
     parts.append(f"{n_rows}-rows")
     if excel:
         parts.append("excel")

@@ -124,3 +124,11 @@ ROW_SOURCES = {
     "most-contested": contested,
     "imports": imports,
 }
+# Row sources that list the whole store whatever the filter.
+STORE_WIDE = ("documents", "imports")
+
+
+def rows_of(db: Database, what: str, filters: Filters) -> Iterable[Any]:
+    """The rows the ``what`` download carries for ``filters`` (``ROW_SOURCES``)."""
+    source = ROW_SOURCES[what]
+    return source(db) if what in STORE_WIDE else source(db, filters)  # type: ignore[operator]

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
+
+from .search import fts_query
 
 # What kind of value a filter field holds: how it reads from the URL and the CLI, and how it
 # becomes SQL. "list" fields match one of several values of an events column.
@@ -115,6 +116,28 @@ class Filters:
     @property
     def is_empty(self) -> bool:
         return self == Filters()
+
+    def describe(self) -> str:
+        """The filter in words, from each field's label: 'from 2024-01-01 to 2024-12-31;
+        Province: Paktika, Khost; Search text: "strike"', or 'all events'."""
+        parts: list[str] = []
+        if self.date_from or self.date_to:
+            start = self.date_from.isoformat() if self.date_from else "the first event"
+            end = self.date_to.isoformat() if self.date_to else "the last"
+            parts.append(f"from {start} to {end}")
+        for name, spec in specs().items():
+            value = getattr(self, name)
+            if spec.kind in ("date_from", "date_to") or value in ((), None, False, ""):
+                continue
+            if spec.kind == "flag":
+                parts.append(spec.label.lower())
+            elif spec.kind == "text":
+                parts.append(f'{spec.label}: "{value}"')
+            elif spec.kind == "min":
+                parts.append(f"{spec.label}: {value}")
+            else:
+                parts.append(f"{spec.label}: {', '.join(map(str, value))}")
+        return "; ".join(parts) or "all events"
 
     # --- SQL -----------------------------------------------------------------------------------
 
@@ -321,16 +344,3 @@ def _placeholders(name: str, values: tuple[str, ...], params: dict[str, Any]) ->
         params[f"{name}_{i}"] = value
         keys.append(f":{name}_{i}")
     return ", ".join(keys)
-
-
-def fts_query(text: str) -> str:
-    """Turn free text into a safe FTS5 query: every word quoted, all words required.
-
-    Quoting each token means FTS5 operators typed by a user (``NEAR(``, ``*``, ``OR``, a lone
-    ``"``) are searched for as words instead of raising a syntax error.
-    """
-    # FTS5 reads its query as a C string: a NUL inside a quoted token ends it early ("unterminated
-    # string"). Control characters are never part of a word, so they separate words instead.
-    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
-    tokens = [t for t in text.split() if any(ch.isalnum() for ch in t)]
-    return " ".join('"' + t.replace('"', '""') + '"' for t in tokens[:20])

@@ -63,6 +63,7 @@ class Province:
     former: list[FormerName] = field(default_factory=list)
     districts: dict[str, str] = field(default_factory=dict)  # key -> canonical district
     has_districts: bool = False
+    former_spellings: list[str] = field(default_factory=list)  # former names and their aliases
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,9 @@ class Gazetteer:
                     province.former.append(
                         FormerName(former["name"], former["until"], former.get("note", ""))
                     )
-                    spellings += [former["name"], *(former.get("aliases") or [])]
+                    earlier = [former["name"], *(former.get("aliases") or [])]
+                    province.former_spellings += map(str, earlier)
+                    spellings += earlier
                 for spelling in spellings:
                     self._add(self.provinces, (country, key(str(spelling))), province,
                               "province", str(spelling))  # fmt: skip

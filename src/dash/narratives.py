@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import vocab
+from . import credibility, vocab
 
 PARTY_LABELS = vocab.PARTY_LABELS
 PARTY_ORDER = {pid: i for i, (pid, _, _) in enumerate(vocab.PARTIES)}
@@ -40,6 +40,7 @@ class Summary:
     killed_high: int | None = None
     parties_with_figures: list[str] = field(default_factory=list)
     headline: str = ""
+    tolls: list[str] = field(default_factory=list)  # each party's toll, as the table shows it
     breakdowns: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     unknowns: list[str] = field(default_factory=list)
@@ -83,6 +84,11 @@ def summarise(event: dict[str, Any], claims: Sequence[dict[str, Any]]) -> Summar
         summary.headline = f"killed: {spread} across {n} part{'y' if n == 1 else 'ies'}"
     else:
         summary.headline = "no party gives a death toll"
+    for party in summary.parties_with_figures:
+        own = [c for c in with_figures if c["party"] == party]
+        low = min(c["killed"] for c in own)
+        high = max(c["killed_high"] or c["killed"] for c in own)
+        summary.tolls.append(f"{_label(party)} {low}" + (f"–{high}" if high != low else ""))
 
     for column, word in BREAKDOWN:
         by_party: dict[str, int] = {}
@@ -95,6 +101,42 @@ def summarise(event: dict[str, Any], claims: Sequence[dict[str, Any]]) -> Summar
     summary.conflicts = _conflicts(claims)
     summary.unknowns = _unknowns(event, claims, parties, summary.parties_with_figures)
     return summary
+
+
+def stated_toll(claim: dict[str, Any]) -> str:
+    """A claim's death toll as stated: 'at least 20', '15–30', '–' when it gives none."""
+    if claim["killed"] is None:
+        return "–"
+    qualifier = {"at_least": "at least ", "more_than": "more than ", "about": "about "}.get(
+        claim["killed_qualifier"] or "", ""
+    )
+    high = f"–{claim['killed_high']}" if claim["killed_high"] not in (None, claim["killed"]) else ""
+    return f"{qualifier}{claim['killed']}{high}"
+
+
+def comparison_rows(claims: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per claim for the comparison table, in words (no stored codes)."""
+    return [
+        {
+            "party": c["party_label"] or _label(c["party"]),
+            "claimant": c["claimant"],
+            "date": c["claimed_start"] or "",
+            "killed": c["killed"],
+            "stated": stated_toll(c),
+            "hit": vocab.VICTIM_SHORT.get(c["victims"] or "", c["victims"] or "–"),
+            "responsibility": vocab.RESPONSIBILITY_SHORT.get(
+                c["responsibility"] or "", c["responsibility"] or "–"
+            ),
+            "credibility": (
+                f"{c['credibility']} {credibility.SCALE.get(c['credibility'], '')}".strip()
+                if c.get("credibility")
+                else "–"
+            ),
+            "source": c["publisher"],
+            "url": c["url"],
+        }
+        for c in claims
+    ]
 
 
 def _conflicts(claims: Sequence[dict[str, Any]]) -> list[str]:

@@ -197,6 +197,8 @@ def most_contested(db: Database, filters: Filters, limit: int = 10) -> list[dict
     findable and listed, but their figures are not one incident's toll to rank.
     """
     where, params = filters.where()
+    # CROSS JOIN: from the claims (a few per contested event) to their events by key, never
+    # from a million events to their claims.
     return _rows(
         db,
         f"""SELECT e.id AS event_id, e.title, e.date_start, e.grading,
@@ -209,7 +211,7 @@ def most_contested(db: Database, filters: Filters, limit: int = 10) -> list[dict
                                   / nullif(min(c.killed), 0), 1.0)
                          + max(count(DISTINCT nullif(c.victims, 'unspecified')) - 1, 0), 2)
                        AS divergence
-            FROM events e JOIN claims c ON c.event_id = e.id
+            FROM claims c CROSS JOIN events e ON e.id = c.event_id
             WHERE {where} AND e.event_type <> 'Strategic developments'
             GROUP BY e.id HAVING n_parties >= 2
             ORDER BY divergence DESC, n_parties DESC, e.date_start DESC

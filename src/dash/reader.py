@@ -9,8 +9,11 @@ SQL that computes it.
 
 from __future__ import annotations
 
+import copy
+import functools
 import threading
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,32 @@ from .filters import Filters
 from .queries import CURATED_LENS
 from .tally import Tally
 
+KEPT = 256
+
+
+def _remembered(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Answer once per reader (the last ``KEPT`` answers): a reader follows one state of the
+    store, so an answer cannot change. Callers get a copy (pages add display fields to rows).
+    At a million events these are the reads that took seconds on every page run: the sidebar's
+    facets, the as-of line, the origins' counts, the trackers' comparison, and each filter's
+    aggregates when many viewers ask for the same few filters."""
+
+    @functools.wraps(method)
+    def remembered(self: Reader, *args: Any) -> Any:
+        key = (method.__name__, args)
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return copy.deepcopy(self._memo[key])
+        value = method(self, *args)
+        with self._memo_lock:
+            self._memo[key] = value
+            while len(self._memo) > KEPT:
+                self._memo.popitem(last=False)
+        return copy.deepcopy(value)
+
+    return remembered
+
 
 class Reader:
     """Reads of one store (a read-only connection and its in-memory columns)."""
@@ -30,6 +59,13 @@ class Reader:
         self.path = path
         self._tally: Tally | None = None
         self._lock = threading.Lock()
+        self._memo: OrderedDict[tuple[str, tuple[Any, ...]], Any] = OrderedDict()
+        self._memo_lock = threading.Lock()
+
+    def remember(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """``make()``, once per reader for ``key``: for answers computed outside the reader
+        that depend only on the store's state and ``key`` (a download's row count)."""
+        return _remembered(lambda self, key: make())(self, key)
 
     @property
     def tally(self) -> Tally:
@@ -41,43 +77,55 @@ class Reader:
 
     # --- aggregates (in-memory columns) ------------------------------------------------------
 
+    @_remembered
     def count(self, filters: Filters) -> int:
         return self.tally.count(filters)
 
+    @_remembered
     def headline(self, filters: Filters) -> dict[str, Any]:
         return self.tally.headline(filters)
 
+    @_remembered
     def lens_headline(self, filters: Filters, lens: str = CURATED_LENS) -> dict[str, Any]:
         return self.tally.lens_headline(filters, lens)
 
+    @_remembered
     def series(
         self, filters: Filters, interval: str, split: str, lens: str = CURATED_LENS
     ) -> list[dict[str, Any]]:
         return self.tally.series(filters, interval, split, lens)
 
+    @_remembered
     def breakdown(
         self, filters: Filters, dimension: str, lens: str = CURATED_LENS
     ) -> list[dict[str, Any]]:
         return self.tally.breakdown(filters, dimension, lens)
 
+    @_remembered
     def victim_categories(self, filters: Filters, lens: str = CURATED_LENS) -> list[dict[str, Any]]:
         return self.tally.victim_categories(filters, lens)
 
+    @_remembered
     def parties_with_tolls(self, filters: Filters) -> list[str]:
         return self.tally.parties_with_tolls(filters)
 
+    @_remembered
     def origins_matching(self, filters: Filters) -> dict[str, int]:
         return self.tally.origins_matching(filters)
 
+    @_remembered
     def facets(self) -> dict[str, dict[str, int]]:
         return self.tally.facets()
 
+    @_remembered
     def date_bounds(self) -> tuple[str | None, str | None]:
         return self.tally.date_bounds()
 
+    @_remembered
     def count_located(self, filters: Filters) -> int:
         return self.tally.count_located(filters)
 
+    @_remembered
     def map_grid(self, filters: Filters, degrees: float) -> list[dict[str, Any]]:
         return self.tally.map_grid(filters, degrees)
 
@@ -109,40 +157,72 @@ class Reader:
     def event_choices(self, filters: Filters, limit: int) -> list[dict[str, Any]]:
         return queries.event_choices(self.db, filters, limit)
 
+    @_remembered
     def most_contested(self, filters: Filters, limit: int = 10) -> list[dict[str, Any]]:
         return queries.most_contested(self.db, filters, limit)
 
     def map_points(self, filters: Filters, limit: int) -> list[dict[str, Any]]:
         return queries.map_points(self.db, filters, limit)
 
+    @_remembered
     def possible_duplicates(self, filters: Filters) -> list[dict[str, Any]]:
         return queries.possible_duplicates(self.db, filters)
 
     # --- the store as a whole ----------------------------------------------------------------
 
+    @_remembered
     def documents(self, limit: int) -> list[dict[str, Any]]:
         return queries.documents_list(self.db, limit)
 
+    @_remembered
     def count_documents(self) -> int:
         return queries.count_documents(self.db)
 
+    @_remembered
     def import_log(self) -> list[dict[str, Any]]:
         return queries.import_log(self.db)
 
+    @_remembered
     def tracker_statistics(self) -> list[dict[str, Any]]:
         return queries.tracker_statistics(self.db)
 
+    @_remembered
     def data_as_of(self) -> str | None:
         return queries.data_as_of(self.db)
 
+    @_remembered
     def curated_coverage(self) -> dict[str, Any]:
         return queries.curated_coverage(self.db)
 
+    @_remembered
     def origins_registry(self) -> list[dict[str, Any]]:
         return queries.origins_registry(self.db)
 
+    @_remembered
     def quality_notes_by_kind(self) -> list[dict[str, Any]]:
         return queries.quality_notes_by_kind(self.db)
 
+    @_remembered
+    def tracker_comparison(self) -> list[dict[str, Any]]:
+        """The trackers' published figures beside this store's tally for the same period and
+        region (``stats.compare_trackers``): dozens of filtered headlines, once per store."""
+        from .stats import compare_trackers
+
+        return compare_trackers(self.tracker_statistics(), self.headline)
+
+    def export_count(self, what: str, filters: Filters) -> int:
+        """How many rows the ``what`` download carries (``exports.rows_of``, the restriction
+        applied): the number in its file name, counted once per store state and filter."""
+        from . import exports
+
+        return self._export_count(what, filters, exports.hidden(), exports.scope())
+
+    @_remembered
+    def _export_count(self, what: str, filters: Filters, *restriction: Any) -> int:
+        from . import exports
+
+        return sum(1 for _ in exports.rows_of(self.db, what, filters))
+
+    @_remembered
     def region(self) -> tuple[str, ...]:
         return queries.store_region(self.db)

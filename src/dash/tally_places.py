@@ -42,11 +42,18 @@ def facets(tally: Tally) -> dict[str, dict[str, int]]:
     for label, n in zip(actor1.labels, np.bincount(actor1.codes[actor1.codes >= 0],
                                                     minlength=len(actor1.labels)).tolist(), strict=True):  # fmt: skip
         totals[label] = totals.get(label, 0) + n
-    first = np.array(actor1.labels + [None], dtype=object)[actor1.codes]
-    second = np.array(actor2.labels + [None], dtype=object)[actor2.codes]
-    other = (actor2.codes >= 0) & (second != first)
-    for label, n in zip(*np.unique(second[other].astype(str), return_counts=True), strict=True):
-        totals[str(label)] = totals.get(str(label), 0) + int(n)
+    # actor2's codes in actor1's code space (labels only actor2 has get codes past actor1's),
+    # so "a different actor2" is an integer comparison, never a million strings.
+    extra = [label for label in actor2.labels if label not in actor1.index]
+    code_of = {**actor1.index, **{label: len(actor1.labels) + i for i, label in enumerate(extra)}}
+    as_first = np.array([code_of[label] for label in actor2.labels] + [-1], dtype=np.int64)
+    second = as_first[actor2.codes]  # code -1 (no actor2) takes the trailing -1
+    other = (actor2.codes >= 0) & (second != actor1.codes)
+    labels = actor1.labels + extra
+    counted = np.bincount(second[other], minlength=len(labels)).tolist()
+    for label, n in zip(labels, counted, strict=True):
+        if n:
+            totals[label] = totals.get(label, 0) + n
     out["actors"] = _ordered((k, v) for k, v in totals.items() if v)
     rows = tally.db.execute(
         "SELECT party_id, count(DISTINCT event_id) FROM claims GROUP BY 1"

@@ -113,6 +113,21 @@ VICTIM_FRAMINGS: dict[str, str] = {
     "unspecified": "the claim does not say who was hit",
 }
 
+# The same, in a table cell.
+VICTIM_SHORT: dict[str, str] = {
+    "civilians": "civilians",
+    "militants": "militants",
+    "security_forces": "security forces",
+    "mixed": "civilians and combatants",
+    "unspecified": "not said",
+}
+RESPONSIBILITY_SHORT: dict[str, str] = {
+    "accepted": "claims it",
+    "denied": "denies it",
+    "not_addressed": "not said",
+    "not_applicable": "–",
+}
+
 STATISTIC_METRICS: dict[str, str] = {
     "attacks": "attacks counted by the tracker's definition",
     "incidents": "incidents of violence counted by the tracker's definition",

@@ -31,7 +31,9 @@ def open_page(page: str, db_path, monkeypatch, query: dict[str, str] | None = No
 
 
 def party_columns(at: AppTest) -> list[str]:
-    return [s.value for s in at.subheader if s.value != "Related events"]
+    """The parties whose accounts the page folds one column each ("Media: 2 accounts")."""
+    labels = [re.sub(r"\\(.)", r"\1", e.label) for e in at.expander]  # Markdown escapes
+    return [label.rsplit(": ", 1)[0] for label in labels if re.search(r": \d+ accounts?$", label)]
 
 
 def texts(at: AppTest) -> str:

@@ -123,6 +123,7 @@ def migrate(db_path: Path | None) -> None:
     db = open_writable(db_path)
     click.echo(f"schema version: {store.schema_version(db)}")
     db.close()
+    columns.write_for(store.database_path(db_path))  # the file changed: its columns follow
 
 
 @cli.command()

@@ -13,7 +13,8 @@ from pathlib import Path
 import streamlit as st
 from sqlite_utils import Database
 
-from .. import store, text
+from .. import exports, stats, store, text
+from ..filters import Filters
 from ..reader import Reader
 from . import access, media
 
@@ -70,6 +71,38 @@ def read() -> Reader:
             with st.spinner("Reading the events' columns (once per state of the store)…"):
                 reader.tally  # noqa: B018 - loads (or memory-maps) the columns
         return reader
+
+
+def warm() -> None:
+    """At server start (``dash.web.server``): open the store, map its columns and work out the
+    store-wide answers every page shows (the sidebar's choices, the as-of line, the origins,
+    the trackers' comparison), so the first viewer does not wait for them. A store that cannot
+    be read is left to the first page, which shows its error screen."""
+    path = database_path()
+    try:
+        reader = _reader(path, _stamp(path))
+        everything = Filters()
+        violence = stats.violence_only(everything, list(reader.facets()["event_types"]))
+        reader.data_as_of()
+        reader.origins_registry()
+        reader.date_bounds()
+        reader.tracker_comparison()
+        # what the pages draw with no filter set (the statistics page counts violence only)
+        for filters in (everything, violence):
+            reader.headline(filters)
+            reader.origins_matching(filters)
+            reader.count_located(filters)
+        reader.lens_headline(violence, stats.DEFAULTS["lens"])
+        reader.parties_with_tolls(violence)
+        reader.series(violence, stats.DEFAULTS["interval"], stats.DEFAULTS["split"])
+        reader.breakdown(violence, "province")
+        reader.most_contested(everything, 10)  # the overview's ranking and its download's count
+        reader.most_contested(everything, -1)
+        for what in exports.STORE_WIDE:  # the Data and sources page's download counts
+            reader.export_count(what, everything)
+        reader.export_count("possible-duplicates", everything)
+    except (store.StoreError, sqlite3.Error, OSError):
+        return
 
 
 @contextlib.contextmanager

@@ -137,6 +137,29 @@ def tracker_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
     )
 
 
+def comparison_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
+    """One row per claim of an event, sortable: who says how many were killed, of whom, and
+    where it was said (``narratives.comparison_rows``)."""
+    _table(
+        rows,
+        {
+            "party": "Party",
+            "claimant": st.column_config.TextColumn("Claimant", width="medium"),
+            "date": st.column_config.TextColumn("Said on"),
+            "killed": st.column_config.NumberColumn("Killed", help="The figure, for sorting"),
+            "stated": st.column_config.TextColumn("As stated", help="With its qualifier and range"),
+            "hit": "Who was hit",
+            "responsibility": "Responsibility",
+            "credibility": st.column_config.TextColumn(
+                "Credibility", help="Admiralty scale 1–6 (Data and sources → Credibility grades)"
+            ),
+            "source": st.column_config.TextColumn("Source", width="medium"),
+            "url": st.column_config.LinkColumn("Link", display_text="open"),
+        },
+        key=key,
+    )
+
+
 def duplicates_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
     _table(
         rows,

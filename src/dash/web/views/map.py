@@ -12,7 +12,7 @@ import streamlit as st
 from ... import charts, exports, mapdata, narratives, vocab
 from ...filters import Filters
 from ...text import fatality_range, link, plain, short
-from .. import data, downloads, layout, state, tables
+from .. import data, display, downloads, layout, state, tables
 from .narratives import figures
 
 LIST_PAGE_SIZE = 200
@@ -28,7 +28,7 @@ def incident_map(filters: Filters, total: int, *, key: str) -> None:
         return
     if mapdata.use_grid(located):
         cells = mapdata.prepare_cells(reader.map_grid(filters, mapdata.GRID_DEGREES))
-        st.altair_chart(charts.incident_grid(cells, mapdata.view(cells)), width="stretch")
+        display.altair_chart(charts.incident_grid(cells, mapdata.view(cells)), width="stretch")
         st.caption(
             f"{located:,} located events are more than the {mapdata.POINT_LIMIT:,} the map draws "
             f"one by one: each circle is a {mapdata.GRID_DEGREES}° cell sized by its events. "
@@ -59,7 +59,7 @@ def incident_map(filters: Filters, total: int, *, key: str) -> None:
             st.caption(f"Base map from {plain(basemap)} (set by {charts.BASEMAP_ENV}).")
         else:
             chart = charts.incident_map(points, mapdata.view(points), selected=selected)
-            event = st.altair_chart(chart, width="stretch", on_select="rerun", key=key)
+            event = display.altair_chart(chart, width="stretch", on_select="rerun", key=key)
             picked = (event or {}).get("selection", {}).get(charts.MAP_SELECTION) if event else None
         chosen = state.table_choice(
             {"selection": {"rows": [p.get("event_id") for p in picked or []]}}, None, key

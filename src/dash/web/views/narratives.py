@@ -10,9 +10,9 @@ import streamlit as st
 from ... import charts, credibility, exports, narratives, vocab
 from ...filters import Filters
 from ...text import fatality_range, link, plain, short
-from .. import data, downloads, layout, state, tables
+from .. import data, display, downloads, layout, state, tables
 
-PARTY_COLUMNS_PER_ROW = 4
+PARTY_COLUMNS_PER_ROW = 3
 
 
 def pick_event(filters: Filters) -> str | None:
@@ -89,10 +89,9 @@ def claim_card(claim: dict[str, Any]) -> None:
         st.caption(f"{plain(when)}{via}")
         st.markdown(plain(claim["account"]))
         st.markdown(f"**Figures:** {plain(figures(claim))}")
-        st.caption(
-            f"Who was hit: {plain(claim['victims'])} · responsibility: "
-            f"{plain(claim['responsibility'].replace('_', ' '))}"
-        )
+        hit = vocab.VICTIM_SHORT.get(claim["victims"] or "", claim["victims"] or "–")
+        said = vocab.RESPONSIBILITY_SHORT.get(claim["responsibility"] or "", "–")
+        st.caption(f"Who was hit: {plain(hit)} · responsibility: {plain(said)}")
         if claim["quote"]:
             st.markdown(f"> “{plain(claim['quote'])}”")
         if claim.get("credibility"):
@@ -134,6 +133,8 @@ def narrative(event_id: str) -> None:
 
     with st.container(border=True):
         st.markdown(f"**Claimed — {plain(summary.headline)}**")
+        if summary.tolls:
+            st.markdown(plain("By party: " + "; ".join(summary.tolls)))
         if summary.breakdowns:
             st.markdown(plain("; ".join(summary.breakdowns)))
         for line in summary.conflicts:
@@ -162,19 +163,24 @@ def narrative(event_id: str) -> None:
     if not summary.is_contested:
         st.info("Only one party's account is recorded: there is no competing account yet.")
 
+    st.markdown("**Every claim, side by side** — sort by any column")
+    tables.comparison_table(narratives.comparison_rows(claims), key="claims_compared")
+
     by_party: dict[str, list[dict[str, Any]]] = {}
     for claim in claims:
         by_party.setdefault(claim["party"], []).append(claim)
-    # Side by side, at most four columns to a row so cards stay readable (and printable).
+    # Each party's accounts in full, folded: the table above is the comparison.
     groups = list(by_party.items())
     for start in range(0, len(groups), PARTY_COLUMNS_PER_ROW):
         row = groups[start : start + PARTY_COLUMNS_PER_ROW]
         columns = st.columns(PARTY_COLUMNS_PER_ROW if len(groups) > 1 else 1)
         for column, (party, party_claims) in zip(columns, row, strict=False):
             with column:
-                st.subheader(plain(vocab.PARTY_LABELS.get(party, party)))
-                for claim in party_claims:
-                    claim_card(claim)
+                label = vocab.PARTY_LABELS.get(party, party)
+                n = len(party_claims)
+                with st.expander(plain(f"{label}: {n} account{'s' if n != 1 else ''}")):
+                    for claim in party_claims:
+                        claim_card(claim)
 
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", event_id).strip("-")
     downloads.downloads("claims", "claims", lambda db: exports.event_claims(db, event_id),
@@ -183,7 +189,7 @@ def narrative(event_id: str) -> None:
 
     dated = [c for c in claims if c["claimed_start"]]
     if dated:
-        st.altair_chart(charts.claims_timeline(dated), width="stretch")
+        display.altair_chart(charts.claims_timeline(dated), width="stretch")
     undated = [c for c in claims if not c["claimed_start"]]
     if undated:
         st.caption(
@@ -212,9 +218,10 @@ def narrative(event_id: str) -> None:
 def render() -> None:
     filters = layout.page_header(
         "Competing narratives",
-        "What each party says happened, side by side, with its figures and its source. Pick an "
-        "event below (the sidebar's text, date and place filters narrow the list), or select one "
-        "from the most contested.",
+        "What each party says happened, side by side, with its figures and its source: one "
+        "sortable table of every claim, then each party's accounts in full. Pick an event below "
+        "(the sidebar's text, date and place filters narrow the list), or select one from the "
+        "most contested.",
     )
     contested = data.read().most_contested(filters, 50)
     with st.expander(f"Most contested events in the current filter ({len(contested)})"):

@@ -54,7 +54,7 @@ def render() -> None:
             tables.contested_table(contested, key="contested", open_comparison=True)
             st.caption("Select a row to open that event's competing narratives.")
             downloads.downloads("most-contested", "most-contested", lambda db: exports.contested(db, filters),
-                         filters, key="contested")  # fmt: skip
+                         filters, key="contested", n_rows=downloads.contested_count(filters))  # fmt: skip
         else:
             st.info("No matching event has claims from two or more parties.")
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from ... import csvout, exports, store, vocab
 from ...credibility import rules as credibility_rules
+from ...filters import Filters
 from ...text import plain, plain_lines
 from .. import data, downloads, layout, tables
 
@@ -66,7 +67,7 @@ def render() -> None:
                 "the downloads hold all of them."
             )
         downloads.downloads("documents", "documents", exports.documents, filters, key="documents",
-                     file_stem="documents_all")  # fmt: skip
+                     file_stem="documents_all", n_rows=reader.export_count("documents", Filters()))  # fmt: skip
     else:
         st.info("This database holds no documents yet.")
 
@@ -75,7 +76,7 @@ def render() -> None:
     if imports:
         tables.import_log_table(imports, key="imports")
         downloads.downloads("imports", "imports", exports.imports, filters, key="imports",
-                     file_stem="imports_all")  # fmt: skip
+                     file_stem="imports_all", n_rows=reader.export_count("imports", Filters()))  # fmt: skip
     else:
         st.info("Nothing has been imported into this database yet.")
 
@@ -89,7 +90,8 @@ def render() -> None:
     if duplicates:
         tables.duplicates_table(duplicates, key="duplicates")
         downloads.downloads("possible-duplicates", "possible-duplicates",
-                     lambda db: exports.duplicates(db, filters), filters, key="duplicates")  # fmt: skip
+                     lambda db: exports.duplicates(db, filters), filters, key="duplicates",
+                     n_rows=reader.export_count("possible-duplicates", filters))  # fmt: skip
     else:
         st.info("No possible duplicates among the matching events.")
 

@@ -13,7 +13,7 @@ import streamlit as st
 from ... import charts, csvout, stats
 from ...filters import Filters
 from ...text import fatality_range, plain
-from .. import data, downloads, layout, state, tables
+from .. import data, display, downloads, layout, state, tables
 
 BREAKDOWNS = {
     "province": ("Province", "provinces"),
@@ -143,7 +143,7 @@ def chart_block(
     """
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
-        event = st.altair_chart(
+        event = display.altair_chart(
             chart, width="stretch", key=key, on_select="rerun" if selectable else "ignore"
         )
     with table_tab:
@@ -157,11 +157,20 @@ def chart_block(
             )
     if not downloads.chart_downloads(name, columns_key, rows, filters, key=key):
         return event
+    reader = data.read()
+    names = {o["id"]: o["name"] for o in reader.origins_registry()}
+    notes = [
+        f"Filter: {filters.describe()}",
+        "Data: "
+        + "; ".join(names.get(o, o) for o in reader.origins_matching(filters))
+        + " · conflict-events dashboard",
+        f"As of: {reader.data_as_of() or 'unknown'}",
+    ]
     left, right, _ = st.columns([1, 1, 3])
     for column, fmt in ((left, "png"), (right, "svg")):
         column.download_button(
             fmt.upper(),
-            data=lambda fmt=fmt: charts.export_bytes(chart, fmt),
+            data=lambda fmt=fmt: charts.export_bytes(charts.standalone(chart, notes), fmt),
             file_name=f"{csvout.filename_for(name, filters, len(rows)).removesuffix('.csv')}.{fmt}",
             mime="image/png" if fmt == "png" else "image/svg+xml",
             on_click="ignore",
@@ -287,7 +296,7 @@ def trackers(filters: Filters) -> None:
         "for the same period and region, whatever the sidebar filter; 'Store explains' says how "
         "much of the tracker's count the store's events account for."
     )
-    rows = stats.compare_trackers(data.read().tracker_statistics(), data.read().headline)
+    rows = data.read().tracker_comparison()
     if not rows:
         st.info("No tracker figures in this database.")
         return
@@ -337,7 +346,9 @@ def render() -> None:
     filters = layout.page_header(
         "Violence statistics",
         "How much violence, where, when, by whom — and according to whom. Fatalities are always "
-        "a range; 'Whose figures' switches between the best estimates and each party's claims.",
+        "a range; 'Whose figures' switches between the best estimates and each party's claims. "
+        "Talks, ceasefires and statements are listed on the other pages, not counted here; pale "
+        "bars are events whose date is known only to a window longer than one period.",
     )
     layout.coverage_note()
     reader = data.read()

@@ -1,0 +1,103 @@
+"""The chart builders: every shape they make is valid Vega-Lite (the page draws them without
+re-checking, ``dash.web.display``), and each shows what the statistics page promises."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dash import charts, mapdata, stats
+from dash.filters import Filters
+from dash.reader import Reader
+
+SERIES = [
+    {"period": "2024-03-01", "group": "Battles", "dating": "within", "events": 2,
+     "killed_low": 3, "killed": 5, "killed_high": 9, "events_with_figure": 2},
+    {"period": "2024-05-01", "group": "Battles", "dating": "spans", "events": 1,
+     "killed_low": None, "killed": None, "killed_high": None, "events_with_figure": 0},
+]  # fmt: skip
+BARS = [
+    {"value": "Explosions/Remote violence and a long tail of words", "events": 3,
+     "killed_low": 1, "killed": 5, "killed_high": 9, "events_with_figure": 2},
+    {"value": "Nobody killed here", "events": 4, "killed_low": 0, "killed": 0,
+     "killed_high": 0, "events_with_figure": 4},
+]  # fmt: skip
+
+
+def _data(chart) -> list[dict]:
+    spec = chart.to_dict()  # validates against the Vega-Lite schema
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+def test_the_series_axis_holds_every_period_with_labels_in_words():
+    periods = stats.periods_between(dt.date(2024, 3, 5), dt.date(2024, 5, 20), "month")
+    assert periods == ["2024-03-01", "2024-04-01", "2024-05-01"]
+    spec = charts.events_over_time(SERIES, "month", "Event type", periods).to_dict()
+    assert spec["encoding"]["x"]["scale"]["domain"] == periods
+    assert "%b %Y" in spec["encoding"]["x"]["axis"]["labelExpr"]
+    # the event whose date window spans periods is its own, paler layer
+    assert {r["dating"] for r in _data(charts.events_over_time(SERIES, "month", "Event type"))} == {
+        "inside the period",
+        "date uncertain: spans periods",
+    }
+    assert spec["encoding"]["opacity"]["scale"]["range"] == [1.0, 0.35]
+    killed = charts.killed_over_time(SERIES, "month", "Curated", periods).to_dict()
+    assert killed["layer"][0]["encoding"]["x"]["scale"]["domain"] == periods
+    assert stats.zero_filled(SERIES, periods)[1] == {
+        "period": "2024-04-01", "group": "", "dating": "", "events": 0, "killed_low": 0,
+        "killed": 0, "killed_high": 0, "events_with_figure": 0,
+    }  # fmt: skip
+
+
+def test_event_type_legends_list_only_the_types_present():
+    spec = charts.events_over_time(SERIES, "month", "Event type").to_dict()
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["Battles"]
+
+
+def test_breakdown_bars_write_their_values_drop_zero_bars_and_wrap_labels():
+    rows = _data(charts.breakdown_bars(BARS, "Event type"))
+    assert [r["value"] for r in rows] == [BARS[0]["value"]]  # the zero bar is not drawn
+    assert rows[0]["written"] == "5 (1–9)"
+    assert rows[0]["label"] == "Explosions/Remote violence\nand a long tail of words"
+    assert max(len(line) for line in rows[0]["label"].split("\n")) <= charts.LABEL_WIDTH
+
+
+def test_an_exported_chart_carries_its_title_the_filter_and_the_source():
+    chart = charts.standalone(
+        charts.breakdown_bars(BARS, "Province"), ["Filter: all events", "As of: x"]
+    )
+    title = chart.to_dict()["title"]
+    assert title["text"] == "Killed by province"
+    assert title["subtitle"] == ["Filter: all events", "As of: x"]
+    assert b"Filter: all events" in charts.export_bytes(chart, "svg")
+
+
+def test_the_claims_timeline_spans_the_day_dated_claims():
+    rows = [
+        {"party_label": "Pakistani state", "party_order": 0, "claimant": "a", "claimed_start":
+         "2024-12-24", "claimed_end": None, "publisher": "x"},
+        {"party_label": "Local residents", "party_order": 3, "claimant": "b", "claimed_start":
+         "2024-12-01", "claimed_end": "2024-12-31", "publisher": "y"},
+    ]  # fmt: skip
+    spec = charts.claims_timeline(rows).to_dict()
+    domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    assert domain[0].startswith("2024-12-23") and domain[1].startswith("2024-12-25")
+    assert spec["layer"][0]["encoding"]["y"]["axis"]["labelLimit"] == 0  # full party names
+
+
+@pytest.mark.parametrize("grid", [False, True])
+def test_the_maps_are_valid_on_the_synthetic_store(synthetic_db, grid):
+    reader = Reader(synthetic_db)
+    if grid:
+        cells = mapdata.prepare_cells(reader.map_grid(Filters(), mapdata.GRID_DEGREES))
+        assert _data(charts.incident_grid(cells, mapdata.view(cells))) is not None
+    else:
+        points = mapdata.prepare_points(reader.map_points(Filters(), mapdata.POINT_LIMIT))
+        assert len(points) and charts.incident_map(points, mapdata.view(points)).to_dict()
+
+
+def test_the_trackers_chart_is_valid():
+    rows = [{"who": "PICSS (to 2024-12-31)", "value": 1612, "kind": "published figure"},
+            {"who": "This store", "value": 120, "kind": "this store's tally"}]  # fmt: skip
+    assert len(_data(charts.tracker_bars(rows, "Killed in Pakistan, 2024"))) == 2
