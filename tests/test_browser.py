@@ -216,10 +216,14 @@ def test_statistics_bar_click_filters_and_chart_csv_matches_the_screen(page: Pag
     shown_events = int(
         events_metric.locator('[data-testid="stMetricValue"]').inner_text().replace(",", "")
     )
+    # each chart's downloads are in its "Download" menu: open the first chart's
+    page.get_by_test_id("stPopoverButton").first.click()
+    menu = page.get_by_test_id("stPopoverBody")
     with page.expect_download() as info:
-        page.get_by_role("button", name="CSV", exact=True).first.click()
+        menu.get_by_role("button", name="CSV", exact=True).click()
     text = Path(info.value.path()).read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    page.keyboard.press("Escape")  # close the menu
     # violence only: the strategic developments matching are named in a line, not counted
     note = page.get_by_text("strategic developments (talks", exact=False).first.inner_text()
     strategic = int(re.search(r"([\d,]+) strategic developments", note)[1].replace(",", ""))

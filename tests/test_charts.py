@@ -71,6 +71,10 @@ def test_an_exported_chart_carries_its_title_the_filter_and_the_source():
     assert title["text"] == "Killed by province"
     assert title["subtitle"] == ["Filter: all events", "As of: x"]
     assert b"Filter: all events" in charts.export_bytes(chart, "svg")
+    killed = charts.standalone(charts.killed_over_time(SERIES, "month", "Curated"), ["Filter: x"])
+    title = killed.to_dict()["title"]
+    assert title["text"] == "Killed per month" and title["subtitle"][0] == "Curated"
+    assert title["subtitle"][-1] == "Filter: x"
 
 
 def test_the_claims_timeline_spans_the_day_dated_claims():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from dash import mapdata
 from dash.filters import Filters
 
@@ -60,9 +62,44 @@ def test_grid_counts_events_per_cell(synthetic_db):
     assert df["share_exact"].tolist() == [0.5]
 
 
-def test_view_shows_the_region_and_far_points():
-    home = mapdata.view(mapdata.prepare_points([row("a", "exact")]))
-    assert home["bounds"] == {"lon_min": 60.0, "lon_max": 77.5, "lat_min": 23.5, "lat_max": 38.5}
-    far = mapdata.view(mapdata.prepare_points([row("a", "exact", lat=51.5, lon=-0.1)]))
-    assert far["bounds"]["lon_min"] <= -1.1 and far["bounds"]["lat_max"] >= 52.5
-    assert far["scale"] < home["scale"]  # a wider box is drawn smaller
+def test_the_map_zooms_to_the_matching_events_but_not_closer_than_a_few_degrees():
+    one = mapdata.view(mapdata.prepare_points([row("a", "exact")]))
+    b = one["bounds"]
+    assert b["lon_min"] < 70.0 < b["lon_max"] and b["lat_min"] < 33.0 < b["lat_max"]
+    assert b["lon_max"] - b["lon_min"] == pytest.approx(mapdata.MIN_SPAN_DEGREES)
+    assert mapdata.view(mapdata.prepare_points([]))["bounds"] == mapdata.REGION
+    far = mapdata.view(
+        mapdata.prepare_points([row("a", "exact"), row("b", "exact", lat=51.5, lon=-0.1)])
+    )
+    assert far["bounds"]["lon_min"] <= -0.6 and far["bounds"]["lat_max"] >= 52.0
+    assert far["scale"] < one["scale"]  # a wider box is drawn smaller
+    # a country's centre does not pull the frame wide when real places are there
+    vague = mapdata.view(
+        mapdata.prepare_points([row("a", "exact"), row("c", "country", lat=33.9, lon=67.7)])
+    )
+    assert vague["bounds"] == one["bounds"]
+
+
+def test_events_on_one_spot_are_counted_for_a_badge():
+    df = mapdata.prepare_points(
+        [row("a", "province"), row("b", "province"), row("c", "exact", lat=34.0)]
+    )
+    assert df["at_spot"].tolist() == [2, 2, 1]
+    assert df["spot_head"].tolist() == [True, False, True]
+
+
+def test_the_scale_bar_is_a_round_distance_of_about_a_fifth_of_the_width():
+    frame = mapdata.view(mapdata.prepare_points([]))  # the whole region, about 1,600 km wide
+    bar = mapdata.scale_bar(frame)
+    km = int(bar["label"].replace(",", "").split()[0])
+    assert km in mapdata.SCALE_STEPS_KM and 100 <= km <= 500
+    width_km = (
+        (bar["longitude2"] - bar["longitude"]) * 111.32 * math.cos(math.radians(bar["latitude"]))
+    )
+    assert width_km == pytest.approx(km, rel=1e-6)
+
+
+def test_province_names_in_view_come_from_the_cited_gazetteer():
+    frame = mapdata.view(mapdata.prepare_points([row("a", "exact", lat=32.5, lon=68.8)]))
+    names = set(mapdata.province_labels(frame)["name"])
+    assert "Paktika" in names and "Khost" in names and "Kandahar" not in names

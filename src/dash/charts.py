@@ -67,10 +67,50 @@ def _outlines(url: str) -> alt.LayerChart:
     return shapes + labels
 
 
-def _project(layers: alt.LayerChart, frame: dict[str, Any]) -> alt.LayerChart:
-    return layers.project(type="mercator", center=frame["center"], scale=frame["scale"]).properties(
-        height=560
+def _context(frame: dict[str, Any]) -> list[alt.Chart]:
+    """What makes a map readable: the provinces' names in view and a scale bar."""
+    from . import mapdata
+
+    layers: list[alt.Chart] = []
+    provinces = mapdata.province_labels(frame)
+    if len(provinces):
+        layers.append(
+            alt.Chart(provinces)
+            .mark_text(fontSize=11, fontStyle="italic", color="#6f6a5a", dy=16, clip=True)
+            .encode(longitude="longitude:Q", latitude="latitude:Q", text="name:N")
+        )
+    bar = pd.DataFrame([mapdata.scale_bar(frame)])
+    layers.append(
+        alt.Chart(bar)
+        .mark_rule(color="#333", strokeWidth=3)
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            longitude2="longitude2:Q",
+            latitude2="latitude:Q",
+        )
     )
+    layers.append(
+        alt.Chart(bar)
+        .mark_text(align="left", dy=-9, fontSize=11, color="#333")
+        .encode(longitude="longitude:Q", latitude="latitude:Q", text="label:N")
+    )
+    return layers
+
+
+def _project(layers: alt.LayerChart, frame: dict[str, Any]) -> alt.LayerChart:
+    """Mercator, fitted to the frame's box at whatever width the page gives the chart (a phone's
+    or a wide screen's): the box is always in view, never cropped at the sides."""
+    b = frame["bounds"]
+    box = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {
+            "type": "MultiPoint",
+            "coordinates": [[b["lon_min"], b["lat_min"]], [b["lon_max"], b["lat_max"]]],
+        },
+    }
+    return layers.project(type="mercator", fit=box).properties(height=560)
 
 
 def incident_map(
@@ -90,11 +130,15 @@ def incident_map(
             longitude="longitude:Q",
             latitude="latitude:Q",
             color=alt.Color(
-                "event_type:N", title="Event type", scale=_type_scale(points["event_type"])
+                "event_type:N",
+                title="Event type",
+                scale=_type_scale(points["event_type"]),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
             ),
             shape=alt.Shape(
                 "geo_precision:N",
                 title="Location precision",
+                legend=alt.Legend(orient="bottom", columns=2),
                 scale=alt.Scale(
                     domain=list(PRECISION_SHAPES), range=list(PRECISION_SHAPES.values())
                 ),
@@ -116,7 +160,21 @@ def incident_map(
         )
         .add_params(pick)
     )
-    layers: list[alt.Chart] = [_outlines(outlines_url), marks]
+    # How many events share a spot (a district's centroid, say): a badge beside the mark.
+    stacked = points[points["spot_head"] & (points["at_spot"] > 1)].assign(
+        badge=lambda d: "×" + d["at_spot"].astype(str)
+    )
+    badges = (
+        alt.Chart(stacked)
+        .mark_text(align="left", dx=9, dy=-9, fontSize=12, fontWeight="bold", color="#111")
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            text="badge:N",
+            tooltip=[alt.Tooltip("at_spot:Q", title="Events at this spot")],
+        )
+    )
+    layers: list[alt.Chart] = [_outlines(outlines_url), *_context(frame), marks, badges]
     if selected is not None and (points["event_id"] == selected).any():
         ring = (
             alt.Chart(points[points["event_id"] == selected])
@@ -145,7 +203,7 @@ def incident_grid(
             ],
         )
     )
-    return _project(alt.layer(_outlines(outlines_url), marks), frame)
+    return _project(alt.layer(_outlines(outlines_url), *_context(frame), marks), frame)
 
 
 DATE_FORMAT = "%d %b %Y"  # one date format for the timeline: 24 Dec 2024
@@ -321,13 +379,13 @@ def events_over_time(
                 "group:N",
                 title=split_label,
                 scale=_type_scale(df["group"]) if split_label == "Event type" else alt.Undefined,
-                legend=alt.Legend(orient="bottom", columns=3, symbolLimit=0, labelLimit=0),
+                legend=alt.Legend(orient="bottom", columns=2, symbolLimit=0, labelLimit=0),
             ),
             opacity=alt.Opacity(
                 "dating:N",
                 title="Date",
                 scale=alt.Scale(domain=list(DATING_LEGEND.values()), range=[1.0, 0.35]),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", labelLimit=0),
             ),
             stroke=alt.condition(pick, alt.value("#111"), alt.value(None), empty=False),
             tooltip=[
@@ -354,7 +412,12 @@ def killed_over_time(
         min_count=1
     )
     axis = _period_axis(interval, periods if periods is not None else per["period"].tolist())
-    base = alt.Chart(per, title=f"Killed per {interval}: {lens_label}, with the low–high range")
+    # The lens in the subtitle, one part a line: a phone's width holds the title.
+    title = alt.TitleParams(
+        f"Killed per {interval}",
+        subtitle=[lens_label, "bars: the figure; lines: the low–high range"],
+    )
+    base = alt.Chart(per, title=title)
     bars = base.mark_bar(color="#8c2d19", opacity=0.8).encode(
         x=axis,
         y=alt.Y("killed:Q", title="Killed", axis=alt.Axis(tickMinStep=1, format=",d")),
@@ -476,16 +539,26 @@ def tracker_bars(rows: Sequence[dict[str, Any]], title: str) -> alt.Chart:
 def standalone(chart: alt.TopLevelMixin, notes: Sequence[str]) -> alt.TopLevelMixin:
     """The chart as a file that stands alone: its title, then ``notes`` under it (the filter in
     words, the source line, the as-of date), so a PNG pasted into a report says what it shows."""
-    title = chart.title if isinstance(chart.title, str) else ""
+
+    def parts(title: Any) -> tuple[str, list[str]]:
+        if isinstance(title, str):
+            return title, []
+        if isinstance(title, alt.TitleParams):
+            sub = title.subtitle if isinstance(title.subtitle, list) else []
+            return str(title.text), [str(s) for s in sub]
+        return "", []
+
+    text, subtitle = parts(chart.title)
     if hasattr(chart, "layer"):  # a layered chart carries its title on its layers
         chart = chart.copy()
         for layer in chart.layer:
-            title = title or (layer.title if isinstance(layer.title, str) else "")
+            if not text:
+                text, subtitle = parts(layer.title)
             layer.title = alt.Undefined
     return chart.properties(
         title=alt.TitleParams(
-            text=title,
-            subtitle=list(notes),
+            text=text,
+            subtitle=[*subtitle, *notes],
             anchor="start",
             subtitleColor="#444",
             subtitleFontSize=11,

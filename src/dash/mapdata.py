@@ -6,13 +6,15 @@ are tested without a browser.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+import yaml
 
-from . import vocab
+from . import store, vocab
 
 # Above this many located events the map draws grid cells instead of points, so the browser
 # never has to lay out more than a bounded number of marks (documented in the README).
@@ -56,6 +58,10 @@ def prepare_points(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
             df["location"], df["admin2"], df["admin1"], df["country"], strict=True
         )
     ]
+    # Events on one spot (a district centroid, say) draw as one mark: say how many.
+    spot = df["latitude"].round(4).astype(str) + "," + df["longitude"].round(4).astype(str)
+    df["at_spot"] = spot.map(spot.value_counts()).fillna(0).astype(int)
+    df["spot_head"] = ~spot.duplicated()
     df["killed_range"] = [
         " – ".join("?" if pd.isna(v) else str(int(v)) for v in (lo, be, hi))
         for lo, be, hi in zip(
@@ -74,6 +80,8 @@ def prepare_cells(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
 
 
 MAP_HEIGHT = 560
+LEGEND_ROOM = 110  # the legends under the map take this much of its height
+MIN_SPAN_DEGREES = 3.0  # the smallest box the map zooms to
 MAP_WIDTH_GUESS = 900  # the chart stretches to its column; this keeps the box inside it
 
 
@@ -91,16 +99,27 @@ def _mercator_y(lat: float) -> float:
 
 
 def view(
-    df: pd.DataFrame, height: int = MAP_HEIGHT, width: int = MAP_WIDTH_GUESS
+    df: pd.DataFrame, height: int = MAP_HEIGHT - LEGEND_ROOM, width: int = MAP_WIDTH_GUESS
 ) -> dict[str, Any]:
-    """Mercator centre and scale that show the region and every drawn point."""
-    lon_min, lon_max = REGION["lon_min"], REGION["lon_max"]
-    lat_min, lat_max = REGION["lat_min"], REGION["lat_max"]
+    """Mercator centre and scale that frame the drawn points (a degree of margin, at least
+    ``MIN_SPAN_DEGREES`` across, so four events in one district are not one blur); the whole
+    region when nothing is drawn."""
+    if "geo_precision" in df and (df["geo_precision"] != "country").any():
+        df = df[df["geo_precision"] != "country"]  # a country's centre is no place to zoom to
     if len(df):
-        lon_min = max(-180.0, min(lon_min, float(df["longitude"].min()) - 1))
-        lon_max = min(180.0, max(lon_max, float(df["longitude"].max()) + 1))
-        lat_min = max(-80.0, min(lat_min, float(df["latitude"].min()) - 1))
-        lat_max = min(80.0, max(lat_max, float(df["latitude"].max()) + 1))
+        lon_min, lon_max = float(df["longitude"].min()) - 0.5, float(df["longitude"].max()) + 0.5
+        lat_min, lat_max = float(df["latitude"].min()) - 0.5, float(df["latitude"].max()) + 0.5
+        if lon_max - lon_min < MIN_SPAN_DEGREES:
+            middle = (lon_min + lon_max) / 2
+            lon_min, lon_max = middle - MIN_SPAN_DEGREES / 2, middle + MIN_SPAN_DEGREES / 2
+        if lat_max - lat_min < MIN_SPAN_DEGREES:
+            middle = (lat_min + lat_max) / 2
+            lat_min, lat_max = middle - MIN_SPAN_DEGREES / 2, middle + MIN_SPAN_DEGREES / 2
+        lon_min, lon_max = max(-180.0, lon_min), min(180.0, lon_max)
+        lat_min, lat_max = max(-80.0, lat_min), min(80.0, lat_max)
+    else:
+        lon_min, lon_max = REGION["lon_min"], REGION["lon_max"]
+        lat_min, lat_max = REGION["lat_min"], REGION["lat_max"]
     dx = math.radians(lon_max - lon_min)
     dy = _mercator_y(lat_max) - _mercator_y(lat_min)
     scale = 0.92 * min(height / dy, width / dx)
@@ -111,3 +130,47 @@ def view(
         "scale": round(scale, 1),
         "bounds": {"lon_min": lon_min, "lon_max": lon_max, "lat_min": lat_min, "lat_max": lat_max},
     }
+
+
+KM_PER_DEGREE = 111.32  # along the equator, and along any meridian
+SCALE_STEPS_KM = (5, 10, 20, 50, 100, 200, 500, 1000)
+
+
+def scale_bar(frame: dict[str, Any]) -> dict[str, Any]:
+    """A round distance, about a fifth of the frame's width, drawn near its lower left corner:
+    where it starts and ends (longitude at one latitude) and its label."""
+    b = frame["bounds"]
+    lat = b["lat_min"] + 0.06 * (b["lat_max"] - b["lat_min"])
+    km_per_degree = KM_PER_DEGREE * math.cos(math.radians(lat))
+    wanted = (b["lon_max"] - b["lon_min"]) * km_per_degree / 5
+    km = max([k for k in SCALE_STEPS_KM if k <= wanted] or [SCALE_STEPS_KM[0]])
+    start = b["lon_min"] + 0.04 * (b["lon_max"] - b["lon_min"])
+    return {"longitude": start, "longitude2": start + km / km_per_degree, "latitude": lat,
+            "label": f"{km:,} km"}  # fmt: skip
+
+
+@functools.cache
+def _provinces() -> tuple[dict[str, Any], ...]:
+    """Province points of the curated gazetteer (data/curated/places.yaml, each taken from a
+    cited page); none when the curated folder is not beside the app."""
+    try:
+        text = (store.PROJECT_ROOT / "data" / "curated" / "places.yaml").read_text("utf-8")
+    except OSError:
+        return ()
+    return tuple(
+        {"name": str(p["name"]).removesuffix(" Province"), "latitude": p["latitude"],
+         "longitude": p["longitude"]}
+        for p in yaml.safe_load(text) or []
+        if p.get("level") == "province" and p.get("latitude") is not None
+    )  # fmt: skip
+
+
+def province_labels(frame: dict[str, Any]) -> pd.DataFrame:
+    """The provinces whose point lies inside the frame, to name on the map."""
+    b = frame["bounds"]
+    inside = [
+        p for p in _provinces()
+        if b["lat_min"] <= p["latitude"] <= b["lat_max"]
+        and b["lon_min"] <= p["longitude"] <= b["lon_max"]
+    ]  # fmt: skip
+    return pd.DataFrame(inside, columns=["name", "latitude", "longitude"])

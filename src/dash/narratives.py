@@ -121,7 +121,9 @@ def comparison_rows(claims: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             "party": c["party_label"] or _label(c["party"]),
             "claimant": c["claimant"],
             "date": c["claimed_start"] or "",
-            "killed": c["killed"],
+            # Text that sorts as a number (spaces before the digits sort first): a numeric cell
+            # would show a missing figure as "None", and this table shows "–".
+            "killed": "–" if c["killed"] is None else f"{c['killed']:>9,}",
             "stated": stated_toll(c),
             "hit": vocab.VICTIM_SHORT.get(c["victims"] or "", c["victims"] or "–"),
             "responsibility": vocab.RESPONSIBILITY_SHORT.get(

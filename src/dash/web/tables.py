@@ -146,7 +146,7 @@ def comparison_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
             "party": "Party",
             "claimant": st.column_config.TextColumn("Claimant", width="medium"),
             "date": st.column_config.TextColumn("Said on"),
-            "killed": st.column_config.NumberColumn("Killed", help="The figure, for sorting"),
+            "killed": st.column_config.TextColumn("Killed", help="The figure; sorts by size"),
             "stated": st.column_config.TextColumn("As stated", help="With its qualifier and range"),
             "hit": "Who was hit",
             "responsibility": "Responsibility",

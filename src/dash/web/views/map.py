@@ -18,8 +18,11 @@ from .narratives import figures
 LIST_PAGE_SIZE = 200
 
 
-def incident_map(filters: Filters, total: int, *, key: str) -> None:
-    """The map: points up to the documented limit, grid cells above it; click selects."""
+def incident_map(
+    filters: Filters, total: int, *, key: str, width: int = mapdata.MAP_WIDTH_GUESS
+) -> None:
+    """The map: points up to the documented limit, grid cells above it; click selects.
+    ``width`` is the width the map is framed for (less when the details stand beside it)."""
     reader = data.read()
 
     located = reader.count_located(filters)
@@ -28,7 +31,9 @@ def incident_map(filters: Filters, total: int, *, key: str) -> None:
         return
     if mapdata.use_grid(located):
         cells = mapdata.prepare_cells(reader.map_grid(filters, mapdata.GRID_DEGREES))
-        display.altair_chart(charts.incident_grid(cells, mapdata.view(cells)), width="stretch")
+        display.altair_chart(
+            charts.incident_grid(cells, mapdata.view(cells, width=width)), width="stretch"
+        )
         st.caption(
             f"{located:,} located events are more than the {mapdata.POINT_LIMIT:,} the map draws "
             f"one by one: each circle is a {mapdata.GRID_DEGREES}° cell sized by its events. "
@@ -47,7 +52,7 @@ def incident_map(filters: Filters, total: int, *, key: str) -> None:
         selected = state.event()
         basemap = os.environ.get(charts.BASEMAP_ENV, "").strip()
         if basemap:
-            deck = charts.incident_deck(points, mapdata.view(points), basemap)
+            deck = charts.incident_deck(points, mapdata.view(points, width=width), basemap)
             event = st.pydeck_chart(
                 deck, on_select="rerun", selection_mode="single-object", key=key
             )
@@ -58,9 +63,17 @@ def incident_map(filters: Filters, total: int, *, key: str) -> None:
             )
             st.caption(f"Base map from {plain(basemap)} (set by {charts.BASEMAP_ENV}).")
         else:
-            chart = charts.incident_map(points, mapdata.view(points), selected=selected)
+            chart = charts.incident_map(
+                points, mapdata.view(points, width=width), selected=selected
+            )
             event = display.altair_chart(chart, width="stretch", on_select="rerun", key=key)
             picked = (event or {}).get("selection", {}).get(charts.MAP_SELECTION) if event else None
+            st.caption(
+                "Mark size: its area grows with the square root of the toll (best estimate, else "
+                "the low end): an event with 100 killed is ten times the area of one with 1. "
+                "×N beside a mark: N events share that spot (often a district's or province's "
+                "centre). The map zooms to the matching events; the bar shows the scale."
+            )
         chosen = state.table_choice(
             {"selection": {"rows": [p.get("event_id") for p in picked or []]}}, None, key
         )
@@ -81,9 +94,7 @@ def event_list(filters: Filters, total: int, *, key: str) -> None:
     if pages > 1:
         page = int(st.number_input(f"Page (of {pages:,})", 1, pages, 1, key=f"{key}_page"))
     rows = reader.events(filters, LIST_PAGE_SIZE, (page - 1) * LIST_PAGE_SIZE)
-    selected = state.event()
     for r in rows:
-        r["selected"] = r["event_id"] == selected
         r["place"] = ", ".join(
             p for p in (r["location"], r["admin2"], r["admin1"], r["country"]) if p
         )
@@ -92,10 +103,9 @@ def event_list(filters: Filters, total: int, *, key: str) -> None:
     chosen = tables.pick_from_table(
         rows,
         {
-            "selected": st.column_config.CheckboxColumn("Shown below", width="small"),
             "date_start": st.column_config.TextColumn("Date"),
             "title": st.column_config.TextColumn("Event", width="large"),
-            "place": "Place",
+            "place": st.column_config.TextColumn("Place", width="large"),
             "event_type": "Type",
             "actors": "Actors",
             **tables.EVENT_FIGURE_COLUMNS,
@@ -122,7 +132,8 @@ def event_detail(event_id: str) -> None:
 
     event = reader.event(event_id)
     claims = reader.claims(event_id)
-    with st.container(border=True, key="event_detail"):
+    # As tall as the map, scrolling inside: the list below stays in reach.
+    with st.container(border=True, key="event_detail", height=mapdata.MAP_HEIGHT + 120):
         st.subheader(plain(short(event["title"])))
         place = ", ".join(
             short(p)
@@ -201,9 +212,15 @@ def render() -> None:
     if not total:
         st.info("No events match the current filter. Widen it or press 'Reset filters'.")
         st.stop()
-    incident_map(filters, total, key="incident_map")
-    st.subheader("Matching events")
-    event_list(filters, total, key="map_list")
     event_id = state.event()
     if event_id and reader.event(event_id):
-        event_detail(event_id)
+        # The selected event's details beside the map (under it on a phone).
+        map_column, detail_column = st.columns([3, 2], gap="medium")
+        with map_column:
+            incident_map(filters, total, key="incident_map", width=mapdata.MAP_WIDTH_GUESS * 3 // 5)
+        with detail_column:
+            event_detail(event_id)
+    else:
+        incident_map(filters, total, key="incident_map")
+    st.subheader("Matching events")
+    event_list(filters, total, key="map_list")
