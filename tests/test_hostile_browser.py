@@ -103,17 +103,13 @@ def test_map_tooltip_shows_hostile_text_as_text(page: Page, hostile_server):
     page.goto(f"{hostile_server}/map")
     settle(page)
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
-    box = chart.bounding_box()
     tooltip = page.locator("#vg-tooltip-element")
-    # Sweep the pointer over the map, from its middle outwards, until a hostile event's tooltip
-    # shows (the hostile events sit near the middle of the view their points make).
-    spots = sorted(
-        ((fx, fy) for fx in range(10, 90, 2) for fy in range(10, 90, 2)),
-        key=lambda s: (s[0] - 45) ** 2 + (s[1] - 40) ** 2,
-    )
+    # The map is SVG: each event is an element labelled with its fields. Hover the hostile ones.
+    marks = chart.locator('[aria-roledescription="point"][aria-label*="SYNTHETIC hostile"]')
+    expect(marks.first).to_be_attached()
     found = None
-    for fx, fy in spots:
-        page.mouse.move(box["x"] + box["width"] * fx / 100, box["y"] + box["height"] * fy / 100)
+    for mark in marks.all():
+        mark.hover(force=True)
         shown = page.evaluate(
             "() => { const t = document.querySelector('#vg-tooltip-element');"
             " return t && t.classList.contains('visible') ? t.innerText : ''; }"

@@ -182,7 +182,8 @@ def incident_map(
             .encode(longitude="longitude:Q", latitude="latitude:Q")
         )
         layers.append(ring)
-    return _project(alt.layer(*layers), frame)
+    # SVG: each mark and badge an element a reader (and a test) can find by its text or label.
+    return _project(alt.layer(*layers), frame).properties(usermeta=SVG)
 
 
 def incident_grid(
