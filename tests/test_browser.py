@@ -253,3 +253,33 @@ def test_statistics_bar_click_filters_and_chart_csv_matches_the_screen(page: Pag
     assert page.get_by_text(f"{province}", exact=False).first.is_visible()
     assert "province=" in page.url
     assert matching_count(page) < total
+
+
+def test_tables_and_charts_offer_no_download_of_their_own(page: Page, app_server):
+    """Streamlit's own table download (also in a chart's "Show data" view) would skip the origin
+    restriction (dash.exports): the instance switches it off (client.disableDataExport).
+    Viewing stays: what a download may not carry, the page already shows."""
+
+    def download_buttons(where) -> list[str]:
+        where.hover()
+        toolbar = page.locator('[data-testid="stElementToolbar"]').filter(visible=True).first
+        expect(toolbar).to_be_visible()
+        labels = toolbar.get_by_role("button").evaluate_all(
+            "bs => bs.map(b => b.getAttribute('aria-label') || b.innerText || '')"
+        )
+        assert labels, "the toolbar has its other buttons"
+        return [label for label in labels if "download" in label.lower()]
+
+    page.goto(f"{app_server}/sources")
+    settle(page)
+    assert download_buttons(page.locator('[data-testid="stDataFrame"]').first) == []
+    page.goto(f"{app_server}/statistics")
+    settle(page)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.hover()
+    page.locator('[data-testid="stElementToolbar"]').filter(visible=True).first.get_by_role(
+        "button", name="Show data"
+    ).click()
+    shown = page.locator('[data-testid="stDataFrame"]').filter(visible=True).last
+    expect(shown).to_be_visible()
+    assert download_buttons(shown) == []

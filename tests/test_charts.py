@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from dash import charts, mapdata, stats
+from dash import charts, mapcharts, mapdata, stats
 from dash.filters import Filters
 from dash.reader import Reader
 
@@ -95,10 +95,10 @@ def test_the_maps_are_valid_on_the_synthetic_store(synthetic_db, grid):
     reader = Reader(synthetic_db)
     if grid:
         cells = mapdata.prepare_cells(reader.map_grid(Filters(), mapdata.GRID_DEGREES))
-        assert _data(charts.incident_grid(cells, mapdata.view(cells))) is not None
+        assert _data(mapcharts.incident_grid(cells, mapdata.view(cells))) is not None
     else:
         points = mapdata.prepare_points(reader.map_points(Filters(), mapdata.POINT_LIMIT))
-        assert len(points) and charts.incident_map(points, mapdata.view(points)).to_dict()
+        assert len(points) and mapcharts.incident_map(points, mapdata.view(points)).to_dict()
 
 
 def test_the_trackers_chart_is_valid():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,192 +18,11 @@ EVENT_TYPE_COLOURS = {
 }
 
 
-def _type_scale(present: Any) -> alt.Scale:
+def type_scale(present: Any) -> alt.Scale:
     """The event types' fixed colours, for the types present only (a legend lists no absent
     type); a type outside ACLED's six keeps the default colours' order."""
     shown = [t for t in EVENT_TYPE_COLOURS if t in set(present)]
     return alt.Scale(domain=shown, range=[EVENT_TYPE_COLOURS[t] for t in shown])
-
-
-PRECISION_SHAPES = {
-    "exact": "circle",
-    "near": "circle",
-    "district": "square",
-    "province": "diamond",
-    "country": "triangle-up",
-}
-OUTLINES_URL = "app/static/world-atlas/countries-110m.json"
-MAP_SELECTION = "pick"
-
-
-FOCUS_FILL = "#e4dcc6"  # Pakistan and Afghanistan
-OTHER_FILL = "#f4f2ec"
-# Label points: the country points of data/curated/places.yaml (CIA World Factbook figures).
-COUNTRY_LABELS = [
-    {"name": "PAKISTAN", "longitude": 70.0, "latitude": 30.0},
-    {"name": "AFGHANISTAN", "longitude": 65.0, "latitude": 33.0},
-]
-
-
-def _outlines(url: str) -> alt.LayerChart:
-    shapes = (
-        alt.Chart(alt.topo_feature(url, "countries"))
-        .mark_geoshape(stroke="#6f6f6f", strokeWidth=1, clip=True)
-        .encode(
-            fill=alt.condition(
-                "indexof(['Pakistan', 'Afghanistan'], datum.properties.name) >= 0",
-                alt.value(FOCUS_FILL),
-                alt.value(OTHER_FILL),
-            ),
-            tooltip=[alt.Tooltip("properties.name:N", title="Country")],
-        )
-    )
-    labels = (
-        alt.Chart(pd.DataFrame(COUNTRY_LABELS))
-        .mark_text(fontSize=13, fontWeight="bold", color="#8a7f66", opacity=0.8, clip=True)
-        .encode(longitude="longitude:Q", latitude="latitude:Q", text="name:N")
-    )
-    return shapes + labels
-
-
-def _context(frame: dict[str, Any]) -> list[alt.Chart]:
-    """What makes a map readable: the provinces' names in view and a scale bar."""
-    from . import mapdata
-
-    layers: list[alt.Chart] = []
-    provinces = mapdata.province_labels(frame)
-    if len(provinces):
-        layers.append(
-            alt.Chart(provinces)
-            .mark_text(fontSize=11, fontStyle="italic", color="#6f6a5a", dy=16, clip=True)
-            .encode(longitude="longitude:Q", latitude="latitude:Q", text="name:N")
-        )
-    bar = pd.DataFrame([mapdata.scale_bar(frame)])
-    layers.append(
-        alt.Chart(bar)
-        .mark_rule(color="#333", strokeWidth=3)
-        .encode(
-            longitude="longitude:Q",
-            latitude="latitude:Q",
-            longitude2="longitude2:Q",
-            latitude2="latitude:Q",
-        )
-    )
-    layers.append(
-        alt.Chart(bar)
-        .mark_text(align="left", dy=-9, fontSize=11, color="#333")
-        .encode(longitude="longitude:Q", latitude="latitude:Q", text="label:N")
-    )
-    return layers
-
-
-def _project(layers: alt.LayerChart, frame: dict[str, Any]) -> alt.LayerChart:
-    """Mercator, fitted to the frame's box at whatever width the page gives the chart (a phone's
-    or a wide screen's): the box is always in view, never cropped at the sides."""
-    b = frame["bounds"]
-    box = {
-        "type": "Feature",
-        "properties": {},
-        "geometry": {
-            "type": "MultiPoint",
-            "coordinates": [[b["lon_min"], b["lat_min"]], [b["lon_max"], b["lat_max"]]],
-        },
-    }
-    return layers.project(type="mercator", fit=box).properties(height=560)
-
-
-def incident_map(
-    points: pd.DataFrame,
-    frame: dict[str, Any],
-    *,
-    selected: str | None = None,
-    outlines_url: str = OUTLINES_URL,
-) -> alt.LayerChart:
-    """Country outlines (local file) with one mark per event: colour = type, size = toll,
-    shape = location precision; exact places filled, centroids hollow. Click selects."""
-    pick = alt.selection_point(name=MAP_SELECTION, fields=["event_id"], on="click")
-    marks = (
-        alt.Chart(points)
-        .mark_point(strokeWidth=2, clip=True)
-        .encode(
-            longitude="longitude:Q",
-            latitude="latitude:Q",
-            color=alt.Color(
-                "event_type:N",
-                title="Event type",
-                scale=_type_scale(points["event_type"]),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
-            ),
-            shape=alt.Shape(
-                "geo_precision:N",
-                title="Location precision",
-                legend=alt.Legend(orient="bottom", columns=2),
-                scale=alt.Scale(
-                    domain=list(PRECISION_SHAPES), range=list(PRECISION_SHAPES.values())
-                ),
-            ),
-            size=alt.Size("size:Q", scale=None, legend=None),
-            fill=alt.condition(
-                "datum.is_exact",
-                alt.Color("event_type:N", scale=_type_scale(points["event_type"])),
-                alt.value("transparent"),
-            ),
-            opacity=alt.condition(pick, alt.value(0.9), alt.value(0.35)),
-            tooltip=[
-                alt.Tooltip("title:N", title="Event"),
-                alt.Tooltip("date_start:N", title="Date"),
-                alt.Tooltip("place:N", title="Place"),
-                alt.Tooltip("precision_words:N", title="Location precision"),
-                alt.Tooltip("killed_range:N", title="Killed (low – best – high)"),
-            ],
-        )
-        .add_params(pick)
-    )
-    # How many events share a spot (a district's centroid, say): a badge beside the mark.
-    stacked = points[points["spot_head"] & (points["at_spot"] > 1)].assign(
-        badge=lambda d: "×" + d["at_spot"].astype(str)
-    )
-    badges = (
-        alt.Chart(stacked)
-        .mark_text(align="left", dx=9, dy=-9, fontSize=12, fontWeight="bold", color="#111")
-        .encode(
-            longitude="longitude:Q",
-            latitude="latitude:Q",
-            text="badge:N",
-            tooltip=[alt.Tooltip("at_spot:Q", title="Events at this spot")],
-        )
-    )
-    layers: list[alt.Chart] = [_outlines(outlines_url), *_context(frame), marks, badges]
-    if selected is not None and (points["event_id"] == selected).any():
-        ring = (
-            alt.Chart(points[points["event_id"] == selected])
-            .mark_point(shape="circle", filled=False, color="black", strokeWidth=3, size=1600)
-            .encode(longitude="longitude:Q", latitude="latitude:Q")
-        )
-        layers.append(ring)
-    # SVG: each mark and badge an element a reader (and a test) can find by its text or label.
-    return _project(alt.layer(*layers), frame).properties(usermeta=SVG)
-
-
-def incident_grid(
-    cells: pd.DataFrame, frame: dict[str, Any], *, outlines_url: str = OUTLINES_URL
-) -> alt.LayerChart:
-    """Too many events to draw one by one: circles per grid cell, sized by events."""
-    marks = (
-        alt.Chart(cells)
-        .mark_circle(color="#c0392b", opacity=0.55, clip=True)
-        .encode(
-            longitude="longitude:Q",
-            latitude="latitude:Q",
-            size=alt.Size("size:Q", scale=None, legend=None),
-            tooltip=[
-                alt.Tooltip("events:Q", title="Events in cell", format=","),
-                alt.Tooltip("killed:Q", title="Killed (best, summed)", format=","),
-                alt.Tooltip("share_exact:Q", title="Share with exact location", format=".0%"),
-            ],
-        )
-    )
-    return _project(alt.layer(_outlines(outlines_url), *_context(frame), marks), frame)
 
 
 DATE_FORMAT = "%d %b %Y"  # one date format for the timeline: 24 Dec 2024
@@ -266,76 +84,8 @@ def claims_timeline(rows: Sequence[dict[str, Any]]) -> alt.LayerChart:
     return window + point
 
 
-BASEMAP_ENV = "EVENTS_BASEMAP"
-
-
-def _rgb(hex_colour: str) -> list[int]:
-    return [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]
-
-
-def incident_deck(points: pd.DataFrame, frame: dict[str, Any], style_url: str) -> Any:
-    """The same marks over an online base map (only when ``EVENTS_BASEMAP`` names a style).
-
-    Exact places are filled; centroids are drawn as rings, as on the offline map.
-    """
-    import pydeck as pdk
-
-    df = points.copy()
-    df["fill"] = [
-        _rgb(EVENT_TYPE_COLOURS.get(t, "#7f7f7f")) + [200 if exact else 0]
-        for t, exact in zip(df["event_type"], df["is_exact"], strict=True)
-    ]
-    df["line"] = [_rgb(EVENT_TYPE_COLOURS.get(t, "#7f7f7f")) + [255] for t in df["event_type"]]
-    df["radius"] = df["size"] * 25.0
-    layer = pdk.Layer(
-        "ScatterplotLayer",
-        data=df[
-            [
-                "event_id",
-                "title",
-                "place",
-                "precision_words",
-                "killed_range",
-                "longitude",
-                "latitude",
-                "fill",
-                "line",
-                "radius",
-            ]
-        ],
-        id="events",
-        get_position=["longitude", "latitude"],
-        get_fill_color="fill",
-        get_line_color="line",
-        get_radius="radius",
-        stroked=True,
-        line_width_min_pixels=2,
-        pickable=True,
-    )
-    zoom = max(1.0, min(12.0, math.log2(frame["scale"] * 2 * math.pi / 512)))
-    return pdk.Deck(
-        layers=[layer],
-        map_style=style_url,
-        initial_view_state=pdk.ViewState(
-            longitude=frame["center"][0], latitude=frame["center"][1], zoom=zoom
-        ),
-        tooltip={
-            "text": "{title}\n{place}\nLocation: {precision_words}\nKilled (low – best – high): {killed_range}"
-        },
-    )
-
-
-# --- violence statistics ---------------------------------------------------------------------
-
 PERIOD_PICK = "period_pick"
 VALUE_PICK = "value_pick"
-_TIME_UNITS = {
-    "week": "yearmonthdate",
-    "month": "yearmonth",
-    "quarter": "yearquarter",
-    "year": "year",
-}
-_TIME_FORMATS = {"week": "%d %b %Y", "month": "%b %Y", "quarter": "Q%q %Y", "year": "%Y"}
 
 
 # Vega (d3) formats for the period axis: "Mar 2024", "W12 2024", "Q1 2024", "2024".
@@ -379,7 +129,7 @@ def events_over_time(
             color=alt.Color(
                 "group:N",
                 title=split_label,
-                scale=_type_scale(df["group"]) if split_label == "Event type" else alt.Undefined,
+                scale=type_scale(df["group"]) if split_label == "Event type" else alt.Undefined,
                 legend=alt.Legend(orient="bottom", columns=2, symbolLimit=0, labelLimit=0),
             ),
             opacity=alt.Opacity(

@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from ... import charts, exports, mapdata, narratives, vocab
+from ... import exports, mapcharts, mapdata, narratives, vocab
 from ...filters import Filters
 from ...text import fatality_range, link, plain, short
 from .. import data, display, downloads, layout, state, tables
@@ -32,7 +32,7 @@ def incident_map(
     if mapdata.use_grid(located):
         cells = mapdata.prepare_cells(reader.map_grid(filters, mapdata.GRID_DEGREES))
         display.altair_chart(
-            charts.incident_grid(cells, mapdata.view(cells, width=width)), width="stretch"
+            mapcharts.incident_grid(cells, mapdata.view(cells, width=width)), width="stretch"
         )
         st.caption(
             f"{located:,} located events are more than the {mapdata.POINT_LIMIT:,} the map draws "
@@ -50,9 +50,9 @@ def incident_map(
             )
             points = points[near].reset_index(drop=True)
         selected = state.event()
-        basemap = os.environ.get(charts.BASEMAP_ENV, "").strip()
+        basemap = os.environ.get(mapcharts.BASEMAP_ENV, "").strip()
         if basemap:
-            deck = charts.incident_deck(points, mapdata.view(points, width=width), basemap)
+            deck = mapcharts.incident_deck(points, mapdata.view(points, width=width), basemap)
             event = st.pydeck_chart(
                 deck, on_select="rerun", selection_mode="single-object", key=key
             )
@@ -61,13 +61,15 @@ def incident_map(
                 if event
                 else None
             )
-            st.caption(f"Base map from {plain(basemap)} (set by {charts.BASEMAP_ENV}).")
+            st.caption(f"Base map from {plain(basemap)} (set by {mapcharts.BASEMAP_ENV}).")
         else:
-            chart = charts.incident_map(
+            chart = mapcharts.incident_map(
                 points, mapdata.view(points, width=width), selected=selected
             )
             event = display.altair_chart(chart, width="stretch", on_select="rerun", key=key)
-            picked = (event or {}).get("selection", {}).get(charts.MAP_SELECTION) if event else None
+            picked = (
+                (event or {}).get("selection", {}).get(mapcharts.MAP_SELECTION) if event else None
+            )
             st.caption(
                 "Mark size: its area grows with the square root of the toll (best estimate, else "
                 "the low end): an event with 100 killed is ten times the area of one with 1. "

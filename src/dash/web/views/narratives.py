@@ -128,43 +128,46 @@ def narrative(event_id: str) -> None:
         f"({plain(event['date_precision'])}) · {place} · "
         f"{plain(event['event_type'])} / {plain(event['sub_event_type'])} · id {plain(event_id)}"
     )
-    if event["summary"]:
-        st.markdown(plain(event["summary"]))
-
+    estimate = fatality_range(
+        event["fatalities_low"], event["fatalities_best"], event["fatalities_high"]
+    )
+    grading = event["grading"]
+    # First what an analyst compares: the spread, the estimate, every claim in one table.
     with st.container(border=True):
-        st.markdown(f"**Claimed — {plain(summary.headline)}**")
+        st.markdown(
+            f"**Claimed — {plain(summary.headline)}** · **curated estimate (low – best – "
+            f"high):** {plain(estimate)} · **grading:** {plain(grading or 'not graded')}"
+        )
         if summary.tolls:
             st.markdown(plain("By party: " + "; ".join(summary.tolls)))
+    if not claims:
+        st.info("No claims recorded for this event yet.")
+    else:
+        if not summary.is_contested:
+            st.info("Only one party's account is recorded: there is no competing account yet.")
+        st.markdown("**Every claim, side by side** — sort by any column")
+        tables.comparison_table(narratives.comparison_rows(claims), key="claims_compared")
+
+    # Then the event in words, where the accounts conflict, and what is not known.
+    if event["summary"]:
+        st.markdown(plain(event["summary"]))
+    with st.container(border=True):
         if summary.breakdowns:
             st.markdown(plain("; ".join(summary.breakdowns)))
         for line in summary.conflicts:
             st.markdown(f"- {plain(line)}")
-        estimate = fatality_range(
-            event["fatalities_low"], event["fatalities_best"], event["fatalities_high"]
-        )
-        st.markdown(f"**Curated estimate (low – best – high):** {plain(estimate)}")
         if event["fatalities_basis"]:
-            st.caption(plain(event["fatalities_basis"]))
-        grading = event["grading"]
+            st.caption(f"The estimate: {plain(event['fatalities_basis'])}")
         if grading:
             st.markdown(f"**Grading: {plain(grading)}** — {plain(vocab.GRADINGS[grading])}.")
             if event["grading_basis"]:
                 st.caption(f"Why: {plain(event['grading_basis'])}")
-        else:
-            st.markdown("**Grading:** not graded")
         if summary.unknowns:
             st.markdown("**What is not known**")
             for line in summary.unknowns:
                 st.markdown(f"- {plain(line)}")
-
     if not claims:
-        st.info("No claims recorded for this event yet.")
         return
-    if not summary.is_contested:
-        st.info("Only one party's account is recorded: there is no competing account yet.")
-
-    st.markdown("**Every claim, side by side** — sort by any column")
-    tables.comparison_table(narratives.comparison_rows(claims), key="claims_compared")
 
     by_party: dict[str, list[dict[str, Any]]] = {}
     for claim in claims:
