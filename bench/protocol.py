@@ -7,7 +7,9 @@ A browser session costs a Chromium renderer (on a 2-core machine, 20 of them mea
 browsers more than the server). Here each session is a websocket to ``/_stcore/stream`` sending
 the ``BackMsg`` a browser sends (``rerun_script`` with the page, the URL's query string and the
 widgets' values) and reading ``ForwardMsg`` until ``script_finished``: the time to the script's
-finish is the server's share of what a viewer waits for. Each session opens a link with filters
+finish is the server's share of what a viewer waits for. With ``--think S`` each session reads
+for about S seconds (0.5–1.5 S) between actions, as a viewer does; without it every session acts
+as fast as the server answers, a saturation test. Each session opens a link with filters
 in it (a new session: links are read when a session starts), then takes turns at typing words in
 the sidebar's search box (the text input's widget state), switching pages, and opening another
 link, until time is up. A page that shows an exception or an error alert counts as an error.
@@ -124,7 +126,9 @@ def _link(choices: Choices, rng: random.Random) -> tuple[str, str]:
     return page, urlencode(choices.link(rng), doseq=True)
 
 
-async def _session(ws_url: str, n: int, seconds: float, choices: Choices, outcome: Outcome) -> None:
+async def _session(
+    ws_url: str, n: int, seconds: float, choices: Choices, outcome: Outcome, think: float
+) -> None:
     rng = random.Random(n)
     session = Session(ws_url, f"session {n}")
     await asyncio.sleep(n * 0.05)  # a ramp, so the sessions do not all open at one instant
@@ -150,6 +154,8 @@ async def _session(ws_url: str, n: int, seconds: float, choices: Choices, outcom
                 continue
             outcome.times.setdefault(action, []).append(elapsed)
             outcome.errors += errors
+            if think:  # reading the page before the next click (0: as fast as it answers)
+                await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
     except Exception as exc:  # noqa: BLE001 - a session that breaks is an error, not a crash
         outcome.errors.append(f"session {n}: {type(exc).__name__}: {exc}")
     finally:
@@ -157,11 +163,13 @@ async def _session(ws_url: str, n: int, seconds: float, choices: Choices, outcom
             await session.close()
 
 
-async def drive(base: str, sessions: int, seconds: float, choices: Choices) -> list[Outcome]:
+async def drive(
+    base: str, sessions: int, seconds: float, choices: Choices, think: float = 0.0
+) -> list[Outcome]:
     ws_url = base.replace("http", "ws", 1) + "/_stcore/stream"
     outcomes = [Outcome() for _ in range(sessions)]
     await asyncio.gather(
-        *(_session(ws_url, n, seconds, choices, outcomes[n]) for n in range(sessions))
+        *(_session(ws_url, n, seconds, choices, outcomes[n], think) for n in range(sessions))
     )
     return outcomes
 
@@ -199,7 +207,8 @@ def line(report: dict[str, Any]) -> str:
         return "n/a" if value is None else f"{value:.2f} s"
 
     return (
-        f"{report['sessions']:>4} sessions: {report['actions']:>5} actions, "
+        f"{report['sessions']:>4} sessions (think {report.get('think_s', 0):g} s): "
+        f"{report['actions']:>5} actions, "
         f"{report['errors']} errors, {report['timeouts']} timeouts; script finish p50 "
         f"{s(report['p50_s'])}, p95 {s(report['p95_s'])}, max {s(report['max_s'])}; "
         f"server peak RSS {report['server_peak_rss_mb']} MB"
@@ -213,6 +222,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", default="10,50,100", help="session counts, comma-separated")
     parser.add_argument("--seconds", type=float, default=60, help="how long each count runs")
     parser.add_argument("--db", type=Path, default=ROOT / "data" / "events.db", help="database")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a viewer reads before the next action (0: none, a saturation test)",
+    )
     parser.add_argument("--json", type=Path, help="where to write the reports")
     args = parser.parse_args(argv)
     choices = Choices.from_database(args.db)
@@ -224,10 +239,11 @@ def main(argv: list[str] | None = None) -> int:
             sampler = Sampler(server.pid)
             sampler.start()
             try:
-                outcomes = asyncio.run(drive(server.url, count, args.seconds, choices))
+                outcomes = asyncio.run(drive(server.url, count, args.seconds, choices, args.think))
             finally:
                 sampler.stop()
         report = summarise(outcomes, count, args.seconds, sampler, args.db)
+        report["think_s"] = args.think
         reports.append(report)
         print(line(report), flush=True)
         for error in report["first_errors"][:3]:

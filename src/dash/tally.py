@@ -72,6 +72,7 @@ class Tally:
     """The events' aggregate columns in memory, with the statistics page's queries over them."""
 
     SELECTIONS_KEPT = 8
+    SQL_HITS_KEPT = 32  # a million-long boolean array each: 1 MB
 
     def __init__(
         self, db: Database, arrays: dict[str, np.ndarray], labels: dict[str, list[str]]
@@ -98,6 +99,8 @@ class Tally:
         self._lock = threading.Lock()
         self._kept: dict[Any, Any] = {}
         self._selections: OrderedDict[tuple[Filters, str], Selection] = OrderedDict()
+        self._hits: OrderedDict[tuple[str, tuple[str, ...]], np.ndarray] = OrderedDict()
+        self._pending: dict[tuple[str, tuple[str, ...]], threading.Event] = {}
 
     @classmethod
     def load(cls, db: Database) -> Tally:
@@ -140,15 +143,46 @@ class Tally:
         if filters.cross_border_only:
             mask &= self.cross_border
         if filters.text or filters.parties:
-            # Full text and claims live in SQL: ask it for the rowids of just those two clauses.
-            where, params = Filters(text=filters.text, parties=filters.parties).where()
-            if where != "1 = 1":
-                cursor = self.db.execute(f"SELECT e.rowid FROM events e WHERE {where}", params)  # noqa: S608
-                rowids = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1)
-                hit = np.zeros(self.size, dtype=bool)
-                hit[self._positions(rowids)] = True
-                mask &= hit
+            mask &= self._sql_hits(filters.text, filters.parties)
         return mask
+
+    def _sql_hits(self, text: str, parties: tuple[str, ...]) -> np.ndarray:
+        """The events a search and a party filter match, from SQL (FTS5, the claims table),
+        as a boolean array; the last ``SQL_HITS_KEPT`` kept, since many viewers search the same
+        few words and a word such as "strike" matches a third of a million events."""
+        key = (text, parties)
+        while True:
+            with self._lock:
+                if key in self._hits:
+                    self._hits.move_to_end(key)
+                    return self._hits[key]
+                pending = self._pending.get(key)
+                if pending is None:  # this thread asks SQL; others asking the same wait for it
+                    pending = self._pending[key] = threading.Event()
+                    break
+            pending.wait()
+        try:
+            return self._query_hits(key, text, parties)
+        finally:
+            with self._lock:
+                del self._pending[key]
+            pending.set()
+
+    def _query_hits(
+        self, key: tuple[str, tuple[str, ...]], text: str, parties: tuple[str, ...]
+    ) -> np.ndarray:
+        hit = np.ones(self.size, dtype=bool)
+        where, params = Filters(text=text, parties=parties).where()
+        if where != "1 = 1":
+            cursor = self.db.execute(f"SELECT e.rowid FROM events e WHERE {where}", params)  # noqa: S608
+            rowids = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1)
+            hit = np.zeros(self.size, dtype=bool)
+            hit[self._positions(rowids)] = True
+        with self._lock:
+            self._hits[key] = hit
+            while len(self._hits) > self.SQL_HITS_KEPT:
+                self._hits.popitem(last=False)
+        return hit
 
     def _isin(self, column: str, values: tuple[str, ...]) -> np.ndarray:
         coded = self.coded[column]
