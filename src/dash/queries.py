@@ -6,7 +6,8 @@ named placeholders; user values only ever travel as parameters.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -57,11 +58,25 @@ def _iter_rows(db: Database, sql: str, params: dict[str, Any]) -> Iterator[dict[
         yield dict(zip(names, row, strict=True))
 
 
+def _matching(filters: Filters, rowids: Sequence[int] | None) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause for the events a filter matches: from the filter, or, when the caller
+    already knows them (``Reader``, from the in-memory columns), their rowids as a JSON list. A
+    narrow filter with a place or a search is an OR SQLite can only answer by reading every
+    event; a list of a few thousand rowids is read by key."""
+    if rowids is None:
+        return filters.where()
+    return "e.rowid IN (SELECT value FROM json_each(:rowids))", {"rowids": json.dumps(list(rowids))}
+
+
 def events_matching(
-    db: Database, filters: Filters, limit: int | None = None, offset: int = 0
+    db: Database,
+    filters: Filters,
+    limit: int | None = None,
+    offset: int = 0,
+    rowids: Sequence[int] | None = None,
 ) -> list[dict[str, Any]]:
     """Matching events, newest first, with claim counts and source URLs."""
-    where, params = filters.where()
+    where, params = _matching(filters, rowids)
     sql = (
         f"SELECT {_EVENT_FIELDS}, {_SOURCE_URLS} FROM events e WHERE {where}"  # noqa: S608
         " ORDER BY e.date_start DESC, e.id"
@@ -220,9 +235,11 @@ def most_contested(db: Database, filters: Filters, limit: int = 10) -> list[dict
     )
 
 
-def map_points(db: Database, filters: Filters, limit: int = 10_000) -> list[dict[str, Any]]:
+def map_points(
+    db: Database, filters: Filters, limit: int = 10_000, rowids: Sequence[int] | None = None
+) -> list[dict[str, Any]]:
     """Matching events that have coordinates (bounded: the map aggregates above its limit)."""
-    where, params = filters.where()
+    where, params = _matching(filters, rowids)
     return _rows(
         db,
         f"""SELECT e.id AS event_id, e.title, e.date_start, e.event_type, e.latitude,
@@ -246,10 +263,12 @@ def event_sources(db: Database, event_id: str) -> list[dict[str, Any]]:
     )
 
 
-def event_choices(db: Database, filters: Filters, limit: int = 1000) -> list[dict[str, Any]]:
+def event_choices(
+    db: Database, filters: Filters, limit: int = 1000, rowids: Sequence[int] | None = None
+) -> list[dict[str, Any]]:
     """Id, date and title of the most recent matching events, for pickers (bounded: a picker
     of a million entries helps nobody and costs seconds)."""
-    where, params = filters.where()
+    where, params = _matching(filters, rowids)
     return _rows(
         db,
         f"""SELECT e.id AS event_id, e.date_start, e.title FROM events e WHERE {where}

@@ -25,6 +25,7 @@ from .queries import CURATED_LENS
 from .tally import Tally
 
 KEPT = 256
+ROWID_LIST_LIMIT = 20_000
 
 
 def _remembered(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -66,6 +67,14 @@ class Reader:
         """``make()``, once per reader for ``key``: for answers computed outside the reader
         that depend only on the store's state and ``key`` (a download's row count)."""
         return _remembered(lambda self, key: make())(self, key)
+
+    def _rowids(self, filters: Filters) -> list[int] | None:
+        """The matching events' rowids, for SQL to read by key, when the filter narrows to few
+        enough (``ROWID_LIST_LIMIT``); None for everything or a broad filter, which SQL reads
+        fastest in date order, stopping at its limit."""
+        if filters.is_empty or self.count(filters) > ROWID_LIST_LIMIT:
+            return None
+        return self.tally.rowids(filters)
 
     @property
     def tally(self) -> Tally:
@@ -134,7 +143,7 @@ class Reader:
     def events(
         self, filters: Filters, limit: int | None = None, offset: int = 0
     ) -> list[dict[str, Any]]:
-        return queries.events_matching(self.db, filters, limit, offset)
+        return queries.events_matching(self.db, filters, limit, offset, self._rowids(filters))
 
     def iter_events(self, filters: Filters) -> Iterator[dict[str, Any]]:
         return queries.iter_events_matching(self.db, filters)
@@ -155,14 +164,14 @@ class Reader:
         return queries.quality_notes_for(self.db, event_id)
 
     def event_choices(self, filters: Filters, limit: int) -> list[dict[str, Any]]:
-        return queries.event_choices(self.db, filters, limit)
+        return queries.event_choices(self.db, filters, limit, self._rowids(filters))
 
     @_remembered
     def most_contested(self, filters: Filters, limit: int = 10) -> list[dict[str, Any]]:
         return queries.most_contested(self.db, filters, limit)
 
     def map_points(self, filters: Filters, limit: int) -> list[dict[str, Any]]:
-        return queries.map_points(self.db, filters, limit)
+        return queries.map_points(self.db, filters, limit, self._rowids(filters))
 
     @_remembered
     def possible_duplicates(self, filters: Filters) -> list[dict[str, Any]]:

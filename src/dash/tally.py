@@ -216,6 +216,10 @@ class Tally:
     def count(self, filters: Filters) -> int:
         return self._select(filters).size
 
+    def rowids(self, filters: Filters) -> list[int]:
+        """The rowids of the events a filter matches (the in-memory columns' answer)."""
+        return self._select(filters).take(self.rowid).tolist()
+
     def origins_matching(self, filters: Filters) -> dict[str, int]:
         """oracle.origins_matching: the origins of the matching events, with their counts."""
         coded = self.coded["origin"]
