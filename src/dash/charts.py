@@ -120,8 +120,13 @@ def events_over_time(
     df["dating"] = df["dating"].map(DATING_LEGEND).fillna(DATING_LEGEND["within"])
     pick = alt.selection_point(name=PERIOD_PICK, fields=["period"], on="click")
     axis = _period_axis(interval, periods if periods is not None else sorted(set(df["period"])))
+    pale = (df["dating"] == DATING_LEGEND["spans"]).any()
+    title = alt.TitleParams(
+        f"Events per {interval}",
+        subtitle=["pale: a date window spanning periods, counted at its first"] if pale else [],
+    )
     return (
-        alt.Chart(df, title=f"Events per {interval}")
+        alt.Chart(df, title=title)
         .mark_bar()
         .encode(
             x=axis,
@@ -130,13 +135,15 @@ def events_over_time(
                 "group:N",
                 title=split_label,
                 scale=type_scale(df["group"]) if split_label == "Event type" else alt.Undefined,
-                legend=alt.Legend(orient="bottom", columns=2, symbolLimit=0, labelLimit=0),
+                legend=alt.Legend(orient="bottom", columns=1, symbolLimit=0, labelLimit=0),
             ),
             opacity=alt.Opacity(
                 "dating:N",
                 title="Date",
                 scale=alt.Scale(domain=list(DATING_LEGEND.values()), range=[1.0, 0.35]),
-                legend=alt.Legend(orient="bottom", labelLimit=0),
+                # Said under the chart instead (a second legend beside the first overflows a
+                # phone): pale bars are events whose date window spans periods.
+                legend=None,
             ),
             stroke=alt.condition(pick, alt.value("#111"), alt.value(None), empty=False),
             tooltip=[
