@@ -177,7 +177,7 @@ def test_map_list_row_click_opens_details_that_survive_a_reload(page: Page, app_
 def test_map_draws_pakistan_and_afghanistan_from_local_outlines(page: Page, app_server, tmp_path):
     from PIL import Image
 
-    from dash.charts import FOCUS_FILL
+    from dash.mapcharts import FOCUS_FILL
 
     fetched: list[str] = []
     page.on("requestfinished", lambda r: fetched.append(r.url))
