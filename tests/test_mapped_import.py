@@ -9,12 +9,13 @@ import tomllib
 import pytest
 from click.testing import CliRunner
 
-from dash import queries, store
+from dash import store
 from dash.cli import cli
 from dash.filters import Filters
 from dash.imports.importer import ImportRefused, import_file
 from dash.imports.mapped import MappedFormat, MappingError, load_mapping
 from dash.imports.suggest import place_columns, suggest
+from dash.queries import catalogue
 
 from .support import oracle
 
@@ -95,7 +96,7 @@ def test_a_windows_1252_compilation_with_min_max_columns_imports_whole(
     assert rows[1][1:5] == ("2019-12-25", "Khyber Pakhtunkhwa", "Bajaur", "SYNTHETIC Café town")
     # min 7 > max 6 in the source: kept, widened by the one rule, noted
     assert rows[2][5:8] == (6, None, 7)
-    notes = queries.quality_notes_by_kind(fresh_db)
+    notes = catalogue.quality_notes_by_kind(fresh_db)
     assert [(n["kind"], n["origin"], n["events"]) for n in notes] == [
         ("fatalities_reordered", "syn-compilation", 1)
     ]
@@ -103,7 +104,7 @@ def test_a_windows_1252_compilation_with_min_max_columns_imports_whole(
     h = oracle.headline(fresh_db, Filters())
     assert (h["fatalities_low"], h["fatalities_high"], h["injured"]) == (14 - 1, 15 + 1, 3)
     # the origin is registered with its licence, and listed with its event count
-    registry = {o["id"]: o for o in queries.origins_registry(fresh_db)}
+    registry = {o["id"]: o for o in catalogue.origins_registry(fresh_db)}
     assert registry["syn-compilation"]["licence"] == "SYNTHETIC terms"
     assert registry["syn-compilation"]["events"] == 3
 

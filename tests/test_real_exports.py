@@ -18,6 +18,7 @@ from dash.filters import Filters
 from dash.gazetteer import gazetteer, key
 from dash.imports.importer import ImportFailed, ImportRefused, import_file
 from dash.imports.parsing import AmbiguousDates, ReadOptions, RowError, parse_date
+from dash.queries import catalogue
 
 from .support import oracle
 from .support.files import ACLED_HEADER, UCDP_HEADER, acled_row, events, ucdp_row, write
@@ -81,7 +82,7 @@ def test_rows_with_figures_out_of_order_are_kept_with_best_as_published(fresh_db
 
 def test_the_event_detail_and_the_sources_page_show_the_notes(fresh_db, out_of_order):
     import_file(fresh_db, out_of_order, "ucdp")
-    by_kind = queries.quality_notes_by_kind(fresh_db)
+    by_kind = catalogue.quality_notes_by_kind(fresh_db)
     assert [(r["kind"], r["origin"], r["events"]) for r in by_kind] == [
         ("fatalities_reordered", "ucdp", 3)
     ]
@@ -387,11 +388,11 @@ def test_labels_name_whose_estimate_when_origins_mix():
 
 def test_data_as_of_is_computed_from_the_data(synthetic_db_path, tmp_path):
     db = store.open_writable(synthetic_db_path)
-    before = queries.data_as_of(db)
+    before = catalogue.data_as_of(db)
     assert before.startswith("events to 2024-05-01")
     import_file(db, write(tmp_path / "a.csv", ACLED_HEADER, [acled_row(1, event_date="2025-02-03")]),
                 "acled")  # fmt: skip
-    after = queries.data_as_of(db)
+    after = catalogue.data_as_of(db)
     assert after.startswith("events to 2025-02-03 · last import ")
     db.close()
 

@@ -13,8 +13,9 @@ import datetime as dt
 
 import pytest
 
-from dash import queries, stats
+from dash import stats
 from dash.filters import Filters
+from dash.queries import catalogue
 
 from .support import oracle
 
@@ -149,7 +150,7 @@ def test_tracker_comparison_tallies_the_store_for_the_same_period_and_region(syn
         asked.append(filters)
         return oracle.headline(synthetic_db, filters)
 
-    (row,) = stats.compare_trackers(queries.tracker_statistics(synthetic_db), tally)
+    (row,) = stats.compare_trackers(catalogue.tracker_statistics(synthetic_db), tally)
     # SYNTHETIC tracker: Pakistan, 2024 -> only syn-2 (syn-1 is in Afghanistan, syn-3 in 2023)
     assert (row["store_events"], row["store_killed"]) == (1, 3)
     assert "far lower" in row["why"]

@@ -8,8 +8,9 @@ import json
 import os
 import zipfile
 
-from . import __version__, csvout, exports, queries, store
+from . import __version__, csvout, exports, store
 from .filters import Filters
+from .queries import catalogue
 
 
 def bundle_bytes(
@@ -41,7 +42,7 @@ def bundle_bytes(
                     "file": store.database_path(db_path).name,
                     "sha256": store.file_sha256(store.database_path(db_path)),
                     "schema_version": store.schema_version(db),
-                    "data_as_of": queries.data_as_of(db),
+                    "data_as_of": catalogue.data_as_of(db),
                 },
                 "columns": {
                     name: [c.name for c in csvout.COLUMN_SETS[name]]

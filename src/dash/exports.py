@@ -11,7 +11,6 @@ carry no raw row; ``all`` also withholds every chart download on such an instanc
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -20,6 +19,7 @@ from sqlite_utils import Database
 
 from . import csvout, queries, store
 from .filters import Filters
+from .queries import catalogue
 
 SCOPE_ENV = "EVENTS_NO_DOWNLOAD_SCOPE"
 SCOPES = ("rows", "all")
@@ -64,24 +64,16 @@ def claims(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
 
 
 def documents_for(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:
-    return queries.iter_documents_for(db, permitted(db, filters))
+    return catalogue.iter_documents_for(db, permitted(db, filters))
 
 
 def documents(db: Database) -> Iterator[dict[str, Any]]:
     """Every document, but those cited only by events of hidden origins."""
     held = hidden()
-    rows = queries.iter_documents(db)
+    rows = catalogue.iter_documents(db)
     if not held:
         return rows
-    only_hidden = {
-        r[0]
-        for r in db.execute(
-            """SELECT s.document_id FROM event_sources s JOIN events e ON e.id = s.event_id
-                GROUP BY s.document_id
-               HAVING sum(e.origin IN (SELECT value FROM json_each(:held))) = count(*)""",
-            {"held": json.dumps(sorted(held))},
-        )
-    }
+    only_hidden = catalogue.documents_cited_only_by(db, held)
     return (r for r in rows if r["document_id"] not in only_hidden)
 
 
@@ -107,7 +99,7 @@ def contested(db: Database, filters: Filters) -> list[dict[str, Any]]:
 
 def imports(db: Database) -> list[dict[str, Any]]:
     held = hidden()
-    return [r for r in queries.import_log(db) if r["origin"] not in held]
+    return [r for r in catalogue.import_log(db) if r["origin"] not in held]
 
 
 def aggregate(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

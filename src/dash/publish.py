@@ -22,7 +22,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import __version__, columns, integrity, migrations, queries, store
+from . import __version__, columns, integrity, migrations, store
+from .queries import catalogue
 
 
 class PublishRefused(Exception):
@@ -116,7 +117,7 @@ def _finish(snapshot: Path, out: Path, source: Path, digest: str) -> Manifest:
         raise PublishRefused("the copy's content differs from the store's; nothing was published")
     copy = store.open_readonly(snapshot)
     try:
-        as_of = queries.data_as_of(copy)
+        as_of = catalogue.data_as_of(copy)
     finally:
         copy.close()
     manifest = Manifest(

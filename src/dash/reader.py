@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from . import columns, queries
 from .filters import Filters
-from .queries import CURATED_LENS
+from .queries import CURATED_LENS, catalogue
 from .tally import Tally
 
 KEPT = 256
@@ -181,35 +181,35 @@ class Reader:
 
     @_remembered
     def documents(self, limit: int) -> list[dict[str, Any]]:
-        return queries.documents_list(self.db, limit)
+        return catalogue.documents_list(self.db, limit)
 
     @_remembered
     def count_documents(self) -> int:
-        return queries.count_documents(self.db)
+        return catalogue.count_documents(self.db)
 
     @_remembered
     def import_log(self) -> list[dict[str, Any]]:
-        return queries.import_log(self.db)
+        return catalogue.import_log(self.db)
 
     @_remembered
     def tracker_statistics(self) -> list[dict[str, Any]]:
-        return queries.tracker_statistics(self.db)
+        return catalogue.tracker_statistics(self.db)
 
     @_remembered
     def data_as_of(self) -> str | None:
-        return queries.data_as_of(self.db)
+        return catalogue.data_as_of(self.db)
 
     @_remembered
     def curated_coverage(self) -> dict[str, Any]:
-        return queries.curated_coverage(self.db)
+        return catalogue.curated_coverage(self.db)
 
     @_remembered
     def origins_registry(self) -> list[dict[str, Any]]:
-        return queries.origins_registry(self.db)
+        return catalogue.origins_registry(self.db)
 
     @_remembered
     def quality_notes_by_kind(self) -> list[dict[str, Any]]:
-        return queries.quality_notes_by_kind(self.db)
+        return catalogue.quality_notes_by_kind(self.db)
 
     @_remembered
     def tracker_comparison(self) -> list[dict[str, Any]]:
@@ -234,4 +234,4 @@ class Reader:
 
     @_remembered
     def region(self) -> tuple[str, ...]:
-        return queries.store_region(self.db)
+        return catalogue.store_region(self.db)

@@ -40,21 +40,8 @@ from .figures import (
     sums,
 )
 from .filters import LIST_COLUMNS, PLACE_COLUMNS, Filters
+from .periods import DATING, period_index, period_start, spanning
 from .queries import CURATED_LENS, VICTIM_LABELS
-
-# How an event sits in its period of the series: its date window inside that period, or
-# running past it (counted at its first period, and drawn apart as "date uncertain").
-DATING = ("within", "spans")
-
-
-def _period_numbers(days: np.ndarray, interval: str) -> np.ndarray:
-    """Each day's period as a number counted from the epoch (weeks from Monday)."""
-    values = days.astype(np.int64)
-    if interval == "week":  # 1970-01-01 was a Thursday: Monday-based weeks
-        return (values + 3) // 7
-    months = values.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-    return months // {"month": 1, "quarter": 3, "year": 12}[interval]
-
 
 # Filter fields matched on the arrays, and the column each one reads (the filter spec's).
 _LIST_FILTERS = LIST_COLUMNS
@@ -247,7 +234,7 @@ class Tally:
 
     # --- the statistics page -------------------------------------------------------------------
 
-    def _aggregate(self, selection: Selection, groups: np.ndarray, n: int) -> list[dict[str, Any]]:
+    def aggregate(self, selection: Selection, groups: np.ndarray, n: int) -> list[dict[str, Any]]:
         """Events and killed low / figure / high per group code (0..n-1), groups with events."""
         g = selection.take(groups)
         events = np.bincount(g, minlength=n).tolist()
@@ -286,43 +273,11 @@ class Tally:
         return self._keep(("grouping", column), make)
 
     def _periods(self, interval: str) -> tuple[np.ndarray, int, int]:
-        """Each event's period (of its first day) as an index from the earliest one, that
-        period's first day, and the number of periods (weeks start on Monday, as SQLite's
-        'weekday 0', '-6 days')."""
-
-        def make() -> tuple[np.ndarray, int, int]:
-            absolute = _period_numbers(self.date_start, interval)
-            if not len(absolute):
-                return np.zeros(0, dtype=np.int32), 0, 0
-            lowest = int(absolute.min())
-            if interval == "week":
-                first = lowest * 7 - 3  # day number of that Monday
-            else:
-                step = {"month": 1, "quarter": 3, "year": 12}[interval]
-                first = int(
-                    np.datetime64(lowest * step, "M").astype("datetime64[D]").astype(np.int64)
-                )
-            index = absolute - lowest
-            return index.astype(np.int32), first, int(index.max()) + 1
-
-        return self._keep(("periods", interval), make)
+        return self._keep(("periods", interval), lambda: period_index(self.date_start, interval))
 
     def _spans(self, interval: str) -> np.ndarray:
-        """1 where an event's date window runs past the period of its first day, else 0."""
-        return self._keep(
-            ("spans", interval),
-            lambda: (
-                _period_numbers(self.date_end, interval)
-                != _period_numbers(self.date_start, interval)
-            ).astype(np.int32),
-        )
-
-    def _period_start(self, interval: str, first: int, index: int) -> str:
-        if interval == "week":
-            return iso(first + 7 * index)
-        step = {"month": 1, "quarter": 3, "year": 12}[interval]
-        month = np.datetime64(first, "D").astype("datetime64[M]") + index * step
-        return str(month.astype("datetime64[D]"))
+        make = lambda: spanning(self.date_start, self.date_end, interval)  # noqa: E731
+        return self._keep(("spans", interval), make)
 
     def series(
         self, filters: Filters, interval: str, split: str, lens: str = CURATED_LENS
@@ -335,11 +290,11 @@ class Tally:
         width = len(labels)
         # Not kept: 16 interval × split pairs of a million codes would hold 64 MB for a 3 ms sum.
         combined = (periods * np.int32(width) + groups) * np.int32(2) + self._spans(interval)
-        rows = self._aggregate(selection, combined, n_periods * width * 2)
+        rows = self.aggregate(selection, combined, n_periods * width * 2)
         for row in rows:
             cell, spans = divmod(row.pop("group"), 2)
             period, group = divmod(cell, width)
-            row["period"] = self._period_start(interval, first, period)
+            row["period"] = period_start(interval, first, period)
             row["group"] = labels[group]
             row["dating"] = DATING[spans]
         return sorted(rows, key=lambda r: (r["period"], r["group"], r["dating"]))
@@ -350,47 +305,14 @@ class Tally:
         column = _BREAKDOWN_COLUMN[dimension]
         groups, labels = self._grouping(column)
         selection = self._select(filters, lens)
-        rows = self._aggregate(selection, groups, len(labels))
+        rows = self.aggregate(selection, groups, len(labels))
         if column in PLACE_COLUMNS:
-            rows = self._with_further_places(selection, column, groups, rows, len(labels))
+            rows = tally_places.with_further_places(
+                self, selection, column, groups, rows, len(labels)
+            )
         for row in rows:
             row["value"] = labels[row.pop("group")]
         return sorted(rows, key=lambda r: (-(r["killed"] or 0), -r["events"], r["value"]))
-
-    def _with_further_places(
-        self,
-        selection: Selection,
-        column: str,
-        groups: np.ndarray,
-        rows: list[dict[str, Any]],
-        n: int,
-    ) -> list[dict[str, Any]]:
-        """Add each matching event to the bars of its further places (not its own twice)."""
-        position, codes = self.also["position"], self.also[column]
-        if not selection.size or not len(position):
-            return rows
-        keep = (codes >= 0) & (codes != groups.take(position))
-        if selection.idx is None:
-            at = position
-        else:  # where each further place's event sits in the selection, if it is there at all
-            at = np.searchsorted(selection.idx, position).clip(max=selection.size - 1)
-            keep &= selection.idx.take(at) == position
-        if not keep.any():
-            return rows
-        # One (event, place) pair once, even where a province repeats with another district.
-        at, place = np.unique(np.stack([at[keep], codes[keep]]), axis=1)
-        further = Selection(None, len(at), {k: subset(f, at) for k, f in selection.figures.items()})
-        by_group = {r["group"]: r for r in rows}
-        for row in self._aggregate(further, place.astype(np.int32), n):
-            mine = by_group.setdefault(row["group"], {**row, "events": 0, "events_with_figure": 0,
-                                                      "killed_low": None, "killed": None,
-                                                      "killed_high": None})  # fmt: skip
-            for name in ("events", "events_with_figure"):
-                mine[name] += row[name]
-            for name in ("killed_low", "killed", "killed_high"):
-                if row[name] is not None:
-                    mine[name] = (mine[name] or 0) + row[name]
-        return list(by_group.values())
 
     def _total(self, selection: Selection, name: str) -> int | None:
         if not selection.size:
@@ -401,7 +323,7 @@ class Tally:
     def lens_headline(self, filters: Filters, lens: str = CURATED_LENS) -> dict[str, Any]:
         selection = self._select(filters, lens)
         if selection.size:
-            row = self._aggregate(selection, np.zeros(self.size, dtype=np.int32), 1)[0]
+            row = self.aggregate(selection, np.zeros(self.size, dtype=np.int32), 1)[0]
             row.pop("group")
         else:
             row = {"events": 0, "killed_low": None, "killed": None, "killed_high": None,

@@ -1,5 +1,6 @@
-"""The sidebar's facets and the map's grid over the in-memory columns (``Tally.facets``,
-``Tally.map_grid``): each list filter's values with their counts, and located events per cell."""
+"""Places over the in-memory columns: the sidebar's facets (``Tally.facets``), the map's grid
+(``Tally.map_grid``), and a place breakdown's further places (an event in several provinces
+counts in each one's bar, ``Tally.breakdown``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import queries
+from .figures import Selection, subset
 from .filters import LIST_COLUMNS, PLACE_COLUMNS
 
 if TYPE_CHECKING:
@@ -55,10 +58,7 @@ def facets(tally: Tally) -> dict[str, dict[str, int]]:
         if n:
             totals[label] = totals.get(label, 0) + n
     out["actors"] = _ordered((k, v) for k, v in totals.items() if v)
-    rows = tally.db.execute(
-        "SELECT party_id, count(DISTINCT event_id) FROM claims GROUP BY 1"
-    ).fetchall()
-    out["parties"] = _ordered(rows)
+    out["parties"] = _ordered(queries.events_per_party(tally.db).items())
     return {name: out[name] for name in _FACET_ORDER}
 
 
@@ -100,3 +100,39 @@ def map_grid(tally: Tally, idx: np.ndarray, degrees: float) -> list[dict[str, An
         )  # fmt: skip
     ]
     return sorted(out, key=lambda r: -r["events"])
+
+
+def with_further_places(
+    tally: Tally,
+    selection: Selection,
+    column: str,
+    groups: np.ndarray,
+    rows: list[dict[str, Any]],
+    n: int,
+) -> list[dict[str, Any]]:
+    """Add each matching event to the bars of its further places (not its own twice)."""
+    position, codes = tally.also["position"], tally.also[column]
+    if not selection.size or not len(position):
+        return rows
+    keep = (codes >= 0) & (codes != groups.take(position))
+    if selection.idx is None:
+        at = position
+    else:  # where each further place's event sits in the selection, if it is there at all
+        at = np.searchsorted(selection.idx, position).clip(max=selection.size - 1)
+        keep &= selection.idx.take(at) == position
+    if not keep.any():
+        return rows
+    # One (event, place) pair once, even where a province repeats with another district.
+    at, place = np.unique(np.stack([at[keep], codes[keep]]), axis=1)
+    further = Selection(None, len(at), {k: subset(f, at) for k, f in selection.figures.items()})
+    by_group = {r["group"]: r for r in rows}
+    for row in tally.aggregate(further, place.astype(np.int32), n):
+        mine = by_group.setdefault(row["group"], {**row, "events": 0, "events_with_figure": 0,
+                                                  "killed_low": None, "killed": None,
+                                                  "killed_high": None})  # fmt: skip
+        for name in ("events", "events_with_figure"):
+            mine[name] += row[name]
+        for name in ("killed_low", "killed", "killed_high"):
+            if row[name] is not None:
+                mine[name] = (mine[name] or 0) + row[name]
+    return list(by_group.values())
