@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -159,6 +160,16 @@ def test_changing_a_widget_writes_the_url(monkeypatch, synthetic_db_path):
     at.sidebar.button[0].click().run()  # reset
     assert matching(at) == 3
     assert "country" not in at.query_params and "xborder" not in at.query_params
+
+
+def test_the_sidebar_link_carries_the_filters_and_the_event(monkeypatch, synthetic_db_path):
+    at = open_page("pages/narratives.py", synthetic_db_path, monkeypatch)
+    at.sidebar.multiselect(key="f_countries").select("Afghanistan").run()
+    at.selectbox(key="event_picker").select("curated:syn-1").run()
+    (link,) = [m.value for m in at.sidebar.markdown if "?" in m.value]
+    query = parse_qs(urlsplit(link.strip("`")).query)
+    assert query["country"] == ["Afghanistan"]
+    assert query["event"] == ["curated:syn-1"]
 
 
 def test_filters_survive_a_page_switch(monkeypatch, synthetic_db_path):

@@ -17,7 +17,7 @@ def test_the_benchmark_runs_at_10k_and_reports_every_measurement(tmp_path):
     out = tmp_path / "bench.json"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run(
-        [sys.executable, "-m", "bench", "--sizes", "10000", "--repeat", "1", "--out", str(out)],
+        [sys.executable, "-m", "bench", "--sizes", "10000", "--repeat", "1", "--visits", "1", "--out", str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr[-3000:]
@@ -55,6 +55,7 @@ def test_the_benchmark_runs_at_10k_and_reports_every_measurement(tmp_path):
         for page in ("overview", "statistics", "map", "narratives", "sources"):
             row = by_name[f"browser: {page}, first visit of a fresh server"]
             assert row["seconds"] > 0 and row["extra"]["server_peak_mb"] > 20
+            assert row["baseline_seconds"] > 0  # a hello-world page, visited the same way
 
 
 def test_the_duckdb_anchor_runs_the_reference_sql_in_its_dialect():

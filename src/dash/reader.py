@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -35,14 +36,20 @@ def _remembered(method: Callable[..., Any]) -> Callable[..., Any]:
     facets, the as-of line, the origins' counts, the trackers' comparison, and each filter's
     aggregates when many viewers ask for the same few filters."""
 
+    signature = inspect.signature(method)
+
     @functools.wraps(method)
-    def remembered(self: Reader, *args: Any) -> Any:
-        key = (method.__name__, args)
+    def remembered(self: Reader, *args: Any, **kwargs: Any) -> Any:
+        # Defaults applied: series(f, "month", "event_type") and series(f, "month",
+        # "event_type", "curated") are one answer (the server warms the first, pages ask the second).
+        bound = signature.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        key = (method.__name__, tuple(bound.arguments.values())[1:])
         with self._memo_lock:
             if key in self._memo:
                 self._memo.move_to_end(key)
                 return copy.deepcopy(self._memo[key])
-        value = method(self, *args)
+        value = method(self, *args, **kwargs)
         with self._memo_lock:
             self._memo[key] = value
             while len(self._memo) > KEPT:

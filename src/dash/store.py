@@ -154,7 +154,9 @@ def no_download_origins() -> frozenset[str]:
 def database_path(value: str | os.PathLike[str] | None = None) -> Path:
     """The database to use: an explicit path, else ``$EVENTS_DB``, else ``data/events.db``."""
     chosen = value or os.environ.get(ENV_VAR) or DEFAULT_DB
-    return Path(chosen).expanduser().resolve()
+    # Absolute, not resolved: pages ask for it on every read, and resolving walks every
+    # component with a system call (a symbolic link still works: opening follows it).
+    return Path(os.path.abspath(Path(chosen).expanduser()))
 
 
 def require_sqlite_file(path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 from sqlite_utils import Database
 
-from .. import exports, stats, store, text
+from .. import exports, mapdata, stats, store, text
 from ..filters import Filters
 from ..reader import Reader
 from . import access, media
@@ -92,6 +92,8 @@ def warm() -> None:
             reader.headline(filters)
             reader.origins_matching(filters)
             reader.count_located(filters)
+        if mapdata.use_grid(reader.count_located(everything)):  # the map's first drawing
+            reader.map_grid(everything, mapdata.GRID_DEGREES)
         reader.lens_headline(violence, stats.DEFAULTS["lens"])
         reader.parties_with_tolls(violence)
         reader.series(violence, stats.DEFAULTS["interval"], stats.DEFAULTS["split"])
@@ -101,6 +103,8 @@ def warm() -> None:
         for what in exports.STORE_WIDE:  # the Data and sources page's download counts
             reader.export_count(what, everything)
         reader.export_count("possible-duplicates", everything)
+        reader.documents(DOCUMENTS_SHOWN)  # the Data and sources page's table
+        reader.count_documents()
     except (store.StoreError, sqlite3.Error, OSError):
         return
 
