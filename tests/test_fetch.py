@@ -201,6 +201,8 @@ def test_the_cli_fetches_and_reports_each_file(server, tmp_path, synthetic_db_pa
     assert result.exit_code == 0, result.output
     assert "ged251-csv.zip: 3 rows read" in result.output
     assert "GEDEvent_v26_0_1.csv: 1 rows read" in result.output
+    checked = CliRunner().invoke(cli, ["check", "--db", str(synthetic_db_path)])
+    assert checked.exit_code == 0, checked.output
 
 
 # --- ACLED ---------------------------------------------------------------------------------
@@ -284,6 +286,8 @@ def test_acled_fetch_pages_imports_applies_deletions_and_then_only_what_changed(
         "SELECT column_name, old_value FROM revisions WHERE row_id = 'acled:SYN2'"
     ).fetchone()
     assert revision[0] == "(deleted by ACLED)" and json.loads(revision[1])["id"] == "acled:SYN2"
+    # and `check` sees the tool's own writes, not "a change made outside the tool"
+    assert integrity.changed_outside(fresh_db, integrity.content_digest(fresh_db)) is None
 
 
 def test_acled_fetch_resumes_at_the_page_that_failed(server, fresh_db, tmp_path, monkeypatch):

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from .. import regions
+from .. import integrity, regions
 from . import acled
 from .download import DownloadFailed, get_json, post_form
 from .importer import ImportReport, import_file
@@ -129,6 +129,9 @@ def fetch_acled(
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             {"k": LAST_FETCH_KEY, "v": str(started)},
         )
+        # dataset_meta is content: without this, `check` calls the fetch a change made outside
+        # the tool.
+        integrity.record(db, "fetch acled (last-fetch time)")
     for saved in folder.glob("page-*.json"):
         saved.unlink()
     return result
@@ -180,6 +183,7 @@ def apply_deletions(
                  "import_id": report.import_id if report else None, "at": stamp},
             )  # fmt: skip
             db.execute("DELETE FROM events WHERE id = :id", {"id": event_id})
+        integrity.record(db, f"fetch acled ({len(present)} deleted by ACLED)")
     return present
 
 
