@@ -575,6 +575,12 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _at_least_one(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r}: give a whole number of 1 or more")
+    return int(value)
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
@@ -582,7 +588,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium comparison")
     parser.add_argument(
-        "--visits", type=int, default=VISITS, help="fresh servers per page's first visit"
+        "--visits", type=_at_least_one, default=VISITS, help="fresh servers per page's first visit"
     )
     parser.add_argument("--no-pages", action="store_true", help="skip the AppTest page renders")
     args = parser.parse_args(argv)

@@ -485,3 +485,26 @@ def test_the_sources_page_says_how_this_instance_serves_its_data(readonly_mode, 
     note = next(m.value for m in at.markdown if "This instance" in m.value)
     assert ("immutable file" in note) is readonly_mode
     assert "open to anyone" in note and "No page writes to the data" in note
+
+
+def test_a_failing_start_up_warm_up_never_stops_the_server(monkeypatch):
+    # The warm-up leans on Streamlit's and Altair's insides; when they move, the server must
+    # still start (slower on its first visit) and still warm the store.
+    import asyncio
+
+    from dash.web import data, server
+
+    def moved() -> None:
+        raise ImportError("No module named 'streamlit.emojis'")
+
+    warmed = []
+    monkeypatch.setattr(server, "_first_use_costs", moved)
+    monkeypatch.setattr(server.media, "install", lambda: None)
+    monkeypatch.setattr(data, "warm", lambda: warmed.append(True))
+
+    async def start() -> None:
+        async with server.lifespan(None):
+            pass
+
+    asyncio.run(start())
+    assert warmed == [True]

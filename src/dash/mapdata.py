@@ -72,7 +72,7 @@ def prepare_points(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
 
 
 def prepare_cells(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    """Grid cells from ``queries.map_grid``: centre, events, killed and a size by event count."""
+    """Grid cells from ``Tally.map_grid``: centre, events, killed and a size by event count."""
     df = pd.DataFrame(list(rows), columns=["latitude", "longitude", "events", "killed", "exact"])
     df["size"] = df["events"].astype(float).map(lambda n: 60.0 + 40.0 * math.sqrt(n))
     df["share_exact"] = (df["exact"] / df["events"]).round(2)

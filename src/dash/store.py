@@ -154,9 +154,9 @@ def no_download_origins() -> frozenset[str]:
 def database_path(value: str | os.PathLike[str] | None = None) -> Path:
     """The database to use: an explicit path, else ``$EVENTS_DB``, else ``data/events.db``."""
     chosen = value or os.environ.get(ENV_VAR) or DEFAULT_DB
-    # Absolute, not resolved: pages ask for it on every read, and resolving walks every
-    # component with a system call (a symbolic link still works: opening follows it).
-    return Path(os.path.abspath(Path(chosen).expanduser()))
+    # Resolved, symbolic links followed: SQLite writes -wal and -journal beside the real file,
+    # and the checks for them (and publish's "is this the store itself") must look there.
+    return Path(chosen).expanduser().resolve()
 
 
 def require_sqlite_file(path: Path) -> None:

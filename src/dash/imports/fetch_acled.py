@@ -122,16 +122,17 @@ def fetch_acled(
         csv_path = folder / "acled.csv"
         _write_csv(folder, result.pages, csv_path)
         result.report = import_file(db, csv_path, "acled")
-    result.deleted = apply_deletions(db, base, bearer, result.since, result.report)
+    deleted = deleted_by_acled(base, bearer, result.since)
+    # One transaction, one digest: the deletions and the last-fetch time are content (dataset_meta
+    # is in the digest), and `check` must see them as the tool's own writes.
     with db.atomic():
+        result.deleted = delete_events(db, deleted, result.report)
         db.execute(
             "INSERT INTO dataset_meta (key, value) VALUES (:k, :v)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             {"k": LAST_FETCH_KEY, "v": str(started)},
         )
-        # dataset_meta is content: without this, `check` calls the fetch a change made outside
-        # the tool.
-        integrity.record(db, "fetch acled (last-fetch time)")
+        integrity.record(db, f"fetch acled ({len(result.deleted)} deleted by ACLED)")
     for saved in folder.glob("page-*.json"):
         saved.unlink()
     return result
@@ -148,42 +149,41 @@ def _write_csv(folder: Path, pages: int, target: Path) -> None:
                 )
 
 
-def apply_deletions(
-    db: Database, base: str, bearer: dict[str, str], since: int | None, report: ImportReport | None
-) -> list[str]:
-    """Delete the events ACLED has deleted, each recorded as a revision; return their ids."""
+def deleted_by_acled(base: str, bearer: dict[str, str], since: int | None) -> list[str]:
+    """The ids of the events ACLED has deleted (since the last fetch, when there was one)."""
     query = {"_format": "json", "limit": str(PAGE_SIZE)}
     if since is not None:
         query["deleted_timestamp"] = str(since)
     answer = get_json(f"{base}/api/deleted/read?" + urllib.parse.urlencode(query), headers=bearer)
     rows = answer.get("data", []) if isinstance(answer, dict) else []
-    ids = [
+    return [
         f"acled:{r['event_id_cnty']}"
         for r in rows
         if isinstance(r, dict) and r.get("event_id_cnty")
     ]
+
+
+def delete_events(db: Database, ids: list[str], report: ImportReport | None) -> list[str]:
+    """Delete those of ``ids`` the store holds, each recorded as a revision; return them. Runs
+    inside the caller's transaction."""
     present = [
         r[0] for r in db.execute(
             "SELECT id FROM events WHERE id IN (SELECT value FROM json_each(:ids))",
             {"ids": json.dumps(ids)},
         )
     ]  # fmt: skip
-    if not present:
-        return []
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    with db.atomic():
-        for event_id in present:
-            row = db.execute("SELECT * FROM events WHERE id = :id", {"id": event_id}).fetchone()
-            names = [d[0] for d in db.execute("SELECT * FROM events LIMIT 0").description]
-            db.execute(
-                """INSERT INTO revisions (table_name, row_id, column_name, old_value, new_value,
-                                          import_id, changed_at)
-                   VALUES ('events', :id, '(deleted by ACLED)', :old, NULL, :import_id, :at)""",
-                {"id": event_id, "old": json.dumps(dict(zip(names, row, strict=True)), default=str),
-                 "import_id": report.import_id if report else None, "at": stamp},
-            )  # fmt: skip
-            db.execute("DELETE FROM events WHERE id = :id", {"id": event_id})
-        integrity.record(db, f"fetch acled ({len(present)} deleted by ACLED)")
+    names = [d[0] for d in db.execute("SELECT * FROM events LIMIT 0").description]
+    for event_id in present:
+        row = db.execute("SELECT * FROM events WHERE id = :id", {"id": event_id}).fetchone()
+        db.execute(
+            """INSERT INTO revisions (table_name, row_id, column_name, old_value, new_value,
+                                      import_id, changed_at)
+               VALUES ('events', :id, '(deleted by ACLED)', :old, NULL, :import_id, :at)""",
+            {"id": event_id, "old": json.dumps(dict(zip(names, row, strict=True)), default=str),
+             "import_id": report.import_id if report else None, "at": stamp},
+        )  # fmt: skip
+        db.execute("DELETE FROM events WHERE id = :id", {"id": event_id})
     return present
 
 

@@ -16,6 +16,7 @@ when the server imports it; run as the page script it is the router.
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -31,7 +32,10 @@ VIEWS = ("overview", "statistics", "map", "narratives", "sources")
 async def lifespan(app: Any) -> AsyncIterator[None]:
     for view in VIEWS:
         importlib.import_module(f"dash.web.views.{view}")
-    _first_use_costs()
+    try:
+        _first_use_costs()
+    except Exception:  # noqa: BLE001 - a speed-up only: Streamlit's or Altair's insides moved
+        logging.getLogger(__name__).warning("start-up warm-up skipped", exc_info=True)
     media.install()
     # app.py routes with st.navigation: never Streamlit's old pages-folder mode (which a
     # pages/ folder beside it starts in, until app.py has run once): a shared deep link as the

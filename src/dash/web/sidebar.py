@@ -167,12 +167,16 @@ def render() -> Filters:
         st.caption(f"Data as of {plain(reader.data_as_of() or 'unknown')}")
     link = share_link(filters)
     with st.sidebar.expander("Link to this view"):
-        # Inline code, not st.code: a code block loads a 1.5 MB syntax highlighter into every
-        # first visit, for a copy button. Select the text to copy it.
-        st.markdown(f"`{link.replace('`', '%60')}`")
-        st.caption(
-            "Select and copy it: opening this link shows the same page, filters and selected event."
-        )
+        if not link:  # no browser address known (a headless run) and no filter to carry
+            st.caption("The page's address is the link: it carries the filters as you set them.")
+        else:
+            # Inline code, not st.code: a code block loads a 1.5 MB syntax highlighter into
+            # every first visit, for a copy button. Select the text to copy it.
+            st.markdown(f"`{link.replace('`', '%60')}`")
+            st.caption(
+                "Select and copy it: opening this link shows the same page, filters and selected "
+                "event."
+            )
     path = data.database_path()
     st.sidebar.download_button(
         "Download bundle (zip)",
