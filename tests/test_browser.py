@@ -272,7 +272,10 @@ def test_tables_and_charts_offer_no_download_of_their_own(page: Page, app_server
 
     page.goto(f"{app_server}/sources")
     settle(page)
-    assert download_buttons(page.locator('[data-testid="stDataFrame"]').first) == []
+    # the documents table: the first one drawn open (the dictionaries' tables sit folded away)
+    documents = page.locator('[data-testid="stDataFrame"]').filter(visible=True).first
+    expect(documents).to_be_visible(timeout=60_000)
+    assert download_buttons(documents) == []
     page.goto(f"{app_server}/statistics")
     settle(page)
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
