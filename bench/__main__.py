@@ -407,6 +407,14 @@ def _settled(page: Any) -> None:
 
 
 VISITS = 3
+
+
+def _streamlit_run(script: Path, port: int) -> list[str]:
+    """``streamlit run`` of ``script`` on 127.0.0.1:``port``, as the README starts the app."""
+    return [str(BIN / "streamlit"), "run", str(script), "--server.headless", "true",
+            "--server.port", str(port), "--server.address", "127.0.0.1"]  # fmt: skip
+
+
 HELLO_WORLD = 'import streamlit as st\n\nst.title("Hello")\n'
 
 
@@ -416,10 +424,10 @@ def _first_visit(
     """One page as the first request of a fresh ``streamlit run``: seconds to settled, seconds
     from start to the health check answering, and the server's peak resident memory."""
     port = _free_port()
-    command = [str(BIN / "streamlit"), "run", str(script), "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1"]  # fmt: skip
     started = time.perf_counter()
-    with _server(command, f"http://127.0.0.1:{port}/_stcore/health", env) as proc:
+    with _server(
+        _streamlit_run(script, port), f"http://127.0.0.1:{port}/_stcore/health", env
+    ) as proc:
         ready = time.perf_counter() - started
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         start = time.perf_counter()
@@ -471,8 +479,7 @@ def bench_browser(results: list[Measurement], path: Path, size: int, repeat: int
 
     year = "from=2024-01-01&to=2024-12-31"
     app_port, ds_port = _free_port(), _free_port()
-    app_cmd = [str(BIN / "streamlit"), "run", str(ROOT / "app.py"), "--server.headless", "true",
-               "--server.port", str(app_port), "--server.address", "127.0.0.1"]  # fmt: skip
+    app_cmd = _streamlit_run(ROOT / "app.py", app_port)
     env = {**os.environ, store.ENV_VAR: str(path)}
     datasette = BIN / "datasette"
     with contextlib.ExitStack() as stack, sync_playwright() as pw:

@@ -10,7 +10,6 @@ import numpy as np
 
 from .figures import iso
 
-INTERVALS = ("week", "month", "quarter", "year")
 _MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 # How an event sits in its period of the series: its date window inside that period, or

@@ -15,6 +15,7 @@ benchmark's raw-SQL baseline, not a second implementation the app runs.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -276,8 +277,10 @@ class Tally:
         return self._keep(("periods", interval), lambda: period_index(self.date_start, interval))
 
     def _spans(self, interval: str) -> np.ndarray:
-        make = lambda: spanning(self.date_start, self.date_end, interval)  # noqa: E731
-        return self._keep(("spans", interval), make)
+        return self._keep(
+            ("spans", interval),
+            functools.partial(spanning, self.date_start, self.date_end, interval),
+        )
 
     def series(
         self, filters: Filters, interval: str, split: str, lens: str = CURATED_LENS
