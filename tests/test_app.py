@@ -254,6 +254,11 @@ def test_selecting_a_contested_row_opens_that_comparison(monkeypatch, shipped_co
     assert at.selectbox(key="event_picker").value == choices[0]  # the latest event
     # row 0 of the most contested table opens that event, whatever the picker showed
     assert contested[0] != choices[0]
+    # the folded list is drawn only once opened (opening reruns the page)
+    assert "contested_pick" not in at.session_state
+    at.session_state["contested_list"] = True
+    at.run()
+    assert "divergence" in " ".join(c.value for c in at.caption).lower()
     at.session_state["contested_pick"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     assert not at.exception
@@ -391,6 +396,12 @@ def test_the_series_axis_has_every_period_and_the_csv_its_empty_ones(
     chart = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     domain = chart["encoding"]["x"]["scale"]["domain"]
     assert domain[0] == "2024-03-01" and domain[-1] == "2024-05-01" and "2024-04-01" in domain
+    # A chart's table is drawn only when its tab is chosen (the choice reruns the page).
+    assert not at.dataframe
+    drawn = len(at.get("vega_lite_chart"))
+    at.session_state["series_events_view"] = "Table"
+    at.run()
+    assert len(at.get("vega_lite_chart")) == drawn - 1  # that chart gives way to its table
     table = at.dataframe[0].value
     april = table[table["period"] == "2024-04-01"]
     assert len(april) == 1 and int(april["events"].iloc[0]) == 0
@@ -471,3 +482,22 @@ def test_headline_figures_stay_readable_at_a_million_events():
     assert ui.fatality_range(8, None, 71, compact=True) == "8 – ? – 71"
     assert ui.fatality_range(1_250, 2_000, 9_999, compact=True) == "1,250 – 2,000 – 9,999"
     assert ui.fatality_range(1_884_168, 1_884_168, 1_884_168) == "1,884,168 – 1,884,168 – 1,884,168"
+
+
+def test_the_sources_folds_draw_their_tables_once_opened(monkeypatch, synthetic_db_path):
+    from dash import csvout
+
+    at = open_page("pages/sources.py", synthetic_db_path, monkeypatch)
+    folds = [e.label for e in at.expander]
+    assert f"events.csv — {len(csvout.EVENT_COLUMNS)} columns" in folds
+    assert "Provinces and their other spellings" in folds
+    shown = len(at.dataframe)  # the tables drawn open: none of them is a fold's
+    at.session_state["dict_events"] = True
+    at.session_state["gazetteer"] = True
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe) == shown + 2
+    columns = next(d.value for d in at.dataframe if "meaning" in d.value.columns)
+    assert list(columns["column"]) == [c.name for c in csvout.EVENT_COLUMNS]
+    places = next(d.value for d in at.dataframe if "also written" in d.value.columns)
+    assert "Khyber Pakhtunkhwa" in set(places["province"])

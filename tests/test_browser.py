@@ -286,3 +286,26 @@ def test_tables_and_charts_offer_no_download_of_their_own(page: Page, app_server
     shown = page.locator('[data-testid="stDataFrame"]').filter(visible=True).last
     expect(shown).to_be_visible()
     assert download_buttons(shown) == []
+
+
+def test_folded_tables_are_drawn_when_opened(page: Page, app_server):
+    """A chart's table tab and the Data and sources folds run only once opened: a first visit
+    draws no hidden grid. Opening one reruns the page and shows the table."""
+    page.goto(f"{app_server}/statistics")
+    settle(page)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+    assert main.locator('[data-testid="stDataFrame"]').count() == 0
+    main.get_by_role("tab", name="Table").first.click()
+    settle(page)
+    # The grid draws on a canvas (its cells are not in the DOM; AppTest checks their values).
+    expect(main.locator('[data-testid="stDataFrame"] canvas').first).to_be_visible()
+
+    page.goto(f"{app_server}/sources")
+    settle(page)
+    fold = main.locator('[data-testid="stExpander"]').filter(has_text="other spellings")
+    expect(fold).to_be_visible()
+    assert fold.locator('[data-testid="stDataFrame"]').count() == 0
+    fold.locator("summary").click()
+    settle(page)
+    expect(fold.locator('[data-testid="stDataFrame"] canvas').first).to_be_visible()

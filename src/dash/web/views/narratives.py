@@ -227,15 +227,18 @@ def render() -> None:
         "most contested.",
     )
     contested = data.read().most_contested(filters, 50)
-    with st.expander(f"Most contested events in the current filter ({len(contested)})"):
-        st.caption(
-            "Divergence = highest claimed death toll ÷ lowest (1 when either is missing) + one "
-            "for each additional framing of who was hit. Select a row to compare its accounts."
-        )
-        if contested:
-            tables.contested_table(contested, key="contested_pick", open_comparison=False)
-        else:
-            st.info("No matching event has claims from two or more parties.")
+    label = f"Most contested events in the current filter ({len(contested)})"
+    if box := display.unfolded(label, key="contested_list"):
+        with box:
+            st.caption(
+                "Divergence = highest claimed death toll ÷ lowest (1 when either is missing) + "
+                "one for each additional framing of who was hit. Select a row to compare its "
+                "accounts."
+            )
+            if contested:
+                tables.contested_table(contested, key="contested_pick", open_comparison=False)
+            else:
+                st.info("No matching event has claims from two or more parties.")
     event_id = pick_event(filters)
     if event_id:
         narrative(event_id)

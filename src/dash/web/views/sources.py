@@ -8,7 +8,7 @@ from ... import csvout, exports, store, vocab
 from ...credibility import rules as credibility_rules
 from ...filters import Filters
 from ...text import plain, plain_lines
-from .. import data, downloads, layout, tables
+from .. import data, display, downloads, layout, tables
 
 
 def render() -> None:
@@ -112,8 +112,8 @@ def render() -> None:
         "Every column of every CSV the dashboard or `conflict-events export` writes, in order."
     )
     for name, columns in csvout.COLUMN_SETS.items():
-        with st.expander(f"{name}.csv — {len(columns)} columns"):
-            st.dataframe(tables.dictionary_frame(columns), hide_index=True, width="stretch")
+        if box := display.unfolded(f"{name}.csv — {len(columns)} columns", key=f"dict_{name}"):
+            box.dataframe(tables.dictionary_frame(columns), hide_index=True, width="stretch")
 
     st.subheader("Credibility grades")
     st.markdown(
@@ -134,8 +134,8 @@ def render() -> None:
         "name per place; the source's own spelling stays on the event (admin1_as_published). An "
         "event in two provinces is found under either and counted once in every total."
     )
-    with st.expander("Provinces and their other spellings"):
-        st.dataframe(tables.gazetteer_frame(), hide_index=True, width="stretch")
+    if box := display.unfolded("Provinces and their other spellings", key="gazetteer"):
+        box.dataframe(tables.gazetteer_frame(), hide_index=True, width="stretch")
 
     st.subheader("Vocabularies")
     for title, vocabulary in (
@@ -145,8 +145,8 @@ def render() -> None:
         ("Responsibility", vocab.RESPONSIBILITY),
         ("Parties", {pid: f"{label}: {desc}" for pid, label, desc in vocab.PARTIES}),
     ):
-        with st.expander(title):
-            st.dataframe(tables.vocabulary_frame(vocabulary), hide_index=True, width="stretch")
+        if box := display.unfolded(title, key=f"vocabulary_{title}"):
+            box.dataframe(tables.vocabulary_frame(vocabulary), hide_index=True, width="stretch")
 
     st.subheader("How to cite")
     st.markdown(
