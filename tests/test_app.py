@@ -12,7 +12,15 @@ from streamlit.testing.v1 import AppTest
 from dash import store
 
 from .conftest import SHIPPED_DB
-from .support.app import PAGES, matching, open_page, party_columns, texts
+from .support.app import (
+    PAGES,
+    matching,
+    open_every_fold,
+    open_every_menu,
+    open_page,
+    party_columns,
+    texts,
+)
 
 
 @pytest.mark.parametrize("page_path", PAGES)
@@ -210,7 +218,7 @@ def test_bad_parameters_are_dropped_with_a_note_and_the_page_renders(
 def test_every_page_offers_csv_downloads(monkeypatch, synthetic_db_path):
     for page in PAGES:
         at = open_page(page, synthetic_db_path, monkeypatch, {"event": "curated:syn-1"})
-        buttons = at.get("download_button")
+        buttons = open_every_menu(at).get("download_button")
         labels = {b.proto.label for b in buttons}
         assert (
             {"CSV", "CSV for Excel"} <= labels or page == "pages/narratives.py" and "CSV" in labels
@@ -226,6 +234,8 @@ def test_barmal_shows_each_party_with_its_figures(monkeypatch):
         {"event": "curated:2024-12-24-barmal-airstrikes"},
     )
     assert not at.exception
+    assert "killed: 46" not in texts(at)  # each party's cards are folded, drawn once opened
+    open_every_fold(at)
     columns = party_columns(at)
     assert {
         "Pakistani state",

@@ -19,6 +19,7 @@ from dash.web import downloads as ui
 from dash.web.views import statistics as statistics_view
 
 from .conftest import ROOT
+from .support.app import open_every_menu
 from .support.files import ACLED_HEADER, acled_row, write
 
 PAGES = ["pages/overview.py", "pages/statistics.py", "pages/map.py", "pages/narratives.py",
@@ -99,6 +100,7 @@ def test_every_download_a_page_offers_leaves_restricted_origins_out(restricted_s
             at.query_params[k] = v
         at.run()
         at.switch_page(page).run()
+        open_every_menu(at)  # a chart's downloads are drawn once its menu is opened
         assert not at.exception, page
     names = {name for name, _ in offered}
     assert len(names) >= 12
@@ -120,6 +122,7 @@ def test_chart_downloads_are_withheld_in_the_strict_scope(restricted_store, monk
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     at.switch_page("pages/statistics.py").run()
+    open_every_menu(at)
     assert not at.exception
     assert any("Chart downloads are withheld" in c.value for c in at.caption)
     labels = [b.label for b in at.get("download_button")]

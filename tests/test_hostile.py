@@ -19,7 +19,7 @@ from dash.web.state import PAGE_KEYS
 
 from .fixtures import HOSTILE, LONG, ODD_ID
 from .support import oracle
-from .support.app import APP, PAGES, open_page
+from .support.app import APP, PAGES, open_every_fold, open_every_menu, open_page
 
 # Each page, and the views that show one hostile event in full.
 VIEWS = [
@@ -88,6 +88,8 @@ def assert_inert(texts: list[str]) -> None:
 @pytest.mark.parametrize(("page", "query"), VIEWS)
 def test_every_page_renders_hostile_text_inertly(page, query, hostile_db_path, monkeypatch):
     at = open_page(page, hostile_db_path, monkeypatch, query)
+    # everything a viewer can open: each party's accounts, each chart's menu
+    at = open_every_menu(open_every_fold(at))
     assert not at.exception, at.exception
     assert not at.error
     assert at.title[0].value == PAGES[page]

@@ -45,3 +45,33 @@ def texts(at: AppTest) -> str:
 def matching(at: AppTest) -> int:
     metric = next(m for m in at.sidebar.metric if m.label == "Events matching")
     return int(metric.value.replace(",", ""))
+
+
+def _folds(at: AppTest, kind: str) -> set[str]:
+    """The keys of the page's ``kind`` containers ("popover", "expander") that keep state (those
+    drawing their content only once opened): the part of the element id after its hash."""
+    keys = set()
+    for node in at.main:
+        if getattr(node, "type", None) != kind:
+            continue
+        proto = node.proto.popover if kind == "popover" else node.proto
+        if proto.id.count("-") >= 2:
+            keys.add(proto.id.split("-", 2)[2])
+    return keys
+
+
+def open_every_menu(at: AppTest) -> AppTest:
+    """Open every menu (popover) that draws its content only once opened, and rerun: what a
+    viewer sees after opening each one."""
+    keys = _folds(at, "popover")
+    for key in keys:
+        at.session_state[key] = True
+    return at.run() if keys else at
+
+
+def open_every_fold(at: AppTest) -> AppTest:
+    """Open every fold (expander) that draws its content only once opened, and rerun."""
+    keys = _folds(at, "expander")
+    for key in keys:
+        at.session_state[key] = True
+    return at.run() if keys else at

@@ -181,9 +181,13 @@ def narrative(event_id: str) -> None:
             with column:
                 label = vocab.PARTY_LABELS.get(party, party)
                 n = len(party_claims)
-                with st.expander(plain(f"{label}: {n} account{'s' if n != 1 else ''}")):
-                    for claim in party_claims:
-                        claim_card(claim)
+                # Drawn once opened (a dozen elements a claim, out of sight until then).
+                if box := display.unfolded(
+                    plain(f"{label}: {n} account{'s' if n != 1 else ''}"), key=f"accounts_{party}"
+                ):
+                    with box:
+                        for claim in party_claims:
+                            claim_card(claim)
 
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", event_id).strip("-")
     downloads.downloads("claims", "claims", lambda db: exports.event_claims(db, event_id),

@@ -161,32 +161,47 @@ def chart_block(
                     hide_index=True,
                     width="stretch",
                 )
-    # One menu per chart: its numbers (CSV, CSV for Excel) and its picture (PNG, SVG).
-    with st.popover("Download", icon=":material/download:"):
-        if not downloads.chart_downloads(name, columns_key, rows, filters, key=key):
-            return event
-        reader = data.read()
-        names = {o["id"]: o["name"] for o in reader.origins_registry()}
-        notes = [
-            f"Filter: {filters.describe()}",
-            "Data: "
-            + "; ".join(names.get(o, o) for o in reader.origins_matching(filters))
-            + " · conflict-events dashboard",
-            f"As of: {reader.data_as_of() or 'unknown'}",
-        ]
-        left, right = st.columns(2)
-        for column, fmt in ((left, "png"), (right, "svg")):
-            column.download_button(
-                fmt.upper(),
-                data=lambda fmt=fmt: charts.export_bytes(charts.standalone(chart, notes), fmt),
-                file_name=f"{csvout.filename_for(name, filters, len(rows)).removesuffix('.csv')}.{fmt}",
-                mime="image/png" if fmt == "png" else "image/svg+xml",
-                on_click="ignore",
-                key=f"dl_{key}_{fmt}",
-                help=f"The chart as {fmt.upper()}, with its title, filter, origins and as-of line.",
-                width="stretch",
-            )
+    # One menu per chart: its numbers (CSV, CSV for Excel) and its picture (PNG, SVG). Like the
+    # table, its content runs only once opened (about 12 elements a chart on a first visit).
+    menu = st.popover("Download", icon=":material/download:", key=f"{key}_menu", on_change="rerun")
+    if menu.open:
+        with menu:
+            _chart_menu(chart, rows, columns_key, name, filters, key=key)
     return event
+
+
+def _chart_menu(
+    chart: alt.TopLevelMixin,
+    rows: Sequence[dict[str, Any]],
+    columns_key: str,
+    name: str,
+    filters: Filters,
+    *,
+    key: str,
+) -> None:
+    if not downloads.chart_downloads(name, columns_key, rows, filters, key=key):
+        return
+    reader = data.read()
+    names = {o["id"]: o["name"] for o in reader.origins_registry()}
+    notes = [
+        f"Filter: {filters.describe()}",
+        "Data: "
+        + "; ".join(names.get(o, o) for o in reader.origins_matching(filters))
+        + " · conflict-events dashboard",
+        f"As of: {reader.data_as_of() or 'unknown'}",
+    ]
+    left, right = st.columns(2)
+    for column, fmt in ((left, "png"), (right, "svg")):
+        column.download_button(
+            fmt.upper(),
+            data=lambda fmt=fmt: charts.export_bytes(charts.standalone(chart, notes), fmt),
+            file_name=f"{csvout.filename_for(name, filters, len(rows)).removesuffix('.csv')}.{fmt}",
+            mime="image/png" if fmt == "png" else "image/svg+xml",
+            on_click="ignore",
+            key=f"dl_{key}_{fmt}",
+            help=f"The chart as {fmt.upper()}, with its title, filter, origins and as-of line.",
+            width="stretch",
+        )
 
 
 def _picked(event: Any, param: str, field: str, key: str) -> str | None:
