@@ -105,3 +105,40 @@ def test_the_trackers_chart_is_valid():
     rows = [{"who": "PICSS (to 2024-12-31)", "value": 1612, "kind": "published figure"},
             {"who": "This store", "value": 120, "kind": "this store's tally"}]  # fmt: skip
     assert len(_data(charts.tracker_bars(rows, "Killed in Pakistan, 2024"))) == 2
+
+
+def test_no_chart_builder_makes_altair_search_its_schema_classes(synthetic_db, monkeypatch):
+    """A channel written as a string ("killed:Q") or a bare ``alt.condition`` makes Altair find
+    its class by hashing every schema class it has (``_FromDict``): about 4 ms each, on every
+    page run (Altair 6.3). The builders write typed channels; building every chart shape must
+    not start that search once."""
+    from altair.utils import schemapi
+
+    searches: list[str] = []
+    real = schemapi._FromDict.__init__
+
+    def counting(self, *args, **kwargs):
+        searches.append("search")
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(schemapi._FromDict, "__init__", counting)
+    reader = Reader(synthetic_db)
+    points = mapdata.prepare_points(reader.map_points(Filters(), mapdata.POINT_LIMIT))
+    cells = mapdata.prepare_cells(reader.map_grid(Filters(), mapdata.GRID_DEGREES))
+    claims = [{"party_label": "Pakistani state", "party_order": 0, "claimant": "a",
+               "claimed_start": "2024-12-24", "claimed_end": None, "publisher": "x"}]  # fmt: skip
+    trackers = [{"who": "PICSS", "value": 1612, "kind": "published figure"}]
+    built = {
+        "events over time": charts.events_over_time(SERIES, "month", "Event type"),
+        "killed over time": charts.killed_over_time(SERIES, "month", "Curated"),
+        "breakdown": charts.breakdown_bars(BARS, "Province"),
+        "victims": charts.breakdown_bars(BARS, "Who was killed", selectable=False),
+        "trackers": charts.tracker_bars(trackers, "Killed"),
+        "claims timeline": charts.claims_timeline(claims),
+        "map": mapcharts.incident_map(points, mapdata.view(points), selected=points["event_id"][0]),
+        "grid": mapcharts.incident_grid(cells, mapdata.view(cells)),
+    }
+    assert searches == [], "a builder wrote a channel Altair must look up"
+    for name, chart in built.items():
+        chart.to_dict(validate=False)  # as the page draws it (dash.web.display)
+        assert searches == [], name

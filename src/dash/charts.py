@@ -1,4 +1,8 @@
-"""Chart builders: rows in, Altair chart out. No Streamlit and no SQL here."""
+"""Chart builders: rows in, Altair chart out. No Streamlit and no SQL here.
+
+Every channel is written typed (``alt.Y("killed:Q")``, not ``y="killed:Q"``; conditions through
+``typed_condition``): Altair 6 finds the class of an untyped one by hashing all of its schema
+classes, about 4 ms a channel on every page run (``tests/test_charts.py`` keeps it at none)."""
 
 from __future__ import annotations
 
@@ -23,6 +27,11 @@ def type_scale(present: Any) -> alt.Scale:
     type); a type outside ACLED's six keeps the default colours' order."""
     shown = [t for t in EVENT_TYPE_COLOURS if t in set(present)]
     return alt.Scale(domain=shown, range=[EVENT_TYPE_COLOURS[t] for t in shown])
+
+
+def typed_condition(channel: type[alt.SchemaBase], *args: Any, **kwargs: Any) -> alt.SchemaBase:
+    """``alt.condition(...)`` as the channel's value class (``alt.OpacityValue``, ...)."""
+    return channel(**alt.condition(*args, **kwargs))
 
 
 DATE_FORMAT = "%d %b %Y"  # one date format for the timeline: 24 Dec 2024
@@ -71,7 +80,7 @@ def claims_timeline(rows: Sequence[dict[str, Any]]) -> alt.LayerChart:
                 format=DATE_FORMAT, labelAngle=-30, tickCount={"interval": "day", "step": 1}
             ),
         ),
-        x2="claimed_end:T",
+        x2=alt.X2("claimed_end:T"),
     )
     point = (
         base.transform_filter("datum.claimed_end == datum.claimed_start")
@@ -145,7 +154,9 @@ def events_over_time(
                 # phone): pale bars are events whose date window spans periods.
                 legend=None,
             ),
-            stroke=alt.condition(pick, alt.value("#111"), alt.value(None), empty=False),
+            stroke=typed_condition(
+                alt.StrokeValue, pick, alt.value("#111"), alt.value(None), empty=False
+            ),
             tooltip=[
                 alt.Tooltip("period:N", title=f"{interval.capitalize()} from"),
                 alt.Tooltip("group:N", title=split_label),
@@ -187,7 +198,7 @@ def killed_over_time(
         ],
     )
     band = base.mark_rule(strokeWidth=3, color="#222").encode(
-        x=axis, y="killed_low:Q", y2="killed_high:Q"
+        x=axis, y=alt.Y("killed_low:Q"), y2=alt.Y2("killed_high:Q")
     )
     return bars + band
 
@@ -260,14 +271,13 @@ def breakdown_bars(
         ],
     )
     if selectable:
-        bars = bars.encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45))).add_params(
-            pick
-        )
+        opacity = typed_condition(alt.OpacityValue, pick, alt.value(1.0), alt.value(0.45))
+        bars = bars.encode(opacity=opacity).add_params(pick)
     band = base.mark_rule(strokeWidth=2, color="#222").encode(
-        y=alt.Y("label:N", sort=order), x="killed_low:Q", x2="killed_high:Q"
+        y=alt.Y("label:N", sort=order), x=alt.X("killed_low:Q"), x2=alt.X2("killed_high:Q")
     )
     values = base.mark_text(align="left", dx=4, fontSize=11, color="#222").encode(
-        y=alt.Y("label:N", sort=order), x=alt.X("end:Q"), text="written:N"
+        y=alt.Y("label:N", sort=order), x=alt.X("end:Q"), text=alt.Text("written:N")
     )
     # SVG, so each bar is an element with its ARIA label: readers and tests find it by name.
     return (bars + band + values).properties(height=alt.Step(28), usermeta=SVG)
@@ -289,7 +299,11 @@ def tracker_bars(rows: Sequence[dict[str, Any]], title: str) -> alt.Chart:
                     domain=["published figure", "this store's tally"], range=["#7f7f7f", "#8c2d19"]
                 ),
             ),
-            tooltip=["who:N", alt.Tooltip("value:Q", format=","), "kind:N"],
+            tooltip=[
+                alt.Tooltip("who:N"),
+                alt.Tooltip("value:Q", format=","),
+                alt.Tooltip("kind:N"),
+            ],
         )
     )
 

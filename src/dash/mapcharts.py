@@ -9,7 +9,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from .charts import EVENT_TYPE_COLOURS, SVG, type_scale
+from .charts import EVENT_TYPE_COLOURS, SVG, type_scale, typed_condition
 
 PRECISION_SHAPES = {
     "exact": "circle",
@@ -36,7 +36,8 @@ def _outlines(url: str) -> alt.LayerChart:
         alt.Chart(alt.topo_feature(url, "countries"))
         .mark_geoshape(stroke="#6f6f6f", strokeWidth=1, clip=True)
         .encode(
-            fill=alt.condition(
+            fill=typed_condition(
+                alt.FillValue,
                 "indexof(['Pakistan', 'Afghanistan'], datum.properties.name) >= 0",
                 alt.value(FOCUS_FILL),
                 alt.value(OTHER_FILL),
@@ -47,7 +48,11 @@ def _outlines(url: str) -> alt.LayerChart:
     labels = (
         alt.Chart(pd.DataFrame(COUNTRY_LABELS))
         .mark_text(fontSize=13, fontWeight="bold", color="#8a7f66", opacity=0.8, clip=True)
-        .encode(longitude="longitude:Q", latitude="latitude:Q", text="name:N")
+        .encode(
+            longitude=alt.Longitude("longitude:Q"),
+            latitude=alt.Latitude("latitude:Q"),
+            text=alt.Text("name:N"),
+        )
     )
     return shapes + labels
 
@@ -62,30 +67,41 @@ def _context(frame: dict[str, Any]) -> list[alt.Chart]:
         layers.append(
             alt.Chart(provinces)
             .mark_text(fontSize=11, fontStyle="italic", color="#6f6a5a", dy=16, clip=True)
-            .encode(longitude="longitude:Q", latitude="latitude:Q", text="name:N")
+            .encode(
+                longitude=alt.Longitude("longitude:Q"),
+                latitude=alt.Latitude("latitude:Q"),
+                text=alt.Text("name:N"),
+            )
         )
     bar = pd.DataFrame([mapdata.scale_bar(frame)])
     layers.append(
         alt.Chart(bar)
         .mark_rule(color="#333", strokeWidth=3)
         .encode(
-            longitude="longitude:Q",
-            latitude="latitude:Q",
-            longitude2="longitude2:Q",
-            latitude2="latitude:Q",
+            longitude=alt.Longitude("longitude:Q"),
+            latitude=alt.Latitude("latitude:Q"),
+            longitude2=alt.Longitude2("longitude2:Q"),
+            latitude2=alt.Latitude2("latitude:Q"),
         )
     )
     layers.append(
         alt.Chart(bar)
         .mark_text(align="left", dy=-9, fontSize=11, color="#333")
-        .encode(longitude="longitude:Q", latitude="latitude:Q", text="label:N")
+        .encode(
+            longitude=alt.Longitude("longitude:Q"),
+            latitude=alt.Latitude("latitude:Q"),
+            text=alt.Text("label:N"),
+        )
     )
     return layers
 
 
-def _project(layers: alt.LayerChart, frame: dict[str, Any]) -> alt.LayerChart:
-    """Mercator, fitted to the frame's box at whatever width the page gives the chart (a phone's
-    or a wide screen's): the box is always in view, never cropped at the sides."""
+def _projected(layers: list[alt.Chart], frame: dict[str, Any], **properties: Any) -> alt.LayerChart:
+    """The layers on Mercator, fitted to the frame's box at whatever width the page gives the
+    chart (a phone's or a wide screen's): the box is always in view, never cropped at the sides.
+
+    One ``alt.layer`` call with every top-level property: each later ``.project()`` or
+    ``.properties()`` would copy every layer and its data again (a tenth of a second a map)."""
     b = frame["bounds"]
     box = {
         "type": "Feature",
@@ -95,7 +111,9 @@ def _project(layers: alt.LayerChart, frame: dict[str, Any]) -> alt.LayerChart:
             "coordinates": [[b["lon_min"], b["lat_min"]], [b["lon_max"], b["lat_max"]]],
         },
     }
-    return layers.project(type="mercator", fit=box).properties(height=560)
+    return alt.layer(
+        *layers, projection=alt.Projection(type="mercator", fit=box), height=560, **properties
+    )
 
 
 def incident_map(
@@ -112,8 +130,8 @@ def incident_map(
         alt.Chart(points)
         .mark_point(strokeWidth=2, clip=True)
         .encode(
-            longitude="longitude:Q",
-            latitude="latitude:Q",
+            longitude=alt.Longitude("longitude:Q"),
+            latitude=alt.Latitude("latitude:Q"),
             color=alt.Color(
                 "event_type:N",
                 title="Event type",
@@ -129,12 +147,13 @@ def incident_map(
                 ),
             ),
             size=alt.Size("size:Q", scale=None, legend=None),
-            fill=alt.condition(
+            fill=typed_condition(
+                alt.FillValue,
                 "datum.is_exact",
                 alt.Color("event_type:N", scale=type_scale(points["event_type"])),
                 alt.value("transparent"),
             ),
-            opacity=alt.condition(pick, alt.value(0.9), alt.value(0.35)),
+            opacity=typed_condition(alt.OpacityValue, pick, alt.value(0.9), alt.value(0.35)),
             tooltip=[
                 alt.Tooltip("title:N", title="Event"),
                 alt.Tooltip("date_start:N", title="Date"),
@@ -153,9 +172,9 @@ def incident_map(
         alt.Chart(stacked)
         .mark_text(align="left", dx=9, dy=-9, fontSize=12, fontWeight="bold", color="#111")
         .encode(
-            longitude="longitude:Q",
-            latitude="latitude:Q",
-            text="badge:N",
+            longitude=alt.Longitude("longitude:Q"),
+            latitude=alt.Latitude("latitude:Q"),
+            text=alt.Text("badge:N"),
             tooltip=[alt.Tooltip("at_spot:Q", title="Events at this spot")],
         )
     )
@@ -164,11 +183,11 @@ def incident_map(
         ring = (
             alt.Chart(points[points["event_id"] == selected])
             .mark_point(shape="circle", filled=False, color="black", strokeWidth=3, size=1600)
-            .encode(longitude="longitude:Q", latitude="latitude:Q")
+            .encode(longitude=alt.Longitude("longitude:Q"), latitude=alt.Latitude("latitude:Q"))
         )
         layers.append(ring)
     # SVG: each mark and badge an element a reader (and a test) can find by its text or label.
-    return _project(alt.layer(*layers), frame).properties(usermeta=SVG)
+    return _projected(layers, frame, usermeta=SVG)
 
 
 def incident_grid(
@@ -179,8 +198,8 @@ def incident_grid(
         alt.Chart(cells)
         .mark_circle(color="#c0392b", opacity=0.55, clip=True)
         .encode(
-            longitude="longitude:Q",
-            latitude="latitude:Q",
+            longitude=alt.Longitude("longitude:Q"),
+            latitude=alt.Latitude("latitude:Q"),
             size=alt.Size("size:Q", scale=None, legend=None),
             tooltip=[
                 alt.Tooltip("events:Q", title="Events in cell", format=","),
@@ -189,7 +208,7 @@ def incident_grid(
             ],
         )
     )
-    return _project(alt.layer(_outlines(outlines_url), *_context(frame), marks), frame)
+    return _projected([_outlines(outlines_url), *_context(frame), marks], frame)
 
 
 BASEMAP_ENV = "EVENTS_BASEMAP"

@@ -61,26 +61,23 @@ def _first_use_costs() -> None:
 
     if hasattr(delta_generator, "_maybe_print_use_warning"):
         delta_generator._maybe_print_use_warning()
-    # Altair resolves each channel's and property's schema on its first use (~0.15 s over the
-    # statistics page's charts): one small layered chart with the parts the pages use.
-    import altair as alt
-    import pandas as pd
+    # Altair resolves each channel's and property's schema on its first use (~0.15 s over a
+    # page's charts): build and convert each chart the pages draw once, from a made-up row.
+    from .. import charts, mapcharts, mapdata
 
-    df = pd.DataFrame({"n": [1], "k": ["a"], "d": ["2024-01-01"]})
-    pick = alt.selection_point(fields=["k"], name="warm")
-    base = alt.Chart(df)
-    bars = base.mark_bar().encode(
-        x=alt.X("n:Q", title="n", axis=alt.Axis(format=",", tickMinStep=1)),
-        y=alt.Y("k:N", sort="-x", title=None, axis=alt.Axis(labelLimit=100)),
-        color=alt.Color("k:N", scale=alt.Scale(domain=["a"], range=["#000"]), legend=alt.Legend()),
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.5)),
-        tooltip=[alt.Tooltip("n:Q", title="n", format=",")],
+    row = {"period": "2024-01-01", "group": "x", "dating": "within", "value": "x", "events": 1,
+           "killed_low": 1, "killed": 1, "killed_high": 1, "events_with_figure": 1}  # fmt: skip
+    points = mapdata.prepare_points(
+        [{"event_id": "x", "latitude": 33.0, "longitude": 70.0, "geo_precision": "exact"}]
     )
-    over_time = base.mark_area().encode(x=alt.X("d:T", timeUnit="yearmonth"), y="sum(n):Q")
-    rule = base.mark_rule().encode(y="k:N", x="n:Q", x2="n:Q")
-    text = base.mark_text(align="left").encode(y="k:N", x="n:Q", text="k:N")
-    layered = (bars.add_params(pick) + rule + text).properties(height=50, title="warm")
-    alt.vconcat(layered, over_time).to_dict(validate=False)
+    for chart in (
+        charts.events_over_time([row], "month", "Event type"),
+        charts.killed_over_time([row], "month", "x"),
+        charts.breakdown_bars([row], "x"),
+        charts.tracker_bars([{"who": "x", "value": 1, "kind": "published figure"}], "x"),
+        mapcharts.incident_map(points, mapdata.view(points)),
+    ):
+        chart.to_dict(validate=False)
 
 
 MIDDLEWARE = [Middleware(media.MediaGate)]
