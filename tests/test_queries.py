@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 
@@ -197,12 +198,21 @@ def test_the_export_query_gives_the_same_rows_as_the_list_query(generated_db_pat
     )
 
 
+def _cells(data: bytes) -> list[list[str]]:
+    """A CSV's cells as a reader gets them, a whole number written as a float read as one."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    whole = re.compile(r"^-?\d+\.0$")
+    return [[c[:-2] if whole.match(c) else c for c in row] for row in rows]
+
+
 def test_the_fast_event_export_writes_what_the_row_by_row_writer_writes(tmp_path):
     """``exports.events`` hands the writer ready cells (formula cells neutralised and flags as
-    0/1 by the query); the file must be byte for byte what the dict path writes, including for
-    cells a spreadsheet would run as formulas."""
+    0/1 by the query). Streamed (the CLI, the bundle) the file is byte for byte what the dict
+    path writes; read into Arrow columns (the app's downloads) it holds the same cells, quoted
+    as Arrow quotes them, including cells a spreadsheet would run as formulas."""
     from dash import integrity
     from dash.imports.importer import import_file
+    from dash.queries import columnar
 
     from .support.files import ACLED_HEADER, acled_row, write
 
@@ -216,13 +226,61 @@ def test_the_fast_event_export_writes_what_the_row_by_row_writer_writes(tmp_path
     ]
     import_file(db, write(tmp_path / "a.csv", ACLED_HEADER, rows), "acled")
     assert integrity.recorded(db) is not None
-    fast = csvout.csv_bytes(exports.events(db, Filters()), csvout.EVENT_COLUMNS)
     slow = csvout.csv_bytes(queries.iter_events_matching(db, Filters()), csvout.EVENT_COLUMNS)
-    assert fast == slow
+    streamed = io.StringIO(newline="")
+    assert csvout.write_csv(exports.events(db, Filters()), csvout.EVENT_COLUMNS, streamed) == 4
+    assert streamed.getvalue().encode("utf-8") == slow
+    assert columnar.event_cells_table(db, Filters()) is not None  # the Arrow path is taken
+    fast = csvout.csv_bytes(exports.events(db, Filters()), csvout.EVENT_COLUMNS)
+    assert fast != slow and _cells(fast) == _cells(slow)
     text = fast.decode("utf-8")
     assert "'=HYPERLINK" in text and "'+Lashkar" in text and "'@group" in text
     assert "'-3 killed" in text and "'+ 5 wounded" in text
-    # the writer counts what it wrote
-    out = io.StringIO()
-    assert csvout.write_csv(exports.events(db, Filters()), csvout.EVENT_COLUMNS, out) == 4
+    excel = csvout.csv_bytes(exports.events(db, Filters()), csvout.EVENT_COLUMNS, excel=True)
+    assert excel.startswith("\ufeff".encode()) and _cells(excel) == _cells(slow)
+    db.close()
+
+
+def test_the_fast_export_reads_a_column_empty_in_its_first_rows(tmp_path):
+    """Arrow's SQLite reader types a column from the rows it reads first: a column empty for
+    the first thousands of events (newest first) and text further down must still be read."""
+    from dash.imports.importer import import_file
+    from dash.queries import columnar
+
+    from .support.files import ACLED_HEADER, acled_row, write
+
+    path = tmp_path / "events.db"
+    db = store.open_writable(path, create=True)
+    # 3,000 events dated 2024-12-24, then one older with a region-level place ("province"):
+    # only that one, last in the file's order, has its admin2 empty and a data-quality note.
+    rows = [acled_row(n) for n in range(3000)]
+    rows.append(acled_row(9999, event_date="2020-01-01", year="2020", admin1="Nowhereistan"))
+    import_file(db, write(tmp_path / "a.csv", ACLED_HEADER, rows), "acled")
+    table = columnar.event_cells_table(db, Filters())
+    assert table is not None and table.num_rows == 3001
+    last = {name: table.column(name)[-1].as_py() for name in table.column_names}
+    assert last["event_id"] == "acled:SYN9999"
+    fast = csvout.csv_bytes(exports.events(db, Filters()), csvout.EVENT_COLUMNS)
+    slow = csvout.csv_bytes(queries.iter_events_matching(db, Filters()), csvout.EVENT_COLUMNS)
+    assert _cells(fast) == _cells(slow)
+    db.close()
+
+
+def test_without_the_arrow_reader_an_export_is_streamed(tmp_path, monkeypatch):
+    """No ADBC driver (or a store it cannot open): the same download, written row by row."""
+    import sys
+
+    from dash.imports.importer import import_file
+    from dash.queries import columnar
+
+    from .support.files import ACLED_HEADER, acled_row, write
+
+    path = tmp_path / "events.db"
+    db = store.open_writable(path, create=True)
+    import_file(db, write(tmp_path / "a.csv", ACLED_HEADER, [acled_row(1)]), "acled")
+    monkeypatch.setitem(sys.modules, "adbc_driver_sqlite.dbapi", None)  # import fails
+    assert columnar.event_cells_table(db, Filters()) is None
+    fast = csvout.csv_bytes(exports.events(db, Filters()), csvout.EVENT_COLUMNS)
+    slow = csvout.csv_bytes(queries.iter_events_matching(db, Filters()), csvout.EVENT_COLUMNS)
+    assert fast == slow
     db.close()

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from . import csvout, queries, store
 from .filters import Filters
-from .queries import catalogue
+from .queries import catalogue, columnar
 
 SCOPE_ENV = "EVENTS_NO_DOWNLOAD_SCOPE"
 SCOPES = ("rows", "all")
@@ -56,7 +56,12 @@ def permitted(db: Database, filters: Filters) -> Filters:
 
 def events(db: Database, filters: Filters) -> csvout.Cells:
     """The matching events as CSV cells (``csvout.EVENT_COLUMNS``), restricted origins left out."""
-    return csvout.Cells(csvout.EVENT_COLUMNS, queries.iter_event_cells(db, permitted(db, filters)))
+    allowed = permitted(db, filters)
+    return csvout.Cells(
+        csvout.EVENT_COLUMNS,
+        rows=lambda: queries.iter_event_cells(db, allowed),
+        table=lambda: columnar.event_cells_table(db, allowed),
+    )
 
 
 def claims(db: Database, filters: Filters) -> Iterator[dict[str, Any]]:

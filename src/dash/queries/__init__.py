@@ -121,9 +121,9 @@ def neutralised(expr: str) -> str:
     return f"CASE WHEN unicode({expr}) IN ({starts}) THEN char(39) || {expr} ELSE {expr} END"
 
 
-def iter_event_cells(db: Database, filters: Filters) -> Iterator[tuple[Any, ...]]:
-    """The events an export carries, as tuples in ``csvout.EVENT_COLUMNS`` order, ready to write
-    (``csvout.Cells``): no dict per row, and the writer's loop in C."""
+def event_cells_statement(filters: Filters) -> tuple[str, dict[str, Any]]:
+    """SQL and parameters for the events an export carries, one cell per ``csvout.EVENT_COLUMNS``
+    column in its order, ready to write: formula-like text behind an apostrophe, flags 0/1."""
     where, params = filters.where()
     cells = []
     for column in EVENT_COLUMNS:
@@ -132,11 +132,18 @@ def iter_event_cells(db: Database, filters: Filters) -> Iterator[tuple[Any, ...]
             name = neutralised(name)
         elif column.kind == "bool":
             name = f"CASE WHEN {name} IS NULL THEN NULL ELSE {name} != 0 END"
-        cells.append(name)
+        cells.append(f"{name} AS [{column.name}]")
     sql = (
         f"SELECT {', '.join(cells)} FROM (SELECT {_EXPORT_FIELDS} FROM events e {_EXPORT_JOINS}"  # noqa: S608
         f" WHERE {where}) x ORDER BY x.date_start DESC, x.event_id"
     )
+    return sql, params
+
+
+def iter_event_cells(db: Database, filters: Filters) -> Iterator[tuple[Any, ...]]:
+    """The events an export carries, as tuples (``event_cells_statement``), streamed: no dict
+    per row, and the writer's loop in C."""
+    sql, params = event_cells_statement(filters)
     return iter(db.execute(sql, params))
 
 
