@@ -109,7 +109,10 @@ def render() -> None:
 
     st.subheader("Data dictionary")
     st.caption(
-        "Every column of every CSV the dashboard or `conflict-events export` writes, in order."
+        "Every column of every CSV the dashboard or `conflict-events export` writes, in order. "
+        "The dashboard's event downloads quote every text cell and write a whole-number "
+        "coordinate as 70, not 70.0; `export` quotes only where a cell needs it. The cells are "
+        "the same."
     )
     for name, columns in csvout.COLUMN_SETS.items():
         if box := display.unfolded(f"{name}.csv — {len(columns)} columns", key=f"dict_{name}"):
