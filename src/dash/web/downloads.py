@@ -68,10 +68,17 @@ def contested_count(filters: Filters) -> int:
 
 
 def chart_downloads(
-    what: str, columns_key: str, rows: Sequence[dict[str, Any]], filters: Filters, *, key: str
+    what: str,
+    columns_key: str,
+    rows: Sequence[dict[str, Any]],
+    filters: Filters,
+    *,
+    key: str,
+    in_menu: bool = False,
 ) -> bool:
     """CSV buttons for a chart's own numbers; False (and a note) where the instance withholds
-    chart downloads (EVENTS_NO_DOWNLOAD_SCOPE=all with restricted origins)."""
+    chart downloads (EVENTS_NO_DOWNLOAD_SCOPE=all with restricted origins). ``in_menu``: the
+    buttons share a narrow menu's width instead of a fifth of the page's each."""
     if not exports.charts_downloadable():
         st.caption("Chart downloads are withheld on this instance (its data terms).")
         return False
@@ -81,7 +88,7 @@ def chart_downloads(
     def make(excel: bool) -> Callable[[], bytes]:
         return lambda: csvout.csv_bytes(kept, columns, excel=excel)
 
-    _buttons(what, make, len(kept), filters, key=key)
+    _buttons(what, make, len(kept), filters, key=key, in_menu=in_menu)
     return True
 
 
@@ -93,8 +100,9 @@ def _buttons(
     *,
     key: str,
     file_stem: str | None = None,
+    in_menu: bool = False,
 ) -> None:
-    left, right, _ = st.columns([1, 1, 3])
+    left, right = st.columns([1, 1] if in_menu else [1, 1, 3])[:2]
     for column, excel in ((left, False), (right, True)):
         name = csvout.filename_for(what, filters, n_rows, excel=excel)
         if file_stem:

@@ -179,7 +179,7 @@ def _chart_menu(
     *,
     key: str,
 ) -> None:
-    if not downloads.chart_downloads(name, columns_key, rows, filters, key=key):
+    if not downloads.chart_downloads(name, columns_key, rows, filters, key=key, in_menu=True):
         return
     reader = data.read()
     names = {o["id"]: o["name"] for o in reader.origins_registry()}
