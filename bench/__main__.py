@@ -422,20 +422,27 @@ def _streamlit_run(script: Path, port: int) -> list[str]:
 
 
 HELLO_WORLD = 'import streamlit as st\n\nst.title("Hello")\n'
+VIEWPORT = {"width": 1400, "height": 1000}
 
 
 def _first_visit(
-    browser: Any, script: Path, page_path: str, env: dict[str, str]
+    browser: Any, script: Path, page_path: str, env: dict[str, str], port: int | None = None
 ) -> dict[str, float]:
     """One page as the first request of a fresh ``streamlit run``: seconds to settled, seconds
-    from start to the health check answering, and the server's peak resident memory."""
-    port = _free_port()
+    from start to the health check answering, and the server's peak resident memory.
+
+    ``browser`` is a browser (a new, empty profile per visit) or a context that has visited the
+    same address before (``port``): Streamlit's scripts and styles are then in its cache, as for
+    a viewer coming back to a restarted server (Streamlit serves them as immutable)."""
+    port = port or _free_port()
     started = time.perf_counter()
     with _server(
         _streamlit_run(script, port), f"http://127.0.0.1:{port}/_stcore/health", env
     ) as proc:
         ready = time.perf_counter() - started
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        # A browser opens each page in a new profile; a context keeps its own (and its size).
+        fresh_profile = hasattr(browser, "new_context")
+        page = browser.new_page(viewport=VIEWPORT) if fresh_profile else browser.new_page()
         start = time.perf_counter()
         page.goto(f"http://127.0.0.1:{port}/{page_path}", timeout=600_000)
         _settled(page)
@@ -473,6 +480,22 @@ def bench_first_visits(
                     note=f"server peak {peak:,.0f} MB (budget {BUDGETS['server MB']:,} MB); "
                     f"ready {ready:.1f} s after start (imports, store warmed)",
                     extra={"server_peak_mb": round(peak, 1), "ready_seconds": round(ready, 2)})  # fmt: skip
+        # A viewer coming back after a restart (or an import): fresh servers on the address the
+        # browser visited before, so Streamlit's scripts come from its cache.
+        port = _free_port()
+        returning = browser.new_context(viewport=VIEWPORT)
+        _first_visit(returning, hello, "", env, port)
+        baseline = statistics.median(
+            _first_visit(returning, hello, "", env, port)["seconds"] for _ in range(visits)
+        )
+        for name, page_path in PAGE_PATHS.items():
+            _first_visit(returning, ROOT / "app.py", page_path, env, port)  # its scripts cached
+            runs = [_first_visit(returning, ROOT / "app.py", page_path, env, port)["seconds"]
+                    for _ in range(visits)]  # fmt: skip
+            measure(results, f"browser: {name}, fresh server, returning viewer", size, runs,
+                    budget=BUDGETS["first visit"], baseline_seconds=baseline,
+                    baseline="the hello-world page, returning viewer")  # fmt: skip
+        returning.close()
         browser.close()
 
 

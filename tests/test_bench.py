@@ -56,6 +56,8 @@ def test_the_benchmark_runs_at_10k_and_reports_every_measurement(tmp_path):
             row = by_name[f"browser: {page}, first visit of a fresh server"]
             assert row["seconds"] > 0 and row["extra"]["server_peak_mb"] > 20
             assert row["baseline_seconds"] > 0  # a hello-world page, visited the same way
+            again = by_name[f"browser: {page}, fresh server, returning viewer"]
+            assert again["seconds"] > 0 and again["baseline_seconds"] > 0
 
 
 def test_the_duckdb_anchor_runs_the_reference_sql_in_its_dialect():

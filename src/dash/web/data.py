@@ -94,6 +94,8 @@ def warm() -> None:
             reader.count_located(filters)
         if mapdata.use_grid(reader.count_located(everything)):  # the map's first drawing
             reader.map_grid(everything, mapdata.GRID_DEGREES)
+        reader.count(everything)  # the sidebar's "Events matching"
+        reader.count(everything.replace(event_types=(stats.STRATEGIC,)))  # statistics' note
         reader.lens_headline(violence, stats.DEFAULTS["lens"])
         reader.parties_with_tolls(violence)
         reader.series(violence, stats.DEFAULTS["interval"], stats.DEFAULTS["split"])
