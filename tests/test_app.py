@@ -278,6 +278,15 @@ def test_selecting_a_contested_row_opens_that_comparison(monkeypatch, shipped_co
     other = next(c for c in choices if c not in (contested[0], choices[0]))
     at.selectbox(key="event_picker").select(other).run()
     assert at.query_params["event"] == other
+    # closed and reopened, the list shows no selection: picking row 0 again opens it again
+    at.session_state["contested_list"] = False
+    at.run()
+    at.session_state["contested_list"] = True
+    at.run()
+    at.session_state["contested_pick"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert at.query_params["event"] == contested[0]
 
 
 def test_selecting_a_contested_row_on_the_overview_opens_its_comparison(

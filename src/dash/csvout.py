@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -382,7 +383,10 @@ def csv_bytes(
     if isinstance(rows, Cells) and rows.columns == columns:
         table = rows.table()
         if table is not None:
-            return _arrow_csv(table, columns, excel=excel)
+            try:
+                return _arrow_csv(table, columns, excel=excel)
+            except Exception:  # noqa: BLE001 - a faster path only: write the rows one by one
+                logging.getLogger(__name__).warning("CSV written row by row", exc_info=True)
     buffer = io.StringIO(newline="")
     write_csv(rows, columns, buffer, excel=excel)
     return buffer.getvalue().encode("utf-8")
@@ -391,7 +395,8 @@ def csv_bytes(
 def _arrow_csv(table: Any, columns: tuple[Column, ...], *, excel: bool) -> bytes:
     """Arrow's CSV writer (C++), for cells already neutralised by the query. The cells are those
     ``write_csv`` writes; Arrow quotes every text cell and writes a whole number stored as a
-    float without its ".0" (70, not 70.0)."""
+    float without its ".0" (70, not 70.0). (Row by row, when this path is not taken, the same
+    cells are quoted only where needed.)"""
     import pyarrow.csv
 
     out = io.BytesIO()

@@ -184,6 +184,13 @@ def require_sqlite_file(path: Path) -> None:
         )
 
 
+def readonly_uri(db_path: Path) -> str:
+    """The URI every read-only reader opens the store by: immutable on a read-only instance
+    (no locks, no -shm beside the file), else read-only."""
+    query = "mode=ro&immutable=1" if serving_readonly() else "mode=ro"
+    return f"{db_path.as_uri()}?{query}"
+
+
 def open_readonly(path: str | os.PathLike[str] | None = None) -> Database:
     """A read-only, thread-shareable connection for the app; raises StoreError if unusable."""
     db_path = database_path(path)
@@ -201,9 +208,8 @@ def open_readonly(path: str | os.PathLike[str] | None = None) -> Database:
             db_path,
             hint=f"{RECOVER_HINT} (folds them in), or serve a copy made by conflict-events publish",
         )
-    query = "mode=ro&immutable=1" if immutable else "mode=ro"
     conn = sqlite3.connect(
-        f"{db_path.as_uri()}?{query}",
+        readonly_uri(db_path),
         uri=True,
         check_same_thread=False,
         timeout=READ_BUSY_TIMEOUT_S,

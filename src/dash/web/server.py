@@ -70,12 +70,19 @@ def _first_use_costs() -> None:
     points = mapdata.prepare_points(
         [{"event_id": "x", "latitude": 33.0, "longitude": 70.0, "geo_precision": "exact"}]
     )
+    cells = mapdata.prepare_cells(
+        [{"latitude": 33.0, "longitude": 70.0, "events": 1, "killed": 1, "exact": 1}]
+    )
+    claim = {"party_label": "x", "party_order": 0, "claimant": "x", "claimed_start": "2024-01-01",
+             "claimed_end": None, "publisher": "x"}  # fmt: skip
     for chart in (
         charts.events_over_time([row], "month", "Event type"),
         charts.killed_over_time([row], "month", "x"),
         charts.breakdown_bars([row], "x"),
         charts.tracker_bars([{"who": "x", "value": 1, "kind": "published figure"}], "x"),
         mapcharts.incident_map(points, mapdata.view(points)),
+        mapcharts.incident_grid(cells, mapdata.view(cells)),
+        charts.claims_timeline([claim]),
     ):
         chart.to_dict(validate=False)
 
