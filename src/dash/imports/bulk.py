@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -102,6 +103,22 @@ _UPSERT_DOCUMENT = _insert("documents", DOCUMENT_COLUMNS) + (
 )
 
 
+def rows_listed(table: str, key: str, columns: Sequence[str]) -> str:
+    """SQL selecting ``columns`` of the rows of ``table`` whose ``key`` is in the JSON list
+    ``:ids``, looked up one by one through the key's index.
+
+    ``key IN (SELECT value FROM json_each(:ids))`` lets the planner choose, and during an import
+    it chooses from statistics of the store as it was: with the shipped 87 events it scans the
+    table for every batch, so a million-row import spent over half its time re-reading the rows
+    it had just written. CROSS JOIN fixes the order (SQLite's documented override).
+    """
+    selected = ", ".join(f"{table}.{c}" for c in columns)  # json_each has an "id" column too
+    return (
+        f"SELECT {selected} FROM json_each(:ids) AS listed "  # noqa: S608 - fixed names
+        f"CROSS JOIN {table} ON {table}.{key} = listed.value"
+    )
+
+
 class BatchWriter:
     """Writes batches of validated rows: one existence query and executemany per table."""
 
@@ -131,11 +148,10 @@ class BatchWriter:
         )
         # A newer export's places and notes replace the old ones of the events it updates.
         if existing:
-            ids = json.dumps(list(existing))
             for table in ("event_places", "quality_notes"):
-                self.db.execute(
-                    f"DELETE FROM {table} WHERE event_id IN (SELECT value FROM json_each(:ids))",  # noqa: S608 - fixed names
-                    {"ids": ids},
+                self.db.conn.executemany(
+                    f"DELETE FROM {table} WHERE event_id = ?",  # noqa: S608 - fixed names
+                    [(event_id,) for event_id in existing],
                 )
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO event_places (event_id, country, admin1, admin2, as_published)"
@@ -151,9 +167,7 @@ class BatchWriter:
 
     def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         cursor = self.db.execute(
-            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events "  # noqa: S608 - fixed names
-            "WHERE id IN (SELECT value FROM json_each(:ids))",
-            {"ids": json.dumps(ids)},
+            rows_listed("events", "id", EVENT_COLUMNS), {"ids": json.dumps(ids)}
         )
         return {row[0]: dict(zip(EVENT_COLUMNS, row, strict=True)) for row in cursor}
 

@@ -36,7 +36,7 @@ def find_for(db: Database, after_rowid: int, updated: Iterable[str] = ()) -> int
     db.execute(
         """CREATE TEMP TABLE touched AS
            SELECT rowid AS r FROM events WHERE rowid > :after AND latitude IS NOT NULL
-           UNION SELECT e.rowid FROM events e JOIN json_each(:ids) j ON e.id = j.value
+           UNION SELECT e.rowid FROM json_each(:ids) j CROSS JOIN events e ON e.id = j.value
             WHERE e.latitude IS NOT NULL""",
         {"after": after_rowid, "ids": updated_ids},
     )

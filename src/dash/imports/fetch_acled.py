@@ -28,6 +28,7 @@ from sqlite_utils import Database
 
 from .. import integrity, regions
 from . import acled
+from .bulk import rows_listed
 from .download import DownloadFailed, get_json, post_form
 from .importer import ImportReport, import_file
 
@@ -167,11 +168,8 @@ def delete_events(db: Database, ids: list[str], report: ImportReport | None) -> 
     """Delete those of ``ids`` the store holds, each recorded as a revision; return them. Runs
     inside the caller's transaction."""
     present = [
-        r[0] for r in db.execute(
-            "SELECT id FROM events WHERE id IN (SELECT value FROM json_each(:ids))",
-            {"ids": json.dumps(ids)},
-        )
-    ]  # fmt: skip
+        r[0] for r in db.execute(rows_listed("events", "id", ["id"]), {"ids": json.dumps(ids)})
+    ]
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     names = [d[0] for d in db.execute("SELECT * FROM events LIMIT 0").description]
     for event_id in present:
