@@ -50,7 +50,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dash import columns, csvout, exports, mapdata, queries, store
+from dash import columns, csvcolumns, csvout, exports, mapdata, queries, store
 from dash.filters import Filters
 from dash.imports.importer import import_file
 from dash.tally import Tally
@@ -287,10 +287,10 @@ def bench_csv(results: list[Measurement], path: Path, size: int, repeat: int) ->
     n = oracle.count_events(db, filters)
 
     def export() -> None:  # the app's download path: restriction, query, CSV bytes
-        csvout.csv_bytes(exports.events(db, filters), csvout.EVENT_COLUMNS)
+        csvout.csv_bytes(exports.events(db, filters), csvcolumns.EVENT_COLUMNS)
 
     def streamed() -> None:  # the same cells row by row: sqlite3 and csv (the CLI's path)
-        csvout.write_csv(exports.events(db, filters), csvout.EVENT_COLUMNS, io.StringIO())
+        csvout.write_csv(exports.events(db, filters), csvcolumns.EVENT_COLUMNS, io.StringIO())
 
     runs = timed(export, max(1, min(repeat, 3)))
     baseline = statistics.median(timed(streamed, max(1, min(repeat, 3))))

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dash import store
+from dash import csvcolumns, store
 
 from .conftest import SHIPPED_DB
 from .support.app import (
@@ -504,11 +504,10 @@ def test_headline_figures_stay_readable_at_a_million_events():
 
 
 def test_the_sources_folds_draw_their_tables_once_opened(monkeypatch, synthetic_db_path):
-    from dash import csvout
 
     at = open_page("pages/sources.py", synthetic_db_path, monkeypatch)
     folds = [e.label for e in at.expander]
-    assert f"events.csv — {len(csvout.EVENT_COLUMNS)} columns" in folds
+    assert f"events.csv — {len(csvcolumns.EVENT_COLUMNS)} columns" in folds
     assert "Provinces and their other spellings" in folds
     shown = len(at.dataframe)  # the tables drawn open: none of them is a fold's
     at.session_state["dict_events"] = True
@@ -517,6 +516,6 @@ def test_the_sources_folds_draw_their_tables_once_opened(monkeypatch, synthetic_
     assert not at.exception
     assert len(at.dataframe) == shown + 2
     columns = next(d.value for d in at.dataframe if "meaning" in d.value.columns)
-    assert list(columns["column"]) == [c.name for c in csvout.EVENT_COLUMNS]
+    assert list(columns["column"]) == [c.name for c in csvcolumns.EVENT_COLUMNS]
     places = next(d.value for d in at.dataframe if "also written" in d.value.columns)
     assert "Khyber Pakhtunkhwa" in set(places["province"])

@@ -7,7 +7,7 @@ import io
 import json
 import zipfile
 
-from dash import bundle, csvout, store
+from dash import bundle, csvcolumns, store
 from dash.filters import Filters
 
 
@@ -32,7 +32,7 @@ def test_bundle_holds_matching_rows_and_a_manifest(synthetic_db_path):
     assert manifest["rows"] == {"events": 1, "claims": 3, "documents": 2}
     assert manifest["database"]["sha256"] == store.file_sha256(synthetic_db_path)
     assert manifest["app_version"]
-    assert manifest["columns"]["events"] == [c.name for c in csvout.EVENT_COLUMNS]
+    assert manifest["columns"]["events"] == [c.name for c in csvcolumns.EVENT_COLUMNS]
     assert manifest["link"].endswith("country=Afghanistan")
 
 
@@ -41,6 +41,6 @@ def test_bundle_filename_says_what_is_inside():
 
 
 def test_every_csv_column_set_is_documented():
-    for name, columns in csvout.COLUMN_SETS.items():
+    for name, columns in csvcolumns.COLUMN_SETS.items():
         assert len({c.name for c in columns}) == len(columns), f"{name} repeats a column"
         assert all(c.description.strip() for c in columns), name

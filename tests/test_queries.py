@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from dash import csvout, exports, queries, store
+from dash import csvcolumns, csvout, exports, queries, store
 from dash.filters import Filters, fts_query
 
 from .conftest import SHIPPED_DB
@@ -124,7 +124,7 @@ def test_csv_neutralises_formulas_in_text_cells_only():
         {"event_id": "=cmd|' /C calc'!A0", "title": "+1", "location": "-1", "admin1": "@SUM(A1)",
          "admin2": "\tx", "country": "\rx", "fatalities_low": -1, "latitude": -33.5},
     ]  # fmt: skip
-    out = _read(csvout.csv_bytes(rows, csvout.EVENT_COLUMNS))[0]
+    out = _read(csvout.csv_bytes(rows, csvcolumns.EVENT_COLUMNS))[0]
     assert out["event_id"] == "'=cmd|' /C calc'!A0"
     assert out["title"] == "'+1"
     assert out["location"] == "'-1"
@@ -137,7 +137,7 @@ def test_csv_neutralises_formulas_in_text_cells_only():
 
 def test_excel_variant_has_a_bom_and_round_trips_urdu_and_pashto():
     rows = [{"title": "پاکستان کی فوج", "location": "د پکتیکا ولایت"}]
-    data = csvout.csv_bytes(rows, csvout.EVENT_COLUMNS, excel=True)
+    data = csvout.csv_bytes(rows, csvcolumns.EVENT_COLUMNS, excel=True)
     assert data.startswith("\ufeff".encode())
     out = _read(data)[0]
     assert out["title"] == "پاکستان کی فوج" and out["location"] == "د پکتیکا ولایت"
@@ -145,10 +145,10 @@ def test_excel_variant_has_a_bom_and_round_trips_urdu_and_pashto():
 
 def test_csv_columns_follow_the_data_dictionary(synthetic_db):
     data = csvout.csv_bytes(
-        queries.iter_events_matching(synthetic_db, Filters()), csvout.EVENT_COLUMNS
+        queries.iter_events_matching(synthetic_db, Filters()), csvcolumns.EVENT_COLUMNS
     )
     header = data.decode().splitlines()[0].split(",")
-    assert header == [c.name for c in csvout.EVENT_COLUMNS]
+    assert header == [c.name for c in csvcolumns.EVENT_COLUMNS]
     rows = _read(data)
     assert len(rows) == 3
     assert rows[0]["source_urls"] == "https://example.org/synthetic-a"  # newest first: syn-2
@@ -226,17 +226,17 @@ def test_the_fast_event_export_writes_what_the_row_by_row_writer_writes(tmp_path
     ]
     import_file(db, write(tmp_path / "a.csv", ACLED_HEADER, rows), "acled")
     assert integrity.recorded(db) is not None
-    slow = csvout.csv_bytes(queries.iter_events_matching(db, Filters()), csvout.EVENT_COLUMNS)
+    slow = csvout.csv_bytes(queries.iter_events_matching(db, Filters()), csvcolumns.EVENT_COLUMNS)
     streamed = io.StringIO(newline="")
-    assert csvout.write_csv(exports.events(db, Filters()), csvout.EVENT_COLUMNS, streamed) == 4
+    assert csvout.write_csv(exports.events(db, Filters()), csvcolumns.EVENT_COLUMNS, streamed) == 4
     assert streamed.getvalue().encode("utf-8") == slow
     assert columnar.event_cells_table(db, Filters()) is not None  # the Arrow path is taken
-    fast = csvout.csv_bytes(exports.events(db, Filters()), csvout.EVENT_COLUMNS)
+    fast = csvout.csv_bytes(exports.events(db, Filters()), csvcolumns.EVENT_COLUMNS)
     assert fast != slow and _cells(fast) == _cells(slow)
     text = fast.decode("utf-8")
     assert "'=HYPERLINK" in text and "'+Lashkar" in text and "'@group" in text
     assert "'-3 killed" in text and "'+ 5 wounded" in text
-    excel = csvout.csv_bytes(exports.events(db, Filters()), csvout.EVENT_COLUMNS, excel=True)
+    excel = csvout.csv_bytes(exports.events(db, Filters()), csvcolumns.EVENT_COLUMNS, excel=True)
     assert excel.startswith("\ufeff".encode()) and _cells(excel) == _cells(slow)
     db.close()
 
@@ -260,8 +260,8 @@ def test_the_fast_export_reads_a_column_empty_in_its_first_rows(tmp_path):
     assert table is not None and table.num_rows == 3001
     last = {name: table.column(name)[-1].as_py() for name in table.column_names}
     assert last["event_id"] == "acled:SYN9999"
-    fast = csvout.csv_bytes(exports.events(db, Filters()), csvout.EVENT_COLUMNS)
-    slow = csvout.csv_bytes(queries.iter_events_matching(db, Filters()), csvout.EVENT_COLUMNS)
+    fast = csvout.csv_bytes(exports.events(db, Filters()), csvcolumns.EVENT_COLUMNS)
+    slow = csvout.csv_bytes(queries.iter_events_matching(db, Filters()), csvcolumns.EVENT_COLUMNS)
     assert _cells(fast) == _cells(slow)
     db.close()
 
@@ -280,8 +280,8 @@ def test_without_the_arrow_reader_an_export_is_streamed(tmp_path, monkeypatch):
     import_file(db, write(tmp_path / "a.csv", ACLED_HEADER, [acled_row(1)]), "acled")
     monkeypatch.setitem(sys.modules, "adbc_driver_sqlite.dbapi", None)  # import fails
     assert columnar.event_cells_table(db, Filters()) is None
-    fast = csvout.csv_bytes(exports.events(db, Filters()), csvout.EVENT_COLUMNS)
-    slow = csvout.csv_bytes(queries.iter_events_matching(db, Filters()), csvout.EVENT_COLUMNS)
+    fast = csvout.csv_bytes(exports.events(db, Filters()), csvcolumns.EVENT_COLUMNS)
+    slow = csvout.csv_bytes(queries.iter_events_matching(db, Filters()), csvcolumns.EVENT_COLUMNS)
     assert fast == slow
     db.close()
 
@@ -310,7 +310,7 @@ def test_the_fast_export_binds_every_filter_as_the_streamed_one_does(filters):
     table = columnar.event_cells_table(db, filters)
     streamed = list(queries.iter_event_cells(db, filters))
     assert table is not None and table.num_rows == len(streamed) > 0
-    fast = csvout.csv_bytes(exports.events(db, filters), csvout.EVENT_COLUMNS)
-    slow = csvout.csv_bytes(queries.iter_events_matching(db, filters), csvout.EVENT_COLUMNS)
+    fast = csvout.csv_bytes(exports.events(db, filters), csvcolumns.EVENT_COLUMNS)
+    slow = csvout.csv_bytes(queries.iter_events_matching(db, filters), csvcolumns.EVENT_COLUMNS)
     assert _cells(fast) == _cells(slow)
     db.close()

@@ -8,7 +8,7 @@ import json
 import os
 import zipfile
 
-from . import __version__, csvout, exports, store
+from . import __version__, csvcolumns, csvout, exports, store
 from .filters import Filters
 from .queries import catalogue
 
@@ -29,7 +29,7 @@ def bundle_bytes(
                 ("documents", exports.documents_for(db, filters)),
             ):
                 text = io.StringIO(newline="")
-                counts[name] = csvout.write_csv(rows, csvout.COLUMN_SETS[name], text)
+                counts[name] = csvout.write_csv(rows, csvcolumns.COLUMN_SETS[name], text)
                 zf.writestr(f"{name}.csv", text.getvalue().encode("utf-8"))
             manifest = {
                 "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -45,7 +45,7 @@ def bundle_bytes(
                     "data_as_of": catalogue.data_as_of(db),
                 },
                 "columns": {
-                    name: [c.name for c in csvout.COLUMN_SETS[name]]
+                    name: [c.name for c in csvcolumns.COLUMN_SETS[name]]
                     for name in ("events", "claims", "documents")
                 },
             }

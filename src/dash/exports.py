@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import csvout, queries, store
+from . import csvcolumns, csvout, queries, store
 from .filters import Filters
 from .queries import catalogue, columnar
 
@@ -55,10 +55,10 @@ def permitted(db: Database, filters: Filters) -> Filters:
 
 
 def events(db: Database, filters: Filters) -> csvout.Cells:
-    """The matching events as CSV cells (``csvout.EVENT_COLUMNS``), restricted origins left out."""
+    """The matching events as CSV cells (``csvcolumns.EVENT_COLUMNS``), restricted origins left out."""
     allowed = permitted(db, filters)
     return csvout.Cells(
-        csvout.EVENT_COLUMNS,
+        csvcolumns.EVENT_COLUMNS,
         rows=lambda: queries.iter_event_cells(db, allowed),
         table=lambda: columnar.event_cells_table(db, allowed),
     )

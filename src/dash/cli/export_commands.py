@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .. import csvout, exports, store
+from .. import csvcolumns, csvout, exports, store
 from ..filters import Filters
 from ..reader import Reader
 from .main import (
@@ -55,7 +55,7 @@ def export(
         "claims": lambda: exports.claims(db, filters),
         "documents": lambda: exports.documents(db),
     }[what]()
-    columns = csvout.COLUMN_SETS[what]
+    columns = csvcolumns.COLUMN_SETS[what]
     try:
         if output is None:
             n = csvout.write_csv(rows, columns, sys.stdout, excel=excel)
@@ -87,7 +87,7 @@ def duplicates(db_path: Path | None, output: Path | None) -> None:
     except store.StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     rows = exports.duplicates(db, Filters())
-    columns = csvout.COLUMN_SETS["possible-duplicates"]
+    columns = csvcolumns.COLUMN_SETS["possible-duplicates"]
     if output is None:
         csvout.write_csv(rows, columns, sys.stdout)
     else:

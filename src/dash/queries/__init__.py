@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ..csvout import EVENT_COLUMNS, FORMULA_START
+from ..csvcolumns import EVENT_COLUMNS
+from ..csvout import FORMULA_START
 from ..filters import Filters
 
 # An event's further places and data-quality notes: per row for a page of events; joined in
@@ -122,7 +123,7 @@ def neutralised(expr: str) -> str:
 
 
 def event_cells_statement(filters: Filters) -> tuple[str, dict[str, Any]]:
-    """SQL and parameters for the events an export carries, one cell per ``csvout.EVENT_COLUMNS``
+    """SQL and parameters for the events an export carries, one cell per ``csvcolumns.EVENT_COLUMNS``
     column in its order, ready to write: formula-like text behind an apostrophe, flags 0/1."""
     where, params = filters.where()
     cells = []

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 from sqlite_utils import Database
 
-from .. import csvout, exports, store
+from .. import csvcolumns, csvout, exports, store
 from ..filters import Filters
 from . import data
 
@@ -30,7 +30,7 @@ def downloads(
     origin restriction applies to every download the app offers. The file name counts the rows
     the file holds: ``n_rows`` where the caller knows it cheaply (events), else counted here.
     """
-    columns = csvout.COLUMN_SETS[columns_key]
+    columns = csvcolumns.COLUMN_SETS[columns_key]
 
     def fresh(use: Callable[[Database], Any]) -> Any:
         # Downloads are generated on a separate thread when clicked: their own connection.
@@ -82,7 +82,7 @@ def chart_downloads(
     if not exports.charts_downloadable():
         st.caption("Chart downloads are withheld on this instance (its data terms).")
         return False
-    columns = csvout.COLUMN_SETS[columns_key]
+    columns = csvcolumns.COLUMN_SETS[columns_key]
     kept = exports.aggregate(rows)
 
     def make(excel: bool) -> Callable[[], bytes]:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import vocab
-from ..csvout import Column
+from ..csvcolumns import Column
 from ..text import safe_url
 from . import state
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ... import csvout, exports, store, vocab
+from ... import csvcolumns, exports, store, vocab
 from ...credibility import rules as credibility_rules
 from ...filters import Filters
 from ...text import plain, plain_lines
@@ -114,7 +114,7 @@ def render() -> None:
         "coordinate as 70, not 70.0; `export` quotes only where a cell needs it. The cells are "
         "the same."
     )
-    for name, columns in csvout.COLUMN_SETS.items():
+    for name, columns in csvcolumns.COLUMN_SETS.items():
         if box := display.unfolded(f"{name}.csv — {len(columns)} columns", key=f"dict_{name}"):
             box.dataframe(tables.dictionary_frame(columns), hide_index=True, width="stretch")
 

@@ -10,7 +10,7 @@ from typing import Any
 import altair as alt
 import streamlit as st
 
-from ... import charts, csvout, stats
+from ... import charts, csvcolumns, csvout, stats
 from ...filters import Filters
 from ...text import fatality_range, plain
 from .. import data, display, downloads, layout, state, tables
@@ -157,7 +157,7 @@ def chart_block(
                 table()
             else:
                 st.dataframe(
-                    tables.frame(rows, [c.name for c in csvout.COLUMN_SETS[columns_key]]),
+                    tables.frame(rows, [c.name for c in csvcolumns.COLUMN_SETS[columns_key]]),
                     hide_index=True,
                     width="stretch",
                 )
