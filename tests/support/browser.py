@@ -6,6 +6,10 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 SETTLED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# Every chart on the page drawn (Vega's canvas or svg inside it). A run can finish before the
+# browser has loaded Vega and drawn the charts: a page is on screen only once this holds too.
+CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .every(chart => chart.querySelector('canvas, svg'))"""
 
 
 def settle(page: Page) -> None:

@@ -109,6 +109,7 @@ def import_file(
             try:
                 for batch, bytes_read in _batches(source, fmt, report, options):
                     writer.write(batch)
+                    suspended.index_new()
                     if progress:
                         progress(bytes_read, source.size, report.rows_read)
             except AmbiguousDates as exc:
