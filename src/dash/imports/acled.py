@@ -9,6 +9,7 @@ dates as ACLED writes them or as a spreadsheet leaves them (``2020-05-09``, ``09
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 
 from .parsing import (
@@ -63,6 +64,20 @@ def _window(day: dt.date, precision: str) -> tuple[dt.date, dt.date]:
 def _code(row: dict[str, str], column: str, table: dict[str, str]) -> str | None:
     raw = text(row, column)
     return table.get(raw.split(".")[0]) if raw else None
+
+
+@functools.lru_cache(maxsize=65_536)
+def source_document(source: str) -> DocumentRow:
+    """The document a source line names ("Dawn; Pajhwok Afghan News"), shared by every event
+    that names it: ACLED repeats a few thousand lines across a million events, so each is
+    validated once (the row is immutable, and the same line always gives the same row)."""
+    return DocumentRow(
+        id="acled-source:" + hashlib.sha1(source.encode()).hexdigest()[:16],  # noqa: S324 - a name, not security
+        publisher=source,
+        kind="dataset",
+        citation=f"Source(s) named by ACLED: {source}",
+        original_agency="ACLED",
+    )
 
 
 def convert(row: dict[str, str], options: ReadOptions) -> Converted:
@@ -138,20 +153,7 @@ def convert(row: dict[str, str], options: ReadOptions) -> Converted:
     )
     source = text(row, "source")
     if source:
-        # One document per distinct source line ("Dawn; Pajhwok Afghan News"), shared by every
-        # event that names it: ACLED repeats a few thousand lines across a million events.
-        doc_id = "acled-source:" + hashlib.sha1(source.encode()).hexdigest()[:16]  # noqa: S324 - a name, not security
-        converted.documents.append(
-            validated(
-                row,
-                lambda: DocumentRow(
-                    id=doc_id,
-                    publisher=source,
-                    kind="dataset",
-                    citation=f"Source(s) named by ACLED: {source}",
-                    original_agency="ACLED",
-                ),
-            )
-        )
-        converted.sources.append(EventSourceRow(event_id=eid, document_id=doc_id))
+        document = validated(row, lambda: source_document(source))
+        converted.documents.append(document)
+        converted.sources.append(EventSourceRow(event_id=eid, document_id=document.id))
     return converted
