@@ -530,7 +530,7 @@ def test_totals_in_the_store_match_the_file_exactly(fresh_db, tmp_path):
     h = oracle.headline(fresh_db, Filters(origins=("ucdp",)))
     assert h["events"] == len(source)
     assert h["fatalities_low"] == sum(int(r["low"]) for r in source)
-    assert h["fatalities_best"] == sum(int(r["best"]) for r in source)
+    assert h["killed"] == sum(int(r["best"]) for r in source)
     assert h["fatalities_high"] == sum(int(r["high"]) for r in source)
 
 

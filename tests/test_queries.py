@@ -82,7 +82,7 @@ def test_fts_query_adds_prefixes_plurals_and_other_spellings():
 def test_headline_sums_low_best_high(synthetic_db):
     h = oracle.headline(synthetic_db, Filters())
     # by hand: low 10+3+0, best 25+3+0, high 40+3+0
-    assert (h["events"], h["fatalities_low"], h["fatalities_best"], h["fatalities_high"]) == (
+    assert (h["events"], h["fatalities_low"], h["killed"], h["fatalities_high"]) == (
         3,
         13,
         28,

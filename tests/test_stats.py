@@ -159,7 +159,7 @@ def test_tracker_comparison_tallies_the_store_for_the_same_period_and_region(syn
 
 def test_how_much_of_a_trackers_count_the_store_explains():
     row = {"metric": "fatalities", "value": 2546, "store_events": 12, "store_killed": 71}
-    assert stats.explained(row) == "71 of 2,546 killed (best estimates) (2.8%)"
+    assert stats.explained(row) == "71 of 2,546 killed (best estimates, else low ends) (2.8%)"
     attacks = {**row, "metric": "attacks", "value": 400}
     assert stats.explained(attacks) == "12 of 400 events (3.0%)"
     assert stats.explained({**row, "store_events": None}) is None

@@ -143,23 +143,14 @@ DOCUMENT_COLUMNS: tuple[Column, ...] = (
     Column("n_claims", "int", "Number of claims taken from it"),
 )
 
-_FATALITY_SUMS = (
-    Column("fatalities_low", "int", "Sum of the events' lowest claimed tolls"),
-    Column(
-        "fatalities_best",
-        "int",
-        "Sum of the events' best estimates (events without one add nothing)",
-    ),
-    Column("fatalities_high", "int", "Sum of the events' highest claimed tolls"),
-)
-
 _LENS_FIGURES = (
     Column("events", "int", "Number of matching events"),
     Column("killed_low", "int", "Sum of the low ends (curated low, or the party's lowest toll)"),
     Column(
         "killed",
         "int",
-        "Sum of the figures under the lens: curated best estimate, or the party's lowest stated toll per event",
+        "Sum of the figures under the lens: the curated best estimate (the low end where an "
+        "event has none), or the party's lowest stated toll per event",
     ),
     Column(
         "killed_high", "int", "Sum of the high ends (curated high, or the party's highest toll)"
@@ -244,7 +235,7 @@ STATISTIC_COLUMNS: tuple[Column, ...] = (
         "Events in this store for the same period and region (empty: region not coded)",
     ),
     Column("store_killed_low", "int", "Their summed low death tolls"),
-    Column("store_killed", "int", "Their summed best estimates"),
+    Column("store_killed", "int", "Their summed best estimates (the low end where none)"),
     Column("store_killed_high", "int", "Their summed high death tolls"),
     Column(
         "explained",

@@ -185,7 +185,7 @@ def compare_trackers(
     """Each published figure with the store's tally for its period and region, how much of the
     tracker's count the store's events explain, and why the two differ.
 
-    ``tally`` answers a filter's headline (events, fatalities low/best/high); each distinct
+    ``tally`` answers a filter's headline (events, killed low/figure/high); each distinct
     period and region is asked once.
     """
     asked: dict[Filters, dict[str, Any]] = {}
@@ -198,7 +198,7 @@ def compare_trackers(
         h = asked.get(filters) if filters is not None else None
         row["store_events"] = h["events"] if h else None
         row["store_killed_low"] = h["fatalities_low"] if h else None
-        row["store_killed"] = h["fatalities_best"] if h else None
+        row["store_killed"] = h["killed"] if h else None
         row["store_killed_high"] = h["fatalities_high"] if h else None
         row["explained"] = explained(row)
         row["why"] = why_they_differ(row, row["store_events"], row["store_killed"])
@@ -212,7 +212,7 @@ def explained(row: dict[str, Any]) -> str | None:
         return None
     if row["metric"] in _KILLED_METRICS:
         mine = row.get("store_killed") or 0
-        what = "killed (best estimates)"
+        what = "killed (best estimates, else low ends)"
     elif row["metric"] in ("attacks", "incidents"):
         mine, what = row["store_events"], "events"
     else:

@@ -72,12 +72,7 @@ def map_grid(tally: Tally, idx: np.ndarray, degrees: float) -> list[dict[str, An
     width = int(cols.max()) - col0 + 1
     cell = (rows_ - row0) * width + (cols - col0)
     cells, inverse, events = np.unique(cell, return_inverse=True, return_counts=True)
-    best, low = tally.counts["fatalities_best"], tally.counts["fatalities_low"]
-    killed = np.where(
-        best.present.take(idx) if best.present is not None else True,
-        best.values.take(idx),
-        low.values.take(idx),  # 0 where low is unknown too, as coalesce(best, low, 0)
-    )
+    killed = tally.best_or_low().values.take(idx)  # 0 where both are unknown
     precise = tally.coded["geo_precision"]
     exact_codes = [precise.index[p] for p in ("exact", "near") if p in precise.index]
     exact = np.isin(precise.codes.take(idx), exact_codes)

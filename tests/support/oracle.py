@@ -21,13 +21,14 @@ def count_events(db: Database, filters: Filters) -> int:
 
 
 def headline(db: Database, filters: Filters) -> dict[str, Any]:
-    """Events, fatalities low/best/high, injured and parties with claims, for the filter."""
+    """Events, fatalities low/figure/high (the figure: best, else low), injured and parties
+    with claims, for the filter."""
     where, params = filters.where()
     row = _rows(
         db,
         f"""SELECT count(*) AS events,
                    sum(e.fatalities_low) AS fatalities_low,
-                   sum(e.fatalities_best) AS fatalities_best,
+                   sum(coalesce(e.fatalities_best, e.fatalities_low)) AS killed,
                    sum(e.fatalities_high) AS fatalities_high,
                    sum(e.injured) AS injured,
                    sum(e.fatalities_best IS NULL AND e.fatalities_high IS NOT NULL)
@@ -149,7 +150,11 @@ def _lens_columns(lens: str) -> tuple[str, dict[str, Any]]:
     highest (top of a range); events where the party gives no toll add nothing.
     """
     if lens == CURATED_LENS:
-        return "e.fatalities_low AS k_low, e.fatalities_best AS k, e.fatalities_high AS k_high", {}
+        return (
+            "e.fatalities_low AS k_low, coalesce(e.fatalities_best, e.fatalities_low) AS k, "
+            "e.fatalities_high AS k_high",
+            {},
+        )
     return (
         f"""(SELECT min(c.killed) FROM claims c WHERE c.event_id = e.id AND {LENS_CLAIMS}
                 AND c.killed IS NOT NULL) AS k_low,
@@ -212,8 +217,8 @@ def victim_categories(
 ) -> list[dict[str, Any]]:
     """Killed by who was hit: civilians, security forces, militants, unknown.
 
-    Curated lens: the events' breakdown of their best estimate, plus whatever part of the best
-    estimate no breakdown accounts for ('not broken down'). Party lens: the largest figure per
+    Curated lens: the events' breakdown of their figure (best estimate, else the low end), plus
+    whatever part of the figure no breakdown accounts for ('not broken down'). Party lens: the largest figure per
     category among that party's claims for each event (women and children count as civilians
     only where the claim gives no civilian figure).
     """
@@ -225,7 +230,7 @@ def victim_categories(
                        sum(e.deaths_security_forces) AS security_forces,
                        sum(e.deaths_militants) AS militants,
                        sum(e.deaths_unknown) AS unknown,
-                       sum(max(coalesce(e.fatalities_best, 0) - coalesce(e.deaths_civilians, 0)
+                       sum(max(coalesce(e.fatalities_best, e.fatalities_low, 0) - coalesce(e.deaths_civilians, 0)
                            - coalesce(e.deaths_security_forces, 0) - coalesce(e.deaths_militants, 0)
                            - coalesce(e.deaths_unknown, 0), 0)) AS not_broken_down
                 FROM events e WHERE {where}""",  # noqa: S608

@@ -21,13 +21,12 @@ def render() -> None:
     c1, c2, c3 = st.columns([2, 3, 2])  # the killed range needs the room
     c1.metric("Events", f"{h['events']:,}")
     c2.metric(
-        "Killed (low – best – high)",
-        fatality_range(
-            h["fatalities_low"], h["fatalities_best"], h["fatalities_high"], compact=True
-        ),
-        help=f"Exactly {fatality_range(h['fatalities_low'], h['fatalities_best'], h['fatalities_high'])}. "
+        "Killed (low – figure – high)",
+        fatality_range(h["fatalities_low"], h["killed"], h["fatalities_high"], compact=True),
+        help=f"Exactly {fatality_range(h['fatalities_low'], h['killed'], h['fatalities_high'])}. "
         "Sums over the matching events. Low and high are the lowest and highest tolls claimed; "
-        "best is the curated estimate (events without one add nothing to it).",
+        "the figure is each event's curated best estimate, or the low end where it has none "
+        "(where the sources disagree and no best is recorded).",
     )
     c3.metric("Parties with claims", h["parties"])
     if h["events"]:

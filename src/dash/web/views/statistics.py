@@ -88,7 +88,7 @@ def headline(filters: Filters, lens: str, lens_label: str) -> int:
         delta_color="off",
         help="Exactly "
         + fatality_range(now["killed_low"], now["killed"], now["killed_high"])
-        + f". Under the lens '{lens_label}'. Curated lens: the sums of the events' low, best and high estimates. A party's lens: "
+        + f". Under the lens '{lens_label}'. Curated lens: the sums of the events' low, best and high estimates, where an event with no best estimate adds its low end to the figure. A party's lens: "
         "the party's lowest stated toll per event (its most conservative claim), with the range "
         f"up to its highest. {now['events_with_figure']:,} of {now['events']:,} events have a "
         "figure under this lens; the others add nothing.",
