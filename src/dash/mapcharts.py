@@ -136,7 +136,14 @@ def incident_map(
                 "event_type:N",
                 title="Event type",
                 scale=type_scale(points["event_type"]),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
+                # "Explosions/Remote violence" on two lines: in two columns on a phone it ran
+                # past the map's right edge.
+                legend=alt.Legend(
+                    orient="bottom",
+                    columns=2,
+                    labelLimit=0,
+                    labelExpr=r"split(replace(datum.label, '/', '/\n'), '\n')",
+                ),
             ),
             shape=alt.Shape(
                 "geo_precision:N",
