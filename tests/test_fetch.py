@@ -276,7 +276,7 @@ def test_acled_fetch_pages_imports_applies_deletions_and_then_only_what_changed(
     assert result.since is None
     # a re-run asks only for events changed since, and applies ACLED's deletions as revisions
     api.events.append(acled_events(6)[-1] | {"timestamp": "2900000000"})
-    api.deleted = ["SYN2"]
+    api.deleted = ["SYN2", "SYN2"]  # a deletion listed twice is applied once
     again = fetch_acled(fresh_db, tmp_path, "syn@example.org", "SYNTHETIC-secret", base=server.url)
     assert again.since is not None and again.rows == 1 and again.report.inserted == 1
     assert again.deleted == ["acled:SYN2"]

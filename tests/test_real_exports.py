@@ -379,10 +379,10 @@ def test_every_breakdown_shows_one_bar_per_province(fresh_db, tmp_path):
 
 
 def test_labels_name_whose_estimate_when_origins_mix():
-    assert stats.estimate_label(["curated"]) == "Curated best estimate"
+    assert stats.estimate_label(["curated"]) == "Curated estimate (best, else low)"
     assert stats.estimate_label(["ucdp"]) == "UCDP best"
     assert stats.estimate_label(["acled", "curated", "ucdp"]) == (
-        "Best estimates: ACLED reported fatalities + curated estimate + UCDP best"
+        "Estimates: ACLED reported fatalities + curated estimate + UCDP best"
     )
 
 

@@ -33,10 +33,10 @@ def estimate_label(origins: list[str]) -> str:
     """Name the default lens by whose figures it sums: the matching events' origins."""
     names = [ESTIMATE_BY_ORIGIN.get(o, f"{o} figure") for o in origins]
     if not names or names == ["curated estimate"]:
-        return "Curated best estimate"
+        return "Curated estimate (best, else low)"
     if len(names) == 1:
         return names[0][0].upper() + names[0][1:]
-    return "Best estimates: " + " + ".join(names)
+    return "Estimates: " + " + ".join(names)
 
 
 def graded_lens(lens: str, grades: str) -> str:

@@ -1,5 +1,5 @@
 """Writing validated rows in batches: inserts, updates with revisions, documents once per
-import, further places and data-quality notes, and the full-text index caught up at the end."""
+import, further places and data-quality notes, and the full-text index caught up batch by batch."""
 
 from __future__ import annotations
 
@@ -126,7 +126,8 @@ def rows_listed(table: str, key: str, columns: Sequence[str]) -> str:
     ``key IN (SELECT value FROM json_each(:ids))`` lets the planner choose, and during an import
     it chooses from statistics of the store as it was: with the shipped 87 events it scans the
     table for every batch, so a million-row import spent over half its time re-reading the rows
-    it had just written. CROSS JOIN fixes the order (SQLite's documented override).
+    it had just written. CROSS JOIN fixes the order (SQLite's documented override). A repeated
+    id gives its row again, as a join does.
     """
     selected = ", ".join(f"{table}.{c}" for c in columns)  # json_each has an "id" column too
     return (

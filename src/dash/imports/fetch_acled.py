@@ -167,9 +167,8 @@ def deleted_by_acled(base: str, bearer: dict[str, str], since: int | None) -> li
 def delete_events(db: Database, ids: list[str], report: ImportReport | None) -> list[str]:
     """Delete those of ``ids`` the store holds, each recorded as a revision; return them. Runs
     inside the caller's transaction."""
-    present = [
-        r[0] for r in db.execute(rows_listed("events", "id", ["id"]), {"ids": json.dumps(ids)})
-    ]
+    listed = json.dumps(list(dict.fromkeys(ids)))  # each once: a repeat would be deleted twice
+    present = [r[0] for r in db.execute(rows_listed("events", "id", ["id"]), {"ids": listed})]
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     names = [d[0] for d in db.execute("SELECT * FROM events LIMIT 0").description]
     for event_id in present:

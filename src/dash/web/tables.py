@@ -124,7 +124,7 @@ def tracker_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
             "qualifier": "Qualifier",
             "value": st.column_config.NumberColumn("Published", format="%d"),
             "store_events": st.column_config.NumberColumn("Store: events"),
-            "store_killed": st.column_config.NumberColumn("Store: killed (best)"),
+            "store_killed": st.column_config.NumberColumn("Store: killed (best, else low)"),
             "explained": st.column_config.TextColumn("Store explains", width="medium"),
             "definition": st.column_config.TextColumn("What it counts", width="large"),
             "why": st.column_config.TextColumn("Why they differ", width="large"),

@@ -369,7 +369,7 @@ def render() -> None:
     filters = layout.page_header(
         "Violence statistics",
         "How much violence, where, when, by whom — and according to whom. Fatalities are always "
-        "a range; 'Whose figures' switches between the best estimates and each party's claims. "
+        "a range; 'Whose figures' switches between the estimates and each party's claims. "
         "Talks, ceasefires and statements are listed on the other pages, not counted here; pale "
         "bars are events whose date is known only to a window longer than one period.",
     )
