@@ -91,17 +91,10 @@ Records = tuple[
 ]
 
 
-def records_of(converted: Converted, documents_sent: set[str] | None = None) -> Records:
-    """The rows of one validated row. With ``documents_sent``, a document already in it is
-    left out (and the new ones added): the writer stores each document once per import, and a
-    large import's validating process then hands each over once, not once per event."""
-    documents = converted.documents
-    if documents_sent is not None:
-        documents = [d for d in documents if d.id not in documents_sent]
-        documents_sent.update(d.id for d in documents)
+def records_of(converted: Converted) -> Records:
     return (
         tuple(converted.event.record().values()),
-        [tuple(d.record().values()) for d in documents],
+        [tuple(d.record().values()) for d in converted.documents],
         [(s.event_id, s.document_id) for s in converted.sources],
         [(p.event_id, p.country, p.admin1, p.admin2, p.as_published) for p in converted.places],
         [(n.event_id, n.kind, n.detail) for n in converted.notes],

@@ -187,7 +187,6 @@ def _validated_batches(
 ) -> Iterator[list[Records]]:
     """Every row validated and converted to records, in batches; bad rows go to the report."""
     seen: dict[str, int] = {}
-    documents_sent: set[str] = set()
     batch: list[Records] = []
     read = ReadOptions(date_order=options.date_order)
     region = frozenset(report.region)
@@ -213,7 +212,7 @@ def _validated_batches(
         report.unknown_places.update(converted.unknown_places)
         if report.rejected and not options.skip_invalid:
             continue  # keep validating, for a full report; nothing will be kept
-        batch.append(records_of(converted, documents_sent))
+        batch.append(records_of(converted))
         if len(batch) >= batch_rows:
             yield batch
             batch = []

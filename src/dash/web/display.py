@@ -1,10 +1,9 @@
 """Drawing cheaply: Altair charts without re-validating their spec, and folded content that runs
 only once it is opened.
 
-Charts: Altair charts drawn without validating their spec on every run.
-
-Streamlit turns an Altair chart into Vega-Lite with ``chart.to_dict()``, which checks the whole
-spec against the Vega-Lite JSON schema: about 50 ms a chart, 0.2 s of each statistics page run.
+Charts: Streamlit turns an Altair chart into Vega-Lite with ``chart.to_dict()``, which checks
+the whole spec against the Vega-Lite JSON schema: about 50 ms a chart, 0.2 s of each statistics
+page run.
 The chart builders (``dash.charts``) make the same few shapes every time, and
 ``tests/test_charts.py`` validates each of them, so the page skips the check.
 
