@@ -55,7 +55,7 @@ from dash.filters import Filters
 from dash.imports.importer import import_file
 from dash.tally import Tally
 from tests.support import oracle
-from tests.support.browser import CHARTS_DRAWN, SETTLED
+from tests.support.browser import PAGE_DRAWN, SETTLED
 
 from . import duck, load
 from .generate import add_claims, generate
@@ -404,11 +404,12 @@ def _chromium(pw: Any) -> Any:
 
 def _settled(page: Any) -> None:
     """The page's title drawn, its run finished (twice: a first run can rerun itself) and every
-    chart drawn (a run can end before the browser has loaded Vega)."""
+    element drawn: no skeleton left and every chart's canvas there (a run can end before the
+    browser has loaded the code of its widgets, tables and charts)."""
     page.wait_for_selector(SETTLED, timeout=600_000)
     page.locator('[data-testid="stHeading"] h1').first.wait_for(timeout=600_000)
     page.wait_for_selector(SETTLED, timeout=600_000)
-    page.wait_for_function(CHARTS_DRAWN, timeout=600_000)
+    page.wait_for_function(PAGE_DRAWN, timeout=600_000)
     errors = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
     if errors:  # the store's error screen renders fast and measures nothing
         raise RuntimeError(f"{page.url} shows an error: {errors[0][:300]}")

@@ -6,10 +6,13 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 SETTLED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-# Every chart on the page drawn (Vega's canvas or svg inside it). A run can finish before the
-# browser has loaded Vega and drawn the charts: a page is on screen only once this holds too.
-CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
-    .every(chart => chart.querySelector('canvas, svg'))"""
+# Every element on the page drawn. A run can finish before the browser has the code to draw
+# what it sent: Streamlit loads each kind of widget, metric, table and chart on first use and
+# shows a grey skeleton in its place until then, and Vega draws a chart's canvas later still.
+# A page is on screen only once no skeleton is left and every chart has its canvas (or svg).
+PAGE_DRAWN = """() => !document.querySelector('[data-testid="stSkeleton"]')
+    && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+        .every(chart => chart.querySelector('canvas, svg'))"""
 
 
 def settle(page: Page) -> None:
@@ -18,6 +21,7 @@ def settle(page: Page) -> None:
     # The first state can be the pause between two runs (a page that reruns itself, such as a
     # deep link on a fresh server): once the title is drawn, wait for that run to finish too.
     page.wait_for_selector(SETTLED, timeout=60_000)
+    page.wait_for_function(PAGE_DRAWN, timeout=60_000)
 
 
 def matching_count(page: Page) -> int:
