@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 
 import pytest
@@ -263,6 +264,47 @@ def test_the_fast_export_reads_a_column_empty_in_its_first_rows(tmp_path):
     fast = csvout.csv_bytes(exports.events(db, Filters()), csvcolumns.EVENT_COLUMNS)
     slow = csvout.csv_bytes(queries.iter_events_matching(db, Filters()), csvcolumns.EVENT_COLUMNS)
     assert _cells(fast) == _cells(slow)
+    db.close()
+
+
+def test_a_large_export_read_in_parts_is_the_export_read_at_once(tmp_path, monkeypatch):
+    """Read in parts at once (one per core), an export is cut only between two start dates,
+    and the parts put end to end give the file one read gives, byte for byte: here with runs
+    of equal dates across the cut points and a column empty in the newer parts but text in
+    the oldest (each part types its columns from its own rows)."""
+    from dash.imports.importer import import_file
+    from dash.queries import columnar
+
+    from .support.files import ACLED_HEADER, acled_row, write
+
+    db = store.open_writable(tmp_path / "events.db", create=True)
+    # 40 events on each of 15 days, newest first; the oldest day's places are province-level
+    # (admin2 empty) and carry text in admin1 that no newer event has.
+    days = [dt.date(2024, 12, 20) - dt.timedelta(days=d) for d in range(15)]
+    rows = [
+        acled_row(40 * d + k, event_date=day.isoformat(),
+                  **({"admin1": "=Oldest province", "admin2": ""} if d == 14 else {}))
+        for d, day in enumerate(days) for k in range(40)
+    ]  # fmt: skip
+    import_file(db, write(tmp_path / "a.csv", ACLED_HEADER, rows), "acled")
+    filters = Filters(date_to=dt.date(2024, 12, 19))  # 14 of the 15 days: 560 events
+    monkeypatch.setattr(columnar, "ROWS_PER_PART", 100)
+    monkeypatch.setattr(columnar, "PARTS", 4)
+    runs = columnar.split_by_start(db, filters, 4)
+    assert len(runs) == 4 and sum(rows for _, rows in runs) == 560
+    assert all(rows % 40 == 0 for _, rows in runs)  # no day cut in two
+    starts = [bounds for bounds, _ in runs]
+    assert starts[0][1] is None and starts[-1][0] is None  # the newest and the oldest are open
+    assert all(older[1] == newer[0] for newer, older in itertools.pairwise(starts))
+    table = columnar.event_cells_table(db, filters)
+    assert table is not None and len(table.to_batches()) == 4  # read in parts, not streamed
+    in_parts = csvout.csv_bytes(exports.events(db, filters), csvcolumns.EVENT_COLUMNS)
+    monkeypatch.setattr(columnar, "PARTS", 1)
+    at_once = csvout.csv_bytes(exports.events(db, filters), csvcolumns.EVENT_COLUMNS)
+    assert in_parts == at_once and at_once.count(b"\r\n") == 561
+    assert b"'=Oldest province" in in_parts
+    streamed = csvout.csv_bytes(queries.iter_events_matching(db, filters), csvcolumns.EVENT_COLUMNS)
+    assert _cells(in_parts) == _cells(streamed)
     db.close()
 
 

@@ -122,10 +122,20 @@ def neutralised(expr: str) -> str:
     return f"CASE WHEN unicode({expr}) IN ({starts}) THEN char(39) || {expr} ELSE {expr} END"
 
 
-def event_cells_statement(filters: Filters) -> tuple[str, dict[str, Any]]:
+def event_cells_statement(
+    filters: Filters, starts: tuple[str | None, str | None] = (None, None)
+) -> tuple[str, dict[str, Any]]:
     """SQL and parameters for the events an export carries, one cell per ``csvcolumns.EVENT_COLUMNS``
-    column in its order, ready to write: formula-like text behind an apostrophe, flags 0/1."""
+    column in its order, ready to write: formula-like text behind an apostrophe, flags 0/1.
+
+    ``starts`` narrows them to the events starting on or after its first date and before its
+    second (either may be None): one part of an export read in parts (``columnar``)."""
     where, params = filters.where()
+    since, until = starts
+    if since is not None:
+        where, params = f"{where} AND e.date_start >= :since", {**params, "since": since}
+    if until is not None:
+        where, params = f"{where} AND e.date_start < :until", {**params, "until": until}
     cells = []
     for column in EVENT_COLUMNS:
         name = f"x.[{column.name}]"

@@ -4,8 +4,11 @@ through Python's ``sqlite3`` and ``csv`` (``bench``, a million events)."""
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,13 @@ def _database_file(db: Database) -> str | None:
     return next((row[2] for row in rows if row[1] == "main" and row[2]), None)
 
 
+# An export of more rows than this is read in parts, one per core (up to four), at once: each
+# part is one SQLite connection and one ADBC read, which runs outside the GIL. 100,107 rows of
+# a million events: 1.30 s in one read, 0.87 s in two (2 cores, bench).
+ROWS_PER_PART = 20_000
+PARTS = min(os.cpu_count() or 1, 4)
+
+
 def event_cells_table(db: Database, filters: Filters) -> Any | None:
     """The rows ``iter_event_cells`` streams, as one ``pyarrow.Table``; None when this reader
     cannot give them (no ADBC driver, an in-memory store, a read that fails): stream them
@@ -40,20 +50,66 @@ def event_cells_table(db: Database, filters: Filters) -> Any | None:
         return None
     try:
         import adbc_driver_sqlite.dbapi as adbc
+        import pyarrow
     except ImportError:
         return None
-    sql, params = event_cells_statement(filters)
-    where, where_params = filters.where()
-    n = db.execute(f"SELECT count(*) FROM events e WHERE {where}", where_params).fetchone()[0]  # noqa: S608
-    # One batch holding every row: the driver types each column from the first batch it reads,
-    # so a column empty in the first rows and text further down would stop the read. (It
-    # reserves the batch's size for every column: the rows, not a round large number.)
-    one_batch = {"adbc.sqlite.query.batch_rows": str(max(n, 1))}
-    try:
+
+    def read(starts: tuple[str | None, str | None], rows: int) -> Any:
+        sql, params = event_cells_statement(filters, starts)
+        # One batch holding every row: the driver types each column from the first batch it
+        # reads, so a column empty in the first rows and text further down would stop the
+        # read. (It reserves the batch's size for every column: the rows, not a round number.)
+        one_batch = {"adbc.sqlite.query.batch_rows": str(max(rows, 1))}
         with adbc.connect(store.readonly_uri(Path(path))) as conn, conn.cursor() as cursor:
             cursor.adbc_statement.set_options(**one_batch)
             cursor.execute(sql, positional(sql, params))
             return cursor.fetch_arrow_table()
+
+    try:
+        parts = split_by_start(db, filters, PARTS)
+        if len(parts) == 1:
+            return read(*parts[0])
+        with ThreadPoolExecutor(len(parts)) as pool:
+            tables = list(pool.map(lambda part: read(*part), parts))
+        # The driver types a column with no value in a part as whole numbers: make such a
+        # column untyped, so it joins the same column's text (or figures) in the other parts.
+        untyped = [_empties_untyped(pyarrow, table) for table in tables]
+        return pyarrow.concat_tables(untyped, promote_options="permissive")
     except Exception:  # noqa: BLE001 - a faster path only: the rows still stream
         logging.getLogger(__name__).warning("export read row by row", exc_info=True)
         return None
+
+
+def _empties_untyped(pyarrow: Any, table: Any) -> Any:
+    for i, column in enumerate(table.columns):
+        if column.null_count == table.num_rows and column.type != pyarrow.null():
+            table = table.set_column(i, table.field(i).name, pyarrow.nulls(table.num_rows))
+    return table
+
+
+def split_by_start(
+    db: Database, filters: Filters, most: int
+) -> list[tuple[tuple[str | None, str | None], int]]:
+    """The matching events, in the export's order (newest start first), cut into at most
+    ``most`` runs of about equal size at a change of start date, so each run is a range of
+    start dates and the runs put end to end are the export: each run's start dates (from,
+    before) and its number of rows."""
+    where, params = filters.where()
+    sql = f"SELECT e.date_start FROM events e WHERE {where} ORDER BY e.date_start DESC"  # noqa: S608
+    starts = [row[0] for row in db.execute(sql, params)]
+    n = len(starts)
+    wanted = max(1, min(most, n // ROWS_PER_PART))
+    cuts: list[int] = []  # indexes where a run begins: the first row of a new, older start date
+    for k in range(1, wanted):
+        i = k * n // wanted
+        while 0 < i < n and starts[i] == starts[i - 1]:
+            i += 1
+        if i < n and (not cuts or i > cuts[-1]):
+            cuts.append(i)
+    bounds = [0, *cuts, n]
+    runs = []
+    for begin, end in itertools.pairwise(bounds):
+        since = starts[end - 1] if end < n else None  # its oldest start, if an older run follows
+        until = starts[begin - 1] if begin > 0 else None  # the newer run's oldest start
+        runs.append(((since, until), end - begin))
+    return runs
