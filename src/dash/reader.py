@@ -13,7 +13,6 @@ import copy
 import functools
 import inspect
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from sqlite_utils import Database
 
 from . import columns, queries
 from .filters import Filters
+from .kept import Kept
 from .queries import CURATED_LENS, catalogue
 from .tally import Tally
 
@@ -45,16 +45,7 @@ def _remembered(method: Callable[..., Any]) -> Callable[..., Any]:
         bound = signature.bind(self, *args, **kwargs)
         bound.apply_defaults()
         key = (method.__name__, tuple(bound.arguments.values())[1:])
-        with self._memo_lock:
-            if key in self._memo:
-                self._memo.move_to_end(key)
-                return copy.deepcopy(self._memo[key])
-        value = method(self, *args, **kwargs)
-        with self._memo_lock:
-            self._memo[key] = value
-            while len(self._memo) > KEPT:
-                self._memo.popitem(last=False)
-        return copy.deepcopy(value)
+        return copy.deepcopy(self._memo.get(key, lambda: method(self, *args, **kwargs)))
 
     return remembered
 
@@ -67,8 +58,7 @@ class Reader:
         self.path = path
         self._tally: Tally | None = None
         self._lock = threading.Lock()
-        self._memo: OrderedDict[tuple[str, tuple[Any, ...]], Any] = OrderedDict()
-        self._memo_lock = threading.Lock()
+        self._memo: Kept[tuple[str, tuple[Any, ...]], Any] = Kept(KEPT)
 
     def remember(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
         """``make()``, once per reader for ``key``: for answers computed outside the reader

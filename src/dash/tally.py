@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -41,6 +40,7 @@ from .figures import (
     sums,
 )
 from .filters import LIST_COLUMNS, PLACE_COLUMNS, Filters
+from .kept import Kept
 from .periods import DATING, period_index, period_start, spanning
 from .queries import CURATED_LENS, VICTIM_LABELS
 
@@ -86,9 +86,8 @@ class Tally:
         self.counts = {name: figure_of(arrays[name]) for name in COUNTS}
         self._lock = threading.Lock()
         self._kept: dict[Any, Any] = {}
-        self._selections: OrderedDict[tuple[Filters, str], Selection] = OrderedDict()
-        self._hits: OrderedDict[tuple[str, tuple[str, ...]], np.ndarray] = OrderedDict()
-        self._pending: dict[tuple[str, tuple[str, ...]], threading.Event] = {}
+        self._selections: Kept[tuple[Filters, str], Selection] = Kept(self.SELECTIONS_KEPT)
+        self._hits: Kept[tuple[str, tuple[str, ...]], np.ndarray] = Kept(self.SQL_HITS_KEPT)
 
     @classmethod
     def load(cls, db: Database) -> Tally:
@@ -137,38 +136,15 @@ class Tally:
         """The events a search and a party filter match, from SQL (FTS5, the claims table),
         as a boolean array; the last ``SQL_HITS_KEPT`` kept, since many viewers search the same
         few words and a word such as "strike" matches a third of a million events."""
-        key = (text, parties)
-        while True:
-            with self._lock:
-                if key in self._hits:
-                    self._hits.move_to_end(key)
-                    return self._hits[key]
-                pending = self._pending.get(key)
-                if pending is None:  # this thread asks SQL; others asking the same wait for it
-                    pending = self._pending[key] = threading.Event()
-                    break
-            pending.wait()
-        try:
-            return self._query_hits(key, text, parties)
-        finally:
-            with self._lock:
-                del self._pending[key]
-            pending.set()
+        return self._hits.get((text, parties), lambda: self._query_hits(text, parties))
 
-    def _query_hits(
-        self, key: tuple[str, tuple[str, ...]], text: str, parties: tuple[str, ...]
-    ) -> np.ndarray:
-        hit = np.ones(self.size, dtype=bool)
+    def _query_hits(self, text: str, parties: tuple[str, ...]) -> np.ndarray:
         where, params = Filters(text=text, parties=parties).where()
-        if where != "1 = 1":
-            cursor = self.db.execute(f"SELECT e.rowid FROM events e WHERE {where}", params)  # noqa: S608
-            rowids = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1)
-            hit = np.zeros(self.size, dtype=bool)
-            hit[self._positions(rowids)] = True
-        with self._lock:
-            self._hits[key] = hit
-            while len(self._hits) > self.SQL_HITS_KEPT:
-                self._hits.popitem(last=False)
+        if where == "1 = 1":
+            return np.ones(self.size, dtype=bool)
+        cursor = self.db.execute(f"SELECT e.rowid FROM events e WHERE {where}", params)  # noqa: S608
+        hit = np.zeros(self.size, dtype=bool)
+        hit[self._positions(np.array(cursor.fetchall(), dtype=np.int64).reshape(-1))] = True
         return hit
 
     def _isin(self, column: str, values: tuple[str, ...]) -> np.ndarray:
@@ -181,24 +157,12 @@ class Tally:
 
     def _select(self, filters: Filters, lens: str = CURATED_LENS) -> Selection:
         """The matching events and their figures under the lens, kept for the next few asks."""
-        key = (filters, lens)
-        with self._lock:
-            if key in self._selections:
-                self._selections.move_to_end(key)
-                return self._selections[key]
-        if filters.is_empty:
-            idx = None
-            size = self.size
-        else:
-            idx = np.flatnonzero(self._mask(filters))
-            size = len(idx)
+        return self._selections.get((filters, lens), lambda: self._selection(filters, lens))
+
+    def _selection(self, filters: Filters, lens: str) -> Selection:
+        idx = None if filters.is_empty else np.flatnonzero(self._mask(filters))
         figures = {name: subset(f, idx) for name, f in self._figures(lens).items()}
-        selection = Selection(idx, size, figures)
-        with self._lock:
-            self._selections[key] = selection
-            while len(self._selections) > self.SELECTIONS_KEPT:
-                self._selections.popitem(last=False)
-        return selection
+        return Selection(idx, self.size if idx is None else len(idx), figures)
 
     def count(self, filters: Filters) -> int:
         return self._select(filters).size
