@@ -308,6 +308,39 @@ def test_a_large_export_read_in_parts_is_the_export_read_at_once(tmp_path, monke
     db.close()
 
 
+def test_an_export_read_in_parts_while_a_write_commits_is_streamed_instead(tmp_path, monkeypatch):
+    """Parts read by separate connections could each see another state of the store: when a
+    write commits while they read, the download is written from one statement, and it holds
+    the store as the write left it."""
+    from dash.imports.importer import import_file
+    from dash.queries import columnar
+
+    from .support.files import ACLED_HEADER, acled_row, write
+
+    path = tmp_path / "events.db"
+    writer = store.open_writable(path, create=True)
+    days = [dt.date(2024, 12, 20) - dt.timedelta(days=d) for d in range(10)]
+    first = [acled_row(d, event_date=day.isoformat()) for d, day in enumerate(days)]
+    import_file(writer, write(tmp_path / "a.csv", ACLED_HEADER, first), "acled")
+    reader = store.open_readonly(path)
+    monkeypatch.setattr(columnar, "ROWS_PER_PART", 2)
+    monkeypatch.setattr(columnar, "PARTS", 2)
+    split = columnar.split_by_start
+
+    def split_then_a_write_commits(db, filters, most):
+        runs = split(db, filters, most)
+        later = [acled_row(100, event_date="2024-12-21", notes="SYNTHETIC: a later strike.")]
+        import_file(writer, write(tmp_path / "b.csv", ACLED_HEADER, later), "acled")
+        return runs
+
+    monkeypatch.setattr(columnar, "split_by_start", split_then_a_write_commits)
+    assert columnar.event_cells_table(reader, Filters()) is None
+    download = csvout.csv_bytes(exports.events(reader, Filters()), csvcolumns.EVENT_COLUMNS)
+    assert download.count(b"\r\n") == 12 and b"a later strike" in download
+    reader.close()
+    writer.close()
+
+
 def test_without_the_arrow_reader_an_export_is_streamed(tmp_path, monkeypatch):
     """No ADBC driver (or a store it cannot open): the same download, written row by row."""
     import sys
