@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -241,17 +242,22 @@ def test_statistics_bar_click_filters_and_chart_csv_matches_the_screen(page: Pag
     chart = page.locator('[data-testid="stVegaLiteChart"]').filter(visible=True).nth(2)
     expect(chart).to_be_visible()
     chart.scroll_into_view_if_needed()
-    # The bars are SVG elements labelled with their values: click the first one (the province
-    # with the most killed) near its top edge, clear of the range rule drawn across its middle.
+    # The bars are SVG elements labelled with their values ("Killed: 397; label: …; Province:
+    # Khyber Pakhtunkhwa; …"): click the first one (the province with the most killed) near its
+    # top edge, clear of the range rule drawn across its middle.
     bar = chart.locator('[aria-roledescription="bar"]').first
     expect(bar).to_be_visible()
-    province = bar.get_attribute("aria-label").split(";")[0].split(": ", 1)[1]
+    label = dict(part.split(": ", 1) for part in bar.get_attribute("aria-label").split("; "))
+    province = label["Province"]
     height = bar.bounding_box()["height"]
     bar.click(position={"x": 4, "y": min(3, height / 4)})
     page.wait_for_url("**province=**")
     settle(page)
-    assert page.get_by_text(f"{province}", exact=False).first.is_visible()
-    assert "province=" in page.url
+    assert parse_qs(urlsplit(page.url).query)["province"] == [province]
+    # the sidebar's Province list now holds it (its tag: "Khyber Pakhtunkhwa (33)"), and fewer
+    # events match
+    tag = page.locator(".st-key-f_provinces").get_by_text(re.compile(rf"^{re.escape(province)} \("))
+    expect(tag).to_be_visible()
     assert matching_count(page) < total
 
 
