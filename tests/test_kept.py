@@ -60,13 +60,50 @@ def test_a_key_asked_by_two_threads_at_once_is_made_once(monkeypatch):
     assert answers == [1, 1] and calls == ["slow"]
 
 
-def test_an_answer_that_fails_is_not_kept_and_the_next_ask_makes_it_again():
+def test_an_answer_that_fails_is_not_kept_and_a_thread_waiting_for_it_makes_it(monkeypatch):
+    from dash import kept as kept_module
+
+    waiting = threading.Event()
+
+    class Watched(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            waiting.set()
+            return super().wait(timeout)
+
+    monkeypatch.setattr(kept_module, "Event", Watched)
     kept: Kept[str, int] = Kept(4)
+    started, release = threading.Event(), threading.Event()
 
     def failing() -> int:
+        started.set()
+        assert release.wait(30)
         raise RuntimeError("the store went away")
 
-    with pytest.raises(RuntimeError, match="went away"):
-        kept.get("k", failing)
-    assert len(kept) == 0
-    assert kept.get("k", lambda: 3) == 3
+    errors: list[str] = []
+    answers: list[int] = []
+
+    def first_asker() -> None:
+        try:
+            kept.get("k", failing)
+        except RuntimeError as exc:
+            errors.append(str(exc))
+
+    first = threading.Thread(target=first_asker)
+    first.start()
+    assert started.wait(30)
+    second = threading.Thread(target=lambda: answers.append(kept.get("k", lambda: 3)))
+    second.start()
+    assert waiting.wait(30)  # the second waits for the first, which then fails
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert not first.is_alive() and not second.is_alive()
+    assert errors == ["the store went away"] and answers == [3]
+    assert kept.get("k", lambda: 4) == 3  # the second's answer is kept
+
+
+def test_asking_for_a_key_while_making_its_answer_is_an_error_not_a_hang():
+    kept: Kept[str, int] = Kept(4)
+    with pytest.raises(RuntimeError, match="while its answer was being made"):
+        kept.get("k", lambda: kept.get("k", lambda: 1))
+    assert kept.get("k", lambda: 2) == 2  # nothing left half-made

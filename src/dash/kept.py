@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from threading import Event, Lock
+from threading import Event, Lock, get_ident
 from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -24,7 +24,7 @@ class Kept(Generic[K, V]):
         self.size = size
         self._lock = Lock()
         self._answers: OrderedDict[K, V] = OrderedDict()
-        self._making: dict[K, Event] = {}
+        self._making: dict[K, tuple[Event, int]] = {}  # the event its askers wait on, its maker
 
     def get(self, key: K, make: Callable[[], V]) -> V:
         """The kept answer for ``key``, or ``make()``'s, made once however many ask at once
@@ -34,11 +34,14 @@ class Kept(Generic[K, V]):
                 if key in self._answers:
                     self._answers.move_to_end(key)
                     return self._answers[key]
-                making = self._making.get(key)
-                if making is None:
-                    making = self._making[key] = Event()
+                if key not in self._making:
+                    making = Event()
+                    self._making[key] = (making, get_ident())
                     break
-            making.wait()
+                waiting, maker = self._making[key]
+            if maker == get_ident():  # waiting for itself would never end
+                raise RuntimeError(f"{key!r} was asked for while its answer was being made")
+            waiting.wait()
         try:
             answer = make()
             with self._lock:

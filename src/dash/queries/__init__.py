@@ -133,9 +133,9 @@ def event_cells_statement(
     where, params = filters.where()
     since, until = starts
     if since is not None:
-        where, params = f"{where} AND e.date_start >= :since", {**params, "since": since}
+        where, params = f"{where} AND e.date_start >= :part_since", {**params, "part_since": since}
     if until is not None:
-        where, params = f"{where} AND e.date_start < :until", {**params, "until": until}
+        where, params = f"{where} AND e.date_start < :part_until", {**params, "part_until": until}
     cells = []
     for column in EVENT_COLUMNS:
         name = f"x.[{column.name}]"
