@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
+from .bulk import rows_listed
+
 KM = 10.0
 _DEGREES = KM / 100  # a cheap bounding box first: 0.1° of latitude is about 11 km
 
@@ -33,11 +35,10 @@ def find_for(db: Database, after_rowid: int, updated: Iterable[str] = ()) -> int
         {"ids": updated_ids},
     )
     db.execute("DROP TABLE IF EXISTS temp.touched")
+    updated_located = rows_listed("events", "id", ["rowid"]) + " WHERE events.latitude IS NOT NULL"
     db.execute(
-        """CREATE TEMP TABLE touched AS
-           SELECT rowid AS r FROM events WHERE rowid > :after AND latitude IS NOT NULL
-           UNION SELECT e.rowid FROM json_each(:ids) j CROSS JOIN events e ON e.id = j.value
-            WHERE e.latitude IS NOT NULL""",
+        "CREATE TEMP TABLE touched AS SELECT rowid AS r FROM events"  # noqa: S608 - fixed names
+        f" WHERE rowid > :after AND latitude IS NOT NULL UNION {updated_located}",
         {"after": after_rowid, "ids": updated_ids},
     )
     before = db.execute("SELECT count(*) FROM possible_duplicates").fetchone()[0]
