@@ -4,6 +4,7 @@ releases in UCDP's and ACLED's real formats."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import threading
@@ -20,7 +21,7 @@ from dash.cli import cli
 from dash.imports import fetch_acled as acled_fetch
 from dash.imports.download import DownloadFailed
 from dash.imports.fetch_acled import fetch_acled
-from dash.imports.fetch_ucdp import current_version, fetch_ucdp
+from dash.imports.fetch_ucdp import candidate_years, covered_until, current_version, fetch_ucdp
 
 from .support.files import ACLED_HEADER, UCDP_HEADER, acled_row, ucdp_row
 
@@ -100,64 +101,131 @@ def zipped(name: str, data: bytes) -> bytes:
 
 GED_251 = [ucdp_row(1), ucdp_row(2, country="Afghanistan", adm_1="Paktika province", adm_2=""),
            ucdp_row(3, country="Syria", adm_1="Idlib governorate", adm_2="")]  # fmt: skip
-CANDIDATE_1 = [ucdp_row(900, best="5", low="5", high="6", date_start="2026-01-10 00:00:00.000",
-                        date_end="2026-01-10 00:00:00.000", date_prec="1")]  # fmt: skip
+DAY = {"date_prec": "1"}
+# GED 25.1 covers events to the end of 2024; the candidates after it are those of 2025 on.
+CANDIDATE_1 = [ucdp_row(900, best="5", low="5", high="6", date_start="2025-01-10 00:00:00.000",
+                        date_end="2025-01-10 00:00:00.000", **DAY)]  # fmt: skip
+TODAY = dt.date(2025, 4, 15)  # March's candidates are the newest UCDP can have published
 
 
 def serve_ucdp(server: Server, ged=GED_251, version="251", candidates=(CANDIDATE_1,)) -> None:
     server.routes[f"/ged/ged{version}-csv.zip"] = zipped(
         f"GEDEvent_v{version[:2]}_{version[2:]}.csv", ucdp_csv(ged)
     )
-    year = int(version[:2]) + 1
     for month, rows in enumerate(candidates, 1):
-        server.routes[f"/candidateged/GEDEvent_v{year}_0_{month}.csv"] = ucdp_csv(rows)
+        server.routes[f"/candidateged/GEDEvent_v{version[:2]}_0_{month}.csv"] = ucdp_csv(rows)
 
 
 def ids(db) -> list[str]:
     return [r[0] for r in db.execute("SELECT id FROM events WHERE origin = 'ucdp' ORDER BY id")]
 
 
-def test_the_current_version_follows_ucdps_calendar():
-    import datetime as dt
+def asked(server: Server) -> list[str]:
+    return [p for _, p, _ in server.requests]
 
+
+def test_the_current_version_follows_ucdps_calendar():
     assert current_version(dt.date(2026, 11, 29)) == "26.1"
     assert current_version(dt.date(2026, 3, 1)) == "25.1"
+    # 26.1 covers 2025; its candidates are 2026's, named v26
+    assert covered_until("26.1") == dt.date(2025, 12, 31)
+    assert list(candidate_years("26.1", dt.date(2027, 2, 1))) == [2026, 2027]
 
 
 def test_first_fetch_takes_the_release_and_the_candidates_of_the_region(server, fresh_db, tmp_path):
     serve_ucdp(server)
-    results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1")
-    assert [r.release.name for r in results] == ["ged251-csv.zip", "GEDEvent_v26_0_1.csv"]
+    results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=TODAY)
+    assert [r.release.name for r in results] == ["ged251-csv.zip", "GEDEvent_v25_0_1.csv"]
     assert ids(fresh_db) == ["ucdp:1400", "ucdp:501", "ucdp:502"]  # Syria left out
     assert dict(results[0].report.outside_region) == {"Syria": 1}
-    # the month after the last published candidate answered 404: fetching stopped there
-    asked = [p for _, p, _ in server.requests]
-    assert (
-        "/candidateged/GEDEvent_v26_0_2.csv" in asked
-        and "/candidateged/GEDEvent_v26_0_3.csv" not in asked
-    )
+    # no year-so-far file: every month from January; the first month not published ends it
+    assert "/candidateged/GEDEvent_v25_01_25_03.csv" in asked(server)
+    assert "/candidateged/GEDEvent_v25_0_2.csv" in asked(server)
+    assert "/candidateged/GEDEvent_v25_0_3.csv" not in asked(server)
+    # April's file cannot be out on 15 April: never asked for
+    assert not [p for p in asked(server) if "_04" in p or "_0_4" in p]
+
+
+def test_a_year_so_far_file_replaces_the_months_it_covers(server, fresh_db, tmp_path):
+    serve_ucdp(server, candidates=())
+    january_to_march = [ucdp_row(900, date_start="2025-01-10 00:00:00.000",
+                                 date_end="2025-01-10 00:00:00.000", **DAY),
+                        ucdp_row(901, date_start="2025-03-02 00:00:00.000",
+                                 date_end="2025-03-02 00:00:00.000", **DAY)]  # fmt: skip
+    april = [ucdp_row(902, date_start="2025-04-20 00:00:00.000",
+                      date_end="2025-04-20 00:00:00.000", **DAY)]  # fmt: skip
+    server.routes["/candidateged/GEDEvent_v25_01_25_03.csv"] = ucdp_csv(january_to_march)
+    server.routes["/candidateged/GEDEvent_v25_0_4.csv"] = ucdp_csv(april)
+    server.routes["/candidateged/GEDEvent_v25_0_1.csv"] = ucdp_csv([ucdp_row(999)])  # stale
+    today = dt.date(2025, 6, 20)
+    results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=today)
+    assert [r.release.name for r in results] == [
+        "ged251-csv.zip", "GEDEvent_v25_01_25_03.csv", "GEDEvent_v25_0_4.csv",
+    ]  # fmt: skip
+    assert ids(fresh_db) == ["ucdp:1400", "ucdp:1401", "ucdp:1402", "ucdp:501", "ucdp:502"]
+    assert "/candidateged/GEDEvent_v25_0_1.csv" not in asked(server)  # covered by January–March
+    assert "/candidateged/GEDEvent_v25_0_5.csv" in asked(server)  # May: not out, the end
+
+
+def test_candidates_of_every_year_after_the_release(server, fresh_db, tmp_path):
+    """Before GED 26.1 is out (it comes around June), 25.1 is followed by 2025's candidates
+    and 2026's so far."""
+    serve_ucdp(server)
+    server.routes["/candidateged/GEDEvent_v26_0_1.csv"] = ucdp_csv(
+        [ucdp_row(950, date_start="2026-01-05 00:00:00.000", date_end="2026-01-05 00:00:00.000",
+                  **DAY)]
+    )  # fmt: skip
+    results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, today=dt.date(2026, 3, 1))
+    assert [r.release.name for r in results] == [
+        "ged251-csv.zip", "GEDEvent_v25_0_1.csv", "GEDEvent_v26_0_1.csv",
+    ]  # fmt: skip
+    assert "ucdp:1450" in ids(fresh_db)
+
+
+def test_the_release_of_the_year_not_out_yet_falls_back_to_the_one_before(
+    server, fresh_db, tmp_path
+):
+    serve_ucdp(server)  # 25.1 only: 26.1 is late
+    results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, today=dt.date(2026, 7, 2))
+    assert results[0].release.name == "ged251-csv.zip"
+    assert "/ged/ged261-csv.zip" in asked(server)
+    with pytest.raises(DownloadFailed, match="no GED release 26.1"):
+        fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="26.1", today=TODAY)
 
 
 def test_a_re_fetch_takes_nothing_new(server, fresh_db, tmp_path):
     serve_ucdp(server)
-    fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1")
+    fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=TODAY)
     before = integrity.content_digest(fresh_db)
-    again = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1")
+    again = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=TODAY)
     assert [r.skipped for r in again] == ["imported before: nothing new"] * 2
+    assert [r.removed for r in again] == [[], []]
     assert integrity.content_digest(fresh_db) == before
 
 
-def test_a_newer_release_updates_candidates_in_place_with_revisions(server, fresh_db, tmp_path):
-    serve_ucdp(server)
-    fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1")
-    # 26.1 publishes the candidate event 1400 as final, with revised figures, and revises 501
+def test_a_newer_release_updates_candidates_in_place_and_removes_those_it_drops(
+    server, fresh_db, tmp_path
+):
+    dropped = ucdp_row(901, date_start="2025-01-20 00:00:00.000",
+                       date_end="2025-01-20 00:00:00.000", **DAY)  # fmt: skip
+    of_2026 = [ucdp_row(950, date_start="2026-01-05 00:00:00.000",
+                        date_end="2026-01-05 00:00:00.000", **DAY)]  # fmt: skip
+    serve_ucdp(server, candidates=([*CANDIDATE_1, dropped],))
+    server.routes["/candidateged/GEDEvent_v26_0_1.csv"] = ucdp_csv(of_2026)
+    today = dt.date(2026, 7, 20)
+    fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=today)
+    assert ids(fresh_db) == ["ucdp:1400", "ucdp:1401", "ucdp:1450", "ucdp:501", "ucdp:502"]
+    # 26.1 (to the end of 2025) publishes candidate 1400 with revised figures, revises 501,
+    # drops candidate 1401 and event 502; the 2026 candidate 1450 is after its years
     final = [ucdp_row(1, best="30", high="40"), ucdp_row(900, best="7", low="6", high="9",
-             date_start="2026-01-10 00:00:00.000", date_end="2026-01-10 00:00:00.000", date_prec="1")]  # fmt: skip
+             date_start="2025-01-10 00:00:00.000", date_end="2025-01-10 00:00:00.000", **DAY)]  # fmt: skip
     serve_ucdp(server, ged=final, version="261", candidates=())
-    results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="26.1")
+    server.routes["/candidateged/GEDEvent_v26_0_1.csv"] = ucdp_csv(of_2026)
+    results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="26.1", today=today)
     report = results[0].report
     assert (report.inserted, report.updated) == (0, 2)
-    assert ids(fresh_db) == ["ucdp:1400", "ucdp:501", "ucdp:502"]  # updated, not duplicated
+    assert sorted(results[0].removed) == ["ucdp:1401", "ucdp:502"]
+    assert ids(fresh_db) == ["ucdp:1400", "ucdp:1450", "ucdp:501"]  # updated, not duplicated
     changed = fresh_db.execute(
         "SELECT row_id, column_name, old_value, new_value FROM revisions"
         " WHERE column_name = 'fatalities_best' ORDER BY row_id"
@@ -166,6 +234,17 @@ def test_a_newer_release_updates_candidates_in_place_with_revisions(server, fres
         ("ucdp:1400", "fatalities_best", "5", "7"),
         ("ucdp:501", "fatalities_best", "24", "30"),
     ]
+    kept = fresh_db.execute(
+        "SELECT row_id, old_value FROM revisions WHERE column_name = '(not in UCDP GED 26.1)'"
+        " ORDER BY row_id"
+    ).fetchall()
+    assert [row_id for row_id, _ in kept] == ["ucdp:1401", "ucdp:502"]
+    assert json.loads(kept[0][1])["date_start"] == "2025-01-20"  # the whole row, to look back at
+    # and an older release would bring back what 26.1 vetted: refused, nothing changed
+    before = integrity.content_digest(fresh_db)
+    with pytest.raises(DownloadFailed, match="already follow GED 26.1; 25.1 is older"):
+        fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=today)
+    assert integrity.content_digest(fresh_db) == before
 
 
 def test_a_dropped_connection_writes_nothing_and_the_next_run_resumes(server, fresh_db, tmp_path):
@@ -173,11 +252,11 @@ def test_a_dropped_connection_writes_nothing_and_the_next_run_resumes(server, fr
     server.drop_after["/ged/ged251-csv.zip"] = 200
     before = integrity.content_digest(fresh_db)
     with pytest.raises(DownloadFailed, match="the next run resumes it"):
-        fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1")
+        fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=TODAY)
     assert integrity.content_digest(fresh_db) == before
     part = tmp_path / "cache" / "ged251-csv.zip.part"
     assert part.stat().st_size == 200
-    fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1")
+    fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=TODAY)
     ranges = [h.get("Range") for _, p, h in server.requests if p == "/ged/ged251-csv.zip"]
     assert ranges == [None, "bytes=200-"]  # the second request resumed where the first broke
     assert ids(fresh_db) == ["ucdp:1400", "ucdp:501", "ucdp:502"]
@@ -200,7 +279,7 @@ def test_the_cli_fetches_and_reports_each_file(server, tmp_path, synthetic_db_pa
                                       "--base-url", server.url])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "ged251-csv.zip: 3 rows read" in result.output
-    assert "GEDEvent_v26_0_1.csv: 1 rows read" in result.output
+    assert "GEDEvent_v25_0_1.csv: 1 rows read" in result.output
     checked = CliRunner().invoke(cli, ["check", "--db", str(synthetic_db_path)])
     assert checked.exit_code == 0, checked.output
 

@@ -58,10 +58,13 @@ def fetch_ucdp_command(
     db_path: Path | None, cache: Path | None, version: str | None, no_candidates: bool,
     base_url: str, all_countries: bool,
 ) -> None:  # fmt: skip
-    """UCDP's GED release and the monthly candidate releases after it, by one command.
+    """UCDP's GED release and the candidate releases after it, by one command.
 
-    A file already imported is skipped; a candidate event published later in a final release is
-    updated in place, with its changes recorded as revisions.
+    GED YY.1 covers events to the end of 20YY-1; the candidate files of 20YY on follow it (the
+    newest year-so-far file, then each month's). A file already imported is skipped. A final
+    release updates the candidate events it publishes in place (changes kept as revisions) and
+    removes the UCDP events of its years it does not publish (kept whole in the revisions); an
+    older release than the store's is refused.
     """
     from tqdm import tqdm
 
@@ -95,6 +98,12 @@ def fetch_ucdp_command(
             click.echo(f"{result.release.name}: {result.report.summary()}")
         else:
             click.echo(f"{result.release.name}: {result.skipped}")
+        if result.removed:
+            click.echo(
+                f"{result.release.name}: {len(result.removed):,} UCDP events of the years it "
+                "covers are not in it (candidates UCDP dropped, or events an earlier release "
+                "had): removed, each kept whole in the revisions"
+            )
 
 
 @fetch.command("acled")

@@ -129,6 +129,25 @@ def rows_listed(table: str, key: str, columns: Sequence[str]) -> str:
     )
 
 
+def delete_events(db: Database, ids: Sequence[str], import_id: int | None, why: str) -> list[str]:
+    """Delete those of ``ids`` the store holds, each kept whole in a revision named ``(why)``;
+    return them. Runs inside the caller's transaction."""
+    listed = json.dumps(list(dict.fromkeys(ids)))  # each once: a repeat would be deleted twice
+    present = [r[0] for r in db.execute(rows_listed("events", "id", ["id"]), {"ids": listed})]
+    names = [d[0] for d in db.execute("SELECT * FROM events LIMIT 0").description]
+    for event_id in present:
+        row = db.execute("SELECT * FROM events WHERE id = :id", {"id": event_id}).fetchone()
+        db.execute(
+            """INSERT INTO revisions (table_name, row_id, column_name, old_value, new_value,
+                                      import_id, changed_at)
+               VALUES ('events', :id, :why, :old, NULL, :import_id, :at)""",
+            {"id": event_id, "why": f"({why})", "import_id": import_id, "at": now(),
+             "old": json.dumps(dict(zip(names, row, strict=True)), default=str)},
+        )  # fmt: skip
+        db.execute("DELETE FROM events WHERE id = :id", {"id": event_id})
+    return present
+
+
 class BatchWriter:
     """Writes batches of validated rows: one existence query and executemany per table."""
 

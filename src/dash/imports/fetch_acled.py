@@ -28,7 +28,7 @@ from sqlite_utils import Database
 
 from .. import integrity, regions
 from . import acled
-from .bulk import rows_listed
+from .bulk import delete_events
 from .download import DownloadFailed, get_json, post_form
 from .importer import ImportReport, import_file
 
@@ -127,7 +127,8 @@ def fetch_acled(
     # One transaction, one digest: the deletions and the last-fetch time are content (dataset_meta
     # is in the digest), and `check` must see them as the tool's own writes.
     with db.atomic():
-        result.deleted = delete_events(db, deleted, result.report)
+        import_id = result.report.import_id if result.report else None
+        result.deleted = delete_events(db, deleted, import_id, "deleted by ACLED")
         db.execute(
             "INSERT INTO dataset_meta (key, value) VALUES (:k, :v)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -162,26 +163,6 @@ def deleted_by_acled(base: str, bearer: dict[str, str], since: int | None) -> li
         for r in rows
         if isinstance(r, dict) and r.get("event_id_cnty")
     ]
-
-
-def delete_events(db: Database, ids: list[str], report: ImportReport | None) -> list[str]:
-    """Delete those of ``ids`` the store holds, each recorded as a revision; return them. Runs
-    inside the caller's transaction."""
-    listed = json.dumps(list(dict.fromkeys(ids)))  # each once: a repeat would be deleted twice
-    present = [r[0] for r in db.execute(rows_listed("events", "id", ["id"]), {"ids": listed})]
-    stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    names = [d[0] for d in db.execute("SELECT * FROM events LIMIT 0").description]
-    for event_id in present:
-        row = db.execute("SELECT * FROM events WHERE id = :id", {"id": event_id}).fetchone()
-        db.execute(
-            """INSERT INTO revisions (table_name, row_id, column_name, old_value, new_value,
-                                      import_id, changed_at)
-               VALUES ('events', :id, '(deleted by ACLED)', :old, NULL, :import_id, :at)""",
-            {"id": event_id, "old": json.dumps(dict(zip(names, row, strict=True)), default=str),
-             "import_id": report.import_id if report else None, "at": stamp},
-        )  # fmt: skip
-        db.execute("DELETE FROM events WHERE id = :id", {"id": event_id})
-    return present
 
 
 __all__ = ["LICENCE_NOTE", "AcledFetch", "fetch_acled"]

@@ -1,31 +1,47 @@
-"""``conflict-events fetch ucdp``: UCDP's GED release and its monthly candidate releases.
+"""``conflict-events fetch ucdp``: UCDP's GED release and the candidate releases after it.
 
-UCDP publishes each GED release at ``<base>/ged/ged<YY><R>-csv.zip`` (25.1 → ``ged251-csv.zip``,
-every event to the end of the year before) and monthly candidate releases of the current year at
-``<base>/candidateged/GEDEvent_v<YY>_0_<M>.csv``. Each file is downloaded (resumable), checked
-(a whole zip, UCDP's columns), and imported through the same path as ``import ucdp``: the
-store's region, one transaction, revisions. A file whose checksum was imported before is skipped,
-so a re-run takes only what is new; a candidate event that a later release publishes is updated
-in place (same UCDP id), with its changes recorded as revisions.
+UCDP's calendar (its download site and codebooks): GED release YY.1 comes out around June of
+20YY and covers every event to the end of 20YY-1; it sits at ``<base>/ged/gedYY1-csv.zip``.
+The events of 20YY on are published as candidate releases, unvetted, at
+``<base>/candidateged/``: one file per month (``GEDEvent_vYY_0_M.csv``, month M of 20YY) and,
+now and then, one file for the year so far (``GEDEvent_vYY_01_YY_MM.csv``, January to month MM).
+So after GED 26.1 come the candidates of 2026 (``GEDEvent_v26_…``), then of 2027.
+
+Each file is downloaded (resumable), checked (a whole zip, UCDP's columns) and imported through
+the same path as ``import ucdp``: the store's region, one transaction, revisions. A file whose
+checksum was imported before is skipped, so a re-run takes only what is new. For each candidate
+year the newest year-so-far file is taken, then the monthly files after it; a candidate file is
+fetched anew each run, since UCDP revises the newest ones.
+
+A final release is UCDP's vetted record of the years it covers. A candidate event it publishes
+(same UCDP id) is updated in place, its changes recorded as revisions; a UCDP event of those
+years that it does not publish (a candidate UCDP dropped, an event an earlier release had) is
+removed, kept whole in a revision. The store remembers the release it was reconciled with and
+refuses an older one, so old candidates never overwrite vetted events.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import sys
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from .. import integrity
+from .bulk import delete_events
 from .download import DownloadFailed, NotPublished, download
 from .importer import ImportReport, import_file
 
 BASE_URL = "https://ucdp.uu.se/downloads"
 BASE_ENV = "EVENTS_UCDP_URL"
 REQUIRED = ("id", "date_start", "date_end", "best", "type_of_violence")
+FINAL_KEY = "ucdp_final_release"  # dataset_meta: the GED release the UCDP events agree with
 
 
 @dataclass(frozen=True)
@@ -43,17 +59,58 @@ def current_version(today: dt.date) -> str:
     return f"{year % 100}.1"
 
 
-def releases(base: str, version: str, candidates: bool, max_month: int = 12) -> Iterator[Release]:
-    """The GED release, then the candidate releases of the following year, month by month."""
+def _parsed(version: str) -> tuple[int, int]:
     major, _, minor = version.partition(".")
-    if not (major.isdigit() and minor.isdigit()):
+    if not (major.isdigit() and minor.isdigit() and len(major) == 2):
         raise DownloadFailed(f"{version!r} is not a UCDP version such as 25.1")
-    yield Release(f"ged{major}{minor}-csv.zip", f"{base}/ged/ged{major}{minor}-csv.zip", True)
-    if candidates:
-        next_year = int(major) + 1
-        for month in range(1, max_month + 1):
-            name = f"GEDEvent_v{next_year}_0_{month}.csv"
-            yield Release(name, f"{base}/candidateged/{name}", False)
+    return int(major), int(minor)
+
+
+def final_release(base: str, version: str) -> Release:
+    major, minor = _parsed(version)
+    name = f"ged{major:02d}{minor}-csv.zip"
+    return Release(name, f"{base}/ged/{name}", True)
+
+
+def covered_until(version: str) -> dt.date:
+    """The last day GED release ``version`` covers: 31 December of the year before 20YY."""
+    return dt.date(2000 + _parsed(version)[0] - 1, 12, 31)
+
+
+def candidate_years(version: str, today: dt.date) -> range:
+    """The years whose events come as candidates after ``version``: from 20YY to this year."""
+    return range(covered_until(version).year + 1, today.year + 1)
+
+
+def year_so_far(base: str, year: int, month: int) -> Release:
+    yy = year % 100
+    name = f"GEDEvent_v{yy:02d}_01_{yy:02d}_{month:02d}.csv"
+    return Release(name, f"{base}/candidateged/{name}", False)
+
+
+def one_month(base: str, year: int, month: int) -> Release:
+    name = f"GEDEvent_v{year % 100:02d}_0_{month}.csv"
+    return Release(name, f"{base}/candidateged/{name}", False)
+
+
+def candidate_releases(
+    base: str, year: int, last_month: int, published: Callable[[Release], Path | None]
+) -> Iterator[tuple[Release, Path]]:
+    """The candidate files of ``year`` that cover it once each, asked for in order: the newest
+    year-so-far file (months 1 to MM), then the monthly files from MM + 1 up to the first that
+    ``published`` does not find (None)."""
+    first = 1
+    for month in range(last_month, 0, -1):
+        release = year_so_far(base, year, month)
+        if (path := published(release)) is not None:
+            yield release, path
+            first = month + 1
+            break
+    for month in range(first, last_month + 1):
+        release = one_month(base, year, month)
+        if (path := published(release)) is None:
+            return  # the months stop where UCDP's publishing has got to
+        yield release, path
 
 
 def _csv_of(path: Path, release: Release) -> Path:
@@ -103,6 +160,7 @@ class FetchResult:
     release: Release
     report: ImportReport | None = None
     skipped: str = ""
+    removed: list[str] = field(default_factory=list)  # UCDP events the final does not publish
 
 
 def fetch_ucdp(
@@ -116,36 +174,100 @@ def fetch_ucdp(
     progress: Callable[[str, int, int | None], None] | None = None,
     today: dt.date | None = None,
 ) -> list[FetchResult]:
-    """Download, check and import every release not imported yet; stop at the first candidate
-    month UCDP has not published."""
-    chosen = version or current_version(today or dt.date.today())
-    results: list[FetchResult] = []
-    for release in releases(base.rstrip("/"), chosen, candidates):
+    """Download, check and import the GED release and every candidate file after it; bring the
+    store's UCDP events of the release's years into line with it."""
+    base = base.rstrip("/")
+    today = today or dt.date.today()
+    chosen = version or current_version(today)
+    reconciled = _reconciled(db)
+    _not_older(chosen, reconciled)
+
+    def published(release: Release) -> Path | None:
         target = cache / release.name
+        if release.zipped and target.exists():
+            return target  # a release zip is fixed once published
         try:
-            # The release zip is fixed once published; a candidate file is fetched anew each
-            # run, since UCDP may revise the newest one.
-            path = target if (release.zipped and target.exists()) else download(
+            return download(
                 release.url, target,
-                progress=(lambda done, total, n=release.name: progress(n, done, total)) if progress else None,
+                progress=(lambda done, total: progress(release.name, done, total)) if progress else None,
             )  # fmt: skip
         except NotPublished:
-            if release.zipped:
-                raise DownloadFailed(
-                    f"UCDP has no GED release {chosen} at {release.url}; give --version "
-                    "(e.g. 25.1); nothing changed"
-                ) from None
-            break  # the candidate months stop where UCDP's publishing has got to
-        csv_path = _csv_of(path, release)
-        _check_columns(csv_path)
-        digest = _sha256(csv_path)
-        seen = db.execute(
-            "SELECT 1 FROM imports WHERE origin = 'ucdp' AND sha256 = :sha AND status = 'ok'",
-            {"sha": digest},
-        ).fetchone()
-        if seen:
-            results.append(FetchResult(release, skipped="imported before: nothing new"))
-            continue
-        results.append(FetchResult(release, import_file(db, csv_path, "ucdp",
-                                                        all_countries=all_countries)))  # fmt: skip
+            return None
+
+    final = final_release(base, chosen)
+    path = published(final)
+    if path is None and version is None:
+        # UCDP's June release can be late: until it is out, the one before it is the latest.
+        chosen = f"{_parsed(chosen)[0] - 1:02d}.1"
+        _not_older(chosen, reconciled)
+        final = final_release(base, chosen)
+        path = published(final)
+    if path is None:
+        raise DownloadFailed(
+            f"UCDP has no GED release {chosen} at {final.url}; give --version (e.g. 25.1); "
+            "nothing changed"
+        )
+    final_csv = _csv_of(path, final)
+    results = [_imported(db, final, final_csv, all_countries)]
+    if reconciled != chosen:
+        results[0].removed = _reconcile(db, final_csv, chosen, results[0].report)
+    if candidates:
+        for year in candidate_years(chosen, today):
+            # A month's file comes out in the next month: this year's files end last month.
+            last_month = 12 if year < today.year else today.month - 1
+            for release, got in candidate_releases(base, year, last_month, published):
+                results.append(_imported(db, release, got, all_countries))
     return results
+
+
+def _imported(db: Database, release: Release, path: Path, all_countries: bool) -> FetchResult:
+    _check_columns(path)
+    seen = db.execute(
+        "SELECT 1 FROM imports WHERE origin = 'ucdp' AND sha256 = :sha AND status = 'ok'",
+        {"sha": _sha256(path)},
+    ).fetchone()
+    if seen:
+        return FetchResult(release, skipped="imported before: nothing new")
+    return FetchResult(release, import_file(db, path, "ucdp", all_countries=all_countries))
+
+
+def _not_older(chosen: str, reconciled: str | None) -> None:
+    if reconciled and _parsed(chosen) < _parsed(reconciled):
+        raise DownloadFailed(
+            f"the store's UCDP events already follow GED {reconciled}; {chosen} is older and "
+            f"its candidates would overwrite vetted events: nothing changed (give --version "
+            f"{reconciled} or later)"
+        )
+
+
+def _reconciled(db: Database) -> str | None:
+    row = db.execute("SELECT value FROM dataset_meta WHERE key = :k", {"k": FINAL_KEY}).fetchone()
+    return row[0] if row else None
+
+
+def _reconcile(
+    db: Database, csv_path: Path, version: str, report: ImportReport | None
+) -> list[str]:
+    """Remove the store's UCDP events of the years GED ``version`` covers that the release does
+    not publish (each kept whole in a revision); record the release; return the ids removed.
+    Every id in the file counts, outside the store's region too."""
+    csv.field_size_limit(sys.maxsize)  # UCDP's source_article cells run long
+    with csv_path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+        published = {f"ucdp:{row['id'].strip()}" for row in csv.DictReader(fh) if row.get("id")}
+    with db.atomic():
+        held = db.execute(
+            "SELECT id FROM events WHERE origin = 'ucdp' AND date_start <= :until",
+            {"until": covered_until(version).isoformat()},
+        )
+        dropped = [event_id for (event_id,) in held if event_id not in published]
+        removed = delete_events(
+            db, dropped, report.import_id if report else None, f"not in UCDP GED {version}"
+        )
+        db.execute(
+            "INSERT INTO dataset_meta (key, value) VALUES (:k, :v)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            {"k": FINAL_KEY, "v": version},
+        )
+        integrity.record(db, f"fetch ucdp: GED {version} ({len(removed)} UCDP events it does "
+                             "not publish removed)")  # fmt: skip
+    return removed
