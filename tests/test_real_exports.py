@@ -384,6 +384,11 @@ def test_labels_name_whose_estimate_when_origins_mix():
     assert stats.estimate_label(["acled", "curated", "ucdp"]) == (
         "Estimates: ACLED reported fatalities + curated estimate + UCDP best"
     )
+    # the "Whose figures" box: short enough not to be cut
+    assert stats.estimate_label(["acled", "curated", "ucdp"], short=True) == (
+        "Estimates: ACLED, curated, UCDP"
+    )
+    assert stats.estimate_label(["curated"], short=True) == "Curated estimate"
 
 
 def test_data_as_of_is_computed_from_the_data(synthetic_db_path, tmp_path):

@@ -29,13 +29,19 @@ ESTIMATE_BY_ORIGIN = {
 }
 
 
-def estimate_label(origins: list[str]) -> str:
+# The same, short enough for the "Whose figures" box (which cuts a long choice).
+SHORT_ESTIMATE_BY_ORIGIN = {"curated": "curated", "ucdp": "UCDP", "acled": "ACLED"}
+
+
+def estimate_label(origins: list[str], *, short: bool = False) -> str:
     """Name the default lens by whose figures it sums: the matching events' origins."""
     names = [ESTIMATE_BY_ORIGIN.get(o, f"{o} figure") for o in origins]
     if not names or names == ["curated estimate"]:
-        return "Curated estimate (best, else low)"
+        return "Curated estimate" if short else "Curated estimate (best, else low)"
     if len(names) == 1:
         return names[0][0].upper() + names[0][1:]
+    if short:
+        return "Estimates: " + ", ".join(SHORT_ESTIMATE_BY_ORIGIN.get(o, o) for o in origins)
     return "Estimates: " + " + ".join(names)
 
 
@@ -53,10 +59,13 @@ def lens_label(options: dict[str, str], lens: str, grades: str) -> str:
     return label
 
 
-def lens_options(parties: list[str], origins: list[str] | None = None) -> dict[str, str]:
+def lens_options(
+    parties: list[str], origins: list[str] | None = None, *, short: bool = False
+) -> dict[str, str]:
+    """The lenses offered: the estimates, then each party's claims (``short``: for the box)."""
     return {
-        "curated": estimate_label(origins or []),
-        **{p: f"Claims by {vocab.PARTY_LABELS.get(p, p)}" for p in parties},
+        "curated": estimate_label(origins or [], short=short),
+        **{p: f"{'' if short else 'Claims by '}{vocab.PARTY_LABELS.get(p, p)}" for p in parties},
     }
 
 

@@ -33,7 +33,9 @@ def controls(filters: Filters) -> tuple[str, str, str, str]:
     parties = data.read().parties_with_tolls(filters)
     origins = list(data.read().origins_matching(filters))
     options = stats.lens_options(parties, origins)
-    left, middle, right = st.columns([3, 3, 2])
+    # Wide enough for "Estimates: ACLED, curated, UCDP"; the box shows the short names, the
+    # caption under the headline the full one.
+    left, middle, right = st.columns([5, 6, 6])
     with left:
         interval = state.url_choice(
             "interval", "Interval", stats.INTERVALS, stats.DEFAULTS["interval"]
@@ -44,7 +46,7 @@ def controls(filters: Filters) -> tuple[str, str, str, str]:
         lens = state.url_choice(
             "lens",
             "Whose figures",
-            options,
+            stats.lens_options(parties, origins, short=True),
             stats.DEFAULTS["lens"],
             widget="select",
         )
