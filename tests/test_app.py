@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dash import csvcolumns, store
+from dash.imports.importer import import_file
 
 from .conftest import SHIPPED_DB
 from .support.app import (
@@ -21,6 +22,7 @@ from .support.app import (
     party_columns,
     texts,
 )
+from .support.files import UCDP_HEADER, ucdp_row, write
 
 
 @pytest.mark.parametrize("page_path", PAGES)
@@ -332,6 +334,16 @@ def test_clicking_a_map_point_opens_the_same_panel(monkeypatch, synthetic_db_pat
     assert not at.exception
     assert at.query_params["event"] == "curated:syn-2"
     assert detail_title(at) == "SYNTHETIC event 2"
+
+
+def test_a_ucdp_candidate_event_says_so_on_its_detail(monkeypatch, synthetic_db_path, tmp_path):
+    db = store.open_writable(synthetic_db_path)
+    row = ucdp_row(1, date_start="2026-04-02 00:00:00.000", date_end="2026-04-02 00:00:00.000")
+    import_file(db, write(tmp_path / "GEDEvent_v26_0_4.csv", UCDP_HEADER, [row]), "ucdp")
+    db.close()
+    at = open_page("pages/map.py", synthetic_db_path, monkeypatch, {"event": "ucdp:501"})
+    assert not at.exception
+    assert "UCDP release: Candidate 26.0.4 (unvetted; April 2026)" in texts(at)
 
 
 def test_open_competing_narratives_from_the_detail_panel(monkeypatch, synthetic_db_path):

@@ -29,11 +29,12 @@ class Format:
     convert: Convert
     id_column: str
     registry: tuple[str, str, str, str | None] | None = None
+    release_of: Callable[[str], str | None] | None = None  # a file name -> its release, in words
 
 
 ADAPTERS: dict[str, Format] = {
     "acled": Format("acled", acled.convert, acled.ID),
-    "ucdp": Format("ucdp", ucdp.convert, ucdp.ID),
+    "ucdp": Format("ucdp", ucdp.convert, ucdp.ID, release_of=ucdp.release_of),
 }
 
 assert set(acled.GEO_PRECISION.values()) <= set(vocab.GEO_PRECISIONS)

@@ -61,6 +61,7 @@ class ImportOptions:
     encoding: str | None = None
     date_order: str | None = None  # "dmy" / "mdy" for dates such as 05/09/2020
     all_countries: bool = False  # keep rows outside the store's region
+    release: str | None = None  # the dataset release the file is (Format.release_of)
 
 
 def import_file(
@@ -78,7 +79,10 @@ def import_file(
 ) -> ImportReport:
     """Import one export file; raises ImportFailed (nothing written) or ImportRefused."""
     fmt = ADAPTERS[origin] if isinstance(origin, str) else origin
-    options = ImportOptions(skip_invalid, rejects_path, encoding, date_order, all_countries)
+    release = fmt.release_of(Path(path).name) if fmt.release_of else None
+    options = ImportOptions(
+        skip_invalid, rejects_path, encoding, date_order, all_countries, release
+    )
     if encoding and encoding.replace("-", "").replace("_", "").lower() == "utf8":
         encoding = "utf-8-sig"  # a byte-order mark is not part of the first column's name
     source = CsvSource(path, encoding, delimiter)
@@ -188,7 +192,7 @@ def _validated_batches(
     """Every row validated and converted to records, in batches; bad rows go to the report."""
     seen: dict[str, int] = {}
     batch: list[Records] = []
-    read = ReadOptions(date_order=options.date_order)
+    read = ReadOptions(date_order=options.date_order, release=options.release)
     region = frozenset(report.region)
     for line, row in source.rows(fmt.id_column):
         report.rows_read += 1
@@ -257,6 +261,7 @@ def _batches(
             "origin": fmt.origin,
             "skip_invalid": options.skip_invalid,
             "date_order": options.date_order,
+            "release": options.release,
             "region": list(report.region),
             "batch_rows": BATCH_ROWS,
         }

@@ -9,7 +9,9 @@ the conflict and dyad names stay in ``extra`` beside the store's own fields.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 
 from .parsing import (
     Converted,
@@ -53,6 +55,24 @@ MAPPED = {
     "deaths_unknown", "deaths_a", "deaths_b", "best", "high", "low", "source_article",
     "source_office", "source_date", "source_headline",
 }  # fmt: skip
+
+
+_FINAL = re.compile(r"GEDEvent_v(\d{2})_([1-9])\.csv", re.IGNORECASE)
+_MONTH = re.compile(r"GEDEvent_v(\d{2})_0_(\d{1,2})\.csv", re.IGNORECASE)
+_YEAR_SO_FAR = re.compile(r"GEDEvent_v(\d{2})_01_(\d{2})_(\d{2})\.csv", re.IGNORECASE)
+
+
+def release_of(file_name: str) -> str | None:
+    """Which UCDP release a file is, by UCDP's own file name: a vetted GED release or an
+    unvetted candidate file (and the months it covers); None for any other name."""
+    if m := _FINAL.fullmatch(file_name):
+        return f"GED {m[1]}.{m[2]} (vetted; events to the end of {2000 + int(m[1]) - 1})"
+    if (m := _MONTH.fullmatch(file_name)) and 1 <= int(m[2]) <= 12:
+        return f"Candidate {m[1]}.0.{m[2]} (unvetted; {calendar.month_name[int(m[2])]} {2000 + int(m[1])})"
+    if (m := _YEAR_SO_FAR.fullmatch(file_name)) and 1 <= int(m[3]) <= 12:
+        return (f"Candidate {m[1]}.01.{m[2]}.{m[3]} (unvetted; January–"
+                f"{calendar.month_name[int(m[3])]} {2000 + int(m[2])})")  # fmt: skip
+    return None
 
 
 def side_category(side: str | None) -> str:
@@ -135,6 +155,8 @@ def convert(row: dict[str, str], options: ReadOptions) -> Converted:
     where = place(text(row, "country"), text(row, "adm_1"), text(row, "adm_2"))
     victims = _victims(row)
     kept = {**extra(row, MAPPED), "ucdp_violence_type": violence}
+    if options.release:
+        kept["ucdp_release"] = options.release
     for column in ("low", "best", "high", "deaths_a", "deaths_b"):
         if (value := text(row, column)) is not None:
             kept[f"published_{column}"] = value

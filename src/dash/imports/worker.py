@@ -32,7 +32,11 @@ def main(arguments: str) -> None:
         source = CsvSource(args["path"], args["encoding"])
         report = ImportReport(origin=args["origin"], file=Path(args["path"]))
         report.region = tuple(args["region"])
-        options = ImportOptions(skip_invalid=args["skip_invalid"], date_order=args["date_order"])
+        options = ImportOptions(
+            skip_invalid=args["skip_invalid"],
+            date_order=args["date_order"],
+            release=args["release"],
+        )
         for batch in _validated_batches(source, fmt, report, options, args["batch_rows"]):
             send(("batch", batch, source.bytes_read, report.rows_read))
         report.stats, report.header = source.stats, source.header  # type: ignore[attr-defined]

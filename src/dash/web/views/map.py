@@ -183,8 +183,8 @@ def event_detail(event_id: str) -> None:
 
 
 def place_notes(event: dict[str, Any]) -> list[str]:
-    """What the place line leaves out: further provinces, the source's own spelling, and where
-    reports disagree on the date or place."""
+    """What the place line leaves out: further provinces, the source's own spelling, where
+    reports disagree on the date or place, and which UCDP release (vetted or not) an event is from."""
     lines = []
     if event.get("further_places"):
         lines.append(f"Also in: {event['further_places'].replace(' | ', '; ')} (counted once)")
@@ -196,7 +196,11 @@ def place_notes(event: dict[str, Any]) -> list[str]:
     if published:
         lines.append("As the source spells it: " + ", ".join(published))
     extra = json.loads(event["extra"]) if event.get("extra") else {}
-    for key, label in (("date_note", "Date"), ("place_note", "Place")):
+    for key, label in (
+        ("date_note", "Date"),
+        ("place_note", "Place"),
+        ("ucdp_release", "UCDP release"),
+    ):
         if extra.get(key):
             lines.append(f"{label}: {extra[key]}")
     return lines

@@ -33,8 +33,7 @@ def controls(filters: Filters) -> tuple[str, str, str, str]:
     parties = data.read().parties_with_tolls(filters)
     origins = list(data.read().origins_matching(filters))
     options = stats.lens_options(parties, origins)
-    # Wide enough for "Estimates: ACLED, curated, UCDP"; the box shows the short names, the
-    # caption under the headline the full one.
+    # Wide enough for "Estimates: ACLED, curated, UCDP"; the caption has the long name.
     left, middle, right = st.columns([5, 6, 6])
     with left:
         interval = state.url_choice(
