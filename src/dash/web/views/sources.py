@@ -24,7 +24,10 @@ def render() -> None:
     st.markdown(
         "This store holds "
         + (
-            ", ".join(f"**{o['events']:,}** events from {plain(o['name'])}" for o in held)
+            ", ".join(
+                f"**{o['events']:,}** event{'' if o['events'] == 1 else 's'} from {plain(o['name'])}"
+                for o in held
+            )
             or "no events"
         )
         + f" — {plain(reader.data_as_of() or 'no dates yet')}."
