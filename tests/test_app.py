@@ -343,7 +343,7 @@ def test_a_ucdp_candidate_event_says_so_on_its_detail(monkeypatch, synthetic_db_
     db.close()
     at = open_page("pages/map.py", synthetic_db_path, monkeypatch, {"event": "ucdp:501"})
     assert not at.exception
-    assert "UCDP release: Candidate 26.0.4 (unvetted; April 2026)" in texts(at)
+    assert "UCDP: candidate event — unvetted, from UCDP's monthly data" in texts(at)
 
 
 def test_open_competing_narratives_from_the_detail_panel(monkeypatch, synthetic_db_path):

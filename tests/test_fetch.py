@@ -127,6 +127,7 @@ def asked(server: Server) -> list[str]:
 def test_the_current_version_follows_ucdps_calendar():
     assert current_version(dt.date(2026, 11, 29)) == "26.1"
     assert current_version(dt.date(2026, 3, 1)) == "25.1"
+    assert current_version(dt.date(2026, 6, 10)) == "26.1"  # June: tried, with a fallback
     # 26.1 covers 2025; its candidates are 2026's, named v26
     assert covered_until("26.1") == dt.date(2025, 12, 31)
     assert list(candidate_years("26.1", dt.date(2027, 2, 1))) == [2026, 2027]
@@ -186,11 +187,50 @@ def test_the_release_of_the_year_not_out_yet_falls_back_to_the_one_before(
     server, fresh_db, tmp_path
 ):
     serve_ucdp(server)  # 25.1 only: 26.1 is late
-    results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, today=dt.date(2026, 7, 2))
-    assert results[0].release.name == "ged251-csv.zip"
+    results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, today=dt.date(2026, 6, 10))
+    assert [r.release.name for r in results] == ["ged251-csv.zip", "GEDEvent_v25_0_1.csv"]
     assert "/ged/ged261-csv.zip" in asked(server)
+    # the later 2025 months were looked for too (all twelve are past): December first
+    assert "/candidateged/GEDEvent_v25_01_25_12.csv" in asked(server)
     with pytest.raises(DownloadFailed, match="no GED release 26.1"):
         fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="26.1", today=TODAY)
+
+
+def test_a_release_taken_early_stays_the_default(server, fresh_db, tmp_path):
+    """26.1 fetched with --version on its day in June; a run without one the next day (or a
+    scheduled run) keeps to it instead of refusing its older default."""
+    serve_ucdp(server, version="261", candidates=())
+    serve_ucdp(server)
+    fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="26.1",
+               today=dt.date(2026, 5, 30))  # fmt: skip
+    again = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, today=dt.date(2026, 5, 31))
+    assert again[0].release.name == "ged261-csv.zip"
+
+
+def test_a_quiet_candidate_month_is_skipped_and_the_next_taken(server, fresh_db, tmp_path):
+    syria = [ucdp_row(3, country="Syria", adm_1="Idlib governorate", adm_2="",
+                      date_start="2025-01-10 00:00:00.000", date_end="2025-01-10 00:00:00.000")]  # fmt: skip
+    serve_ucdp(server, candidates=(syria, CANDIDATE_1))
+    results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=TODAY)
+    assert "outside the store's region" in results[1].skipped
+    assert results[2].report.inserted == 1 and "ucdp:1400" in ids(fresh_db)
+
+
+def test_the_release_is_read_as_the_import_reads_it(server, fresh_db, tmp_path):
+    """A final whose header has spaces around its names imports (the reader strips them); the
+    reconciliation must read the same ids, or it would remove every event it publishes."""
+    serve_ucdp(server)
+    fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=TODAY)
+    spaced = ucdp_csv(GED_251).replace(b"id,relid", b" id ,relid", 1)
+    assert spaced.startswith(b" id ,")
+    server.routes["/ged/ged261-csv.zip"] = zipped("GEDEvent_v26_1.csv", spaced)
+    results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="26.1",
+                         candidates=False, today=dt.date(2026, 7, 1))  # fmt: skip
+    # the 2025 candidate 1400 is not in 26.1: the only one removed
+    assert results[0].removed == ["ucdp:1400"]
+    assert ids(fresh_db) == ["ucdp:501", "ucdp:502"]
+    recorded = integrity.recorded(fresh_db)
+    assert recorded is not None and recorded.digest == integrity.content_digest(fresh_db)
 
 
 def test_a_re_fetch_takes_nothing_new(server, fresh_db, tmp_path):

@@ -634,38 +634,43 @@ def test_the_batch_writer_finds_rows_through_an_index_whatever_the_statistics(
 
 
 @pytest.mark.parametrize("in_a_second_process", [False, True])
-def test_a_ucdp_file_says_which_release_each_event_is_from(
+def test_a_ucdp_candidate_file_marks_its_events_unvetted(
     fresh_db, tmp_path, monkeypatch, in_a_second_process
 ):
-    """UCDP's file names say whether a file is a vetted GED release or an unvetted candidate
-    file; each event keeps that in extra (shown on its detail), and a later release's import
-    replaces it (a revision records the change)."""
+    """UCDP's file names tell its candidate files (unvetted) from its GED releases; a candidate
+    event says so in extra (shown on its detail) until a release publishes it. The same event in
+    the next candidate file, or the next release, is not a change."""
+    from dash.imports.ucdp import CANDIDATE
+
     if in_a_second_process:
         monkeypatch.setattr(importer, "PARALLEL_BYTES", 0)
     row = ucdp_row(1, date_start="2026-04-02 00:00:00.000", date_end="2026-04-02 00:00:00.000")
-    import_file(fresh_db, write(tmp_path / "GEDEvent_v26_0_4.csv", UCDP_HEADER, [row]), "ucdp")
-    import_file(fresh_db, write(tmp_path / "pak.csv", UCDP_HEADER, [ucdp_row(2)]), "ucdp")
 
-    def release(event_id: str) -> str | None:
+    def imported(name: str, rows: list[dict[str, str]]):
+        return import_file(fresh_db, write(tmp_path / name, UCDP_HEADER, rows), "ucdp")
+
+    def status(event_id: str) -> str | None:
         extra = fresh_db.execute("SELECT extra FROM events WHERE id = :id", {"id": event_id})
-        return json.loads(extra.fetchone()[0]).get("ucdp_release")
+        return json.loads(extra.fetchone()[0]).get("ucdp_status")
 
-    assert release("ucdp:501") == "Candidate 26.0.4 (unvetted; April 2026)"
-    assert release("ucdp:502") is None  # a file not named by UCDP: nothing claimed
-    import_file(fresh_db, write(tmp_path / "GEDEvent_v27_1.csv", UCDP_HEADER, [row]), "ucdp")
-    assert release("ucdp:501") == "GED 27.1 (vetted; events to the end of 2026)"
-    changed = fresh_db.execute(
+    imported("GEDEvent_v26_0_4.csv", [row])
+    imported("pak.csv", [ucdp_row(2)])
+    assert status("ucdp:501") == CANDIDATE
+    assert status("ucdp:502") is None  # a file not named by UCDP: nothing claimed
+    assert imported("GEDEvent_v26_01_26_06.csv", [row]).unchanged == 1  # still a candidate
+    assert imported("GEDEvent_v27_1.csv", [row]).updated == 1  # vetted: the mark goes
+    assert status("ucdp:501") is None
+    revisions = fresh_db.execute(
         "SELECT count(*) FROM revisions WHERE row_id = 'ucdp:501' AND column_name = 'extra'"
     ).fetchone()[0]
-    assert changed == 1
+    assert revisions == 1
+    assert imported("GEDEvent_v28_1.csv", [row]).unchanged == 1  # the next release: no change
 
 
-def test_ucdp_release_names():
-    from dash.imports.ucdp import release_of
+def test_ucdp_candidate_file_names():
+    from dash.imports.ucdp import CANDIDATE, status_of
 
-    assert release_of("GEDEvent_v26_01_26_06.csv") == (
-        "Candidate 26.01.26.06 (unvetted; January–June 2026)"
-    )
-    assert release_of("GEDEvent_v25_1.csv") == "GED 25.1 (vetted; events to the end of 2024)"
-    assert release_of("GEDEvent_v26_0_13.csv") is None  # no 13th month
-    assert release_of("conflict_data_pak.csv") is None
+    assert status_of("GEDEvent_v26_01_26_06.csv") == status_of("GEDEvent_v26_0_4.csv") == CANDIDATE
+    assert status_of("GEDEvent_v25_1.csv") is None  # a GED release: vetted
+    assert status_of("GEDEvent_v26_0_13.csv") is None  # no 13th month
+    assert status_of("conflict_data_pak.csv") is None

@@ -29,12 +29,12 @@ class Format:
     convert: Convert
     id_column: str
     registry: tuple[str, str, str, str | None] | None = None
-    release_of: Callable[[str], str | None] | None = None  # a file name -> its release, in words
+    status_of: Callable[[str], str | None] | None = None  # a file name -> its rows' status
 
 
 ADAPTERS: dict[str, Format] = {
     "acled": Format("acled", acled.convert, acled.ID),
-    "ucdp": Format("ucdp", ucdp.convert, ucdp.ID, release_of=ucdp.release_of),
+    "ucdp": Format("ucdp", ucdp.convert, ucdp.ID, status_of=ucdp.status_of),
 }
 
 assert set(acled.GEO_PRECISION.values()) <= set(vocab.GEO_PRECISIONS)

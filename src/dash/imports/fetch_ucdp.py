@@ -22,10 +22,8 @@ refuses an older one, so old candidates never overwrite vetted events.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -36,11 +34,13 @@ from sqlite_utils import Database
 from .. import integrity
 from .bulk import delete_events
 from .download import DownloadFailed, NotPublished, download
-from .importer import ImportReport, import_file
+from .importer import ImportFailed, ImportReport, import_file
+from .source import CsvSource
 
 BASE_URL = "https://ucdp.uu.se/downloads"
 BASE_ENV = "EVENTS_UCDP_URL"
-REQUIRED = ("id", "date_start", "date_end", "best", "type_of_violence")
+ID = "id"
+REQUIRED = (ID, "date_start", "date_end", "best", "type_of_violence")
 FINAL_KEY = "ucdp_final_release"  # dataset_meta: the GED release the UCDP events agree with
 
 
@@ -54,8 +54,9 @@ class Release:
 
 
 def current_version(today: dt.date) -> str:
-    """The GED release out by ``today``: YY.1 appears around June, covering the year before."""
-    year = today.year if today.month >= 7 else today.year - 1
+    """The GED release out by ``today``: YY.1 appears around June, covering the year before (a
+    release not out yet in June falls back to the one before it: ``fetch_ucdp``)."""
+    year = today.year if today.month >= 6 else today.year - 1
     return f"{year % 100}.1"
 
 
@@ -178,8 +179,10 @@ def fetch_ucdp(
     store's UCDP events of the release's years into line with it."""
     base = base.rstrip("/")
     today = today or dt.date.today()
-    chosen = version or current_version(today)
     reconciled = _reconciled(db)
+    chosen = version or current_version(today)
+    if version is None and reconciled and _parsed(reconciled) > _parsed(chosen):
+        chosen = reconciled  # taken earlier with --version: the store's release is the latest
     _not_older(chosen, reconciled)
 
     def published(release: Release) -> Path | None:
@@ -216,11 +219,13 @@ def fetch_ucdp(
             # A month's file comes out in the next month: this year's files end last month.
             last_month = 12 if year < today.year else today.month - 1
             for release, got in candidate_releases(base, year, last_month, published):
-                results.append(_imported(db, release, got, all_countries))
+                results.append(_imported(db, release, got, all_countries, candidate=True))
     return results
 
 
-def _imported(db: Database, release: Release, path: Path, all_countries: bool) -> FetchResult:
+def _imported(
+    db: Database, release: Release, path: Path, all_countries: bool, *, candidate: bool = False
+) -> FetchResult:
     _check_columns(path)
     seen = db.execute(
         "SELECT 1 FROM imports WHERE origin = 'ucdp' AND sha256 = :sha AND status = 'ok'",
@@ -228,7 +233,13 @@ def _imported(db: Database, release: Release, path: Path, all_countries: bool) -
     ).fetchone()
     if seen:
         return FetchResult(release, skipped="imported before: nothing new")
-    return FetchResult(release, import_file(db, path, "ucdp", all_countries=all_countries))
+    try:
+        return FetchResult(release, import_file(db, path, "ucdp", all_countries=all_countries))
+    except ImportFailed as exc:
+        if candidate and not exc.report.rejected:
+            # A quiet month: no event of the region (or none at all). The next months may have.
+            return FetchResult(release, skipped=str(exc))
+        raise
 
 
 def _not_older(chosen: str, reconciled: str | None) -> None:
@@ -248,15 +259,20 @@ def _reconciled(db: Database) -> str | None:
 def _reconcile(
     db: Database, csv_path: Path, version: str, report: ImportReport | None
 ) -> list[str]:
-    """Remove the store's UCDP events of the years GED ``version`` covers that the release does
-    not publish (each kept whole in a revision); record the release; return the ids removed.
-    Every id in the file counts, outside the store's region too."""
-    csv.field_size_limit(sys.maxsize)  # UCDP's source_article cells run long
-    with csv_path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
-        published = {f"ucdp:{row['id'].strip()}" for row in csv.DictReader(fh) if row.get("id")}
+    """Remove the store's UCDP events within the years GED ``version`` covers that the release
+    does not publish (each kept whole in a revision); record the release; return the ids removed.
+    Every id in the file counts, outside the store's region too; the file is read as the import
+    reads it."""
+    published = {f"ucdp:{row[ID].strip()}" for _, row in CsvSource(csv_path).rows(ID)}
+    published.discard("ucdp:")
+    if not published:
+        raise DownloadFailed(
+            f"{csv_path.name}: no UCDP event id could be read, so nothing is removed; the "
+            "release was imported, but the store's UCDP events are not reconciled with it"
+        )
     with db.atomic():
         held = db.execute(
-            "SELECT id FROM events WHERE origin = 'ucdp' AND date_start <= :until",
+            "SELECT id FROM events WHERE origin = 'ucdp' AND date_end <= :until",
             {"until": covered_until(version).isoformat()},
         )
         dropped = [event_id for (event_id,) in held if event_id not in published]
@@ -268,6 +284,8 @@ def _reconcile(
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             {"k": FINAL_KEY, "v": version},
         )
-        integrity.record(db, f"fetch ucdp: GED {version} ({len(removed)} UCDP events it does "
-                             "not publish removed)")  # fmt: skip
+        integrity.record(
+            db,
+            f"fetch ucdp: GED {version} ({len(removed)} UCDP events it does not publish removed)",
+        )
     return removed

@@ -61,7 +61,7 @@ class ImportOptions:
     encoding: str | None = None
     date_order: str | None = None  # "dmy" / "mdy" for dates such as 05/09/2020
     all_countries: bool = False  # keep rows outside the store's region
-    release: str | None = None  # the dataset release the file is (Format.release_of)
+    status: str | None = None  # what the file's name says of its rows (Format.status_of)
 
 
 def import_file(
@@ -79,10 +79,8 @@ def import_file(
 ) -> ImportReport:
     """Import one export file; raises ImportFailed (nothing written) or ImportRefused."""
     fmt = ADAPTERS[origin] if isinstance(origin, str) else origin
-    release = fmt.release_of(Path(path).name) if fmt.release_of else None
-    options = ImportOptions(
-        skip_invalid, rejects_path, encoding, date_order, all_countries, release
-    )
+    status = fmt.status_of(Path(path).name) if fmt.status_of else None
+    options = ImportOptions(skip_invalid, rejects_path, encoding, date_order, all_countries, status)
     if encoding and encoding.replace("-", "").replace("_", "").lower() == "utf8":
         encoding = "utf-8-sig"  # a byte-order mark is not part of the first column's name
     source = CsvSource(path, encoding, delimiter)
@@ -192,7 +190,7 @@ def _validated_batches(
     """Every row validated and converted to records, in batches; bad rows go to the report."""
     seen: dict[str, int] = {}
     batch: list[Records] = []
-    read = ReadOptions(date_order=options.date_order, release=options.release)
+    read = ReadOptions(date_order=options.date_order, status=options.status)
     region = frozenset(report.region)
     for line, row in source.rows(fmt.id_column):
         report.rows_read += 1
@@ -261,7 +259,7 @@ def _batches(
             "origin": fmt.origin,
             "skip_invalid": options.skip_invalid,
             "date_order": options.date_order,
-            "release": options.release,
+            "status": options.status,
             "region": list(report.region),
             "batch_rows": BATCH_ROWS,
         }

@@ -52,7 +52,7 @@ class ReadOptions:
     """How to read what a file leaves ambiguous."""
 
     date_order: str | None = None  # "dmy" or "mdy", for dates such as 05/09/2020
-    release: str | None = None  # the dataset release the file is, in words (UCDP: release_of)
+    status: str | None = None  # what the file's name says of its rows (UCDP: a candidate file)
 
 
 @dataclass

@@ -9,7 +9,6 @@ the conflict and dyad names stay in ``extra`` beside the store's own fields.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 
@@ -57,21 +56,21 @@ MAPPED = {
 }  # fmt: skip
 
 
-_FINAL = re.compile(r"GEDEvent_v(\d{2})_([1-9])\.csv", re.IGNORECASE)
 _MONTH = re.compile(r"GEDEvent_v(\d{2})_0_(\d{1,2})\.csv", re.IGNORECASE)
 _YEAR_SO_FAR = re.compile(r"GEDEvent_v(\d{2})_01_(\d{2})_(\d{2})\.csv", re.IGNORECASE)
+# extra.ucdp_status of an event from a candidate file. One wording for every candidate file, so
+# the same event in the next month's or the year-so-far file is not a change; the final release
+# (which vets it) leaves the key out, and that change is recorded as a revision.
+CANDIDATE = "candidate event — unvetted, from UCDP's monthly data; the next GED release vets it"
 
 
-def release_of(file_name: str) -> str | None:
-    """Which UCDP release a file is, by UCDP's own file name: a vetted GED release or an
-    unvetted candidate file (and the months it covers); None for any other name."""
-    if m := _FINAL.fullmatch(file_name):
-        return f"GED {m[1]}.{m[2]} (vetted; events to the end of {2000 + int(m[1]) - 1})"
-    if (m := _MONTH.fullmatch(file_name)) and 1 <= int(m[2]) <= 12:
-        return f"Candidate {m[1]}.0.{m[2]} (unvetted; {calendar.month_name[int(m[2])]} {2000 + int(m[1])})"
-    if (m := _YEAR_SO_FAR.fullmatch(file_name)) and 1 <= int(m[3]) <= 12:
-        return (f"Candidate {m[1]}.01.{m[2]}.{m[3]} (unvetted; January–"
-                f"{calendar.month_name[int(m[3])]} {2000 + int(m[2])})")  # fmt: skip
+def status_of(file_name: str) -> str | None:
+    """CANDIDATE for UCDP's candidate files, by UCDP's own file names (GEDEvent_vYY_0_M.csv,
+    GEDEvent_vYY_01_YY_MM.csv); None for a GED release or any other name."""
+    month = _MONTH.fullmatch(file_name)
+    so_far = _YEAR_SO_FAR.fullmatch(file_name)
+    if (month and 1 <= int(month[2]) <= 12) or (so_far and 1 <= int(so_far[3]) <= 12):
+        return CANDIDATE
     return None
 
 
@@ -155,8 +154,8 @@ def convert(row: dict[str, str], options: ReadOptions) -> Converted:
     where = place(text(row, "country"), text(row, "adm_1"), text(row, "adm_2"))
     victims = _victims(row)
     kept = {**extra(row, MAPPED), "ucdp_violence_type": violence}
-    if options.release:
-        kept["ucdp_release"] = options.release
+    if options.status:
+        kept["ucdp_status"] = options.status
     for column in ("low", "best", "high", "deaths_a", "deaths_b"):
         if (value := text(row, column)) is not None:
             kept[f"published_{column}"] = value

@@ -35,7 +35,7 @@ def main(arguments: str) -> None:
         options = ImportOptions(
             skip_invalid=args["skip_invalid"],
             date_order=args["date_order"],
-            release=args["release"],
+            status=args["status"],
         )
         for batch in _validated_batches(source, fmt, report, options, args["batch_rows"]):
             send(("batch", batch, source.bytes_read, report.rows_read))

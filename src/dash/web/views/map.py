@@ -184,7 +184,7 @@ def event_detail(event_id: str) -> None:
 
 def place_notes(event: dict[str, Any]) -> list[str]:
     """What the place line leaves out: further provinces, the source's own spelling, where
-    reports disagree on the date or place, and which UCDP release (vetted or not) an event is from."""
+    reports disagree on the date or place, and whether a UCDP event is an unvetted candidate."""
     lines = []
     if event.get("further_places"):
         lines.append(f"Also in: {event['further_places'].replace(' | ', '; ')} (counted once)")
@@ -199,7 +199,7 @@ def place_notes(event: dict[str, Any]) -> list[str]:
     for key, label in (
         ("date_note", "Date"),
         ("place_note", "Place"),
-        ("ucdp_release", "UCDP release"),
+        ("ucdp_status", "UCDP"),
     ):
         if extra.get(key):
             lines.append(f"{label}: {extra[key]}")
