@@ -233,6 +233,52 @@ def test_the_release_is_read_as_the_import_reads_it(server, fresh_db, tmp_path):
     assert recorded is not None and recorded.digest == integrity.content_digest(fresh_db)
 
 
+def on(day: str) -> dict[str, str]:
+    return {"date_start": f"{day} 00:00:00.000", "date_end": f"{day} 00:00:00.000", **DAY}
+
+
+def test_the_newest_year_so_far_file_is_found_first(server, fresh_db, tmp_path):
+    serve_ucdp(server, candidates=())
+    server.routes["/candidateged/GEDEvent_v25_01_25_03.csv"] = ucdp_csv(
+        [ucdp_row(900, **on("2025-01-10"))]
+    )
+    server.routes["/candidateged/GEDEvent_v25_01_25_06.csv"] = ucdp_csv(
+        [ucdp_row(900, **on("2025-01-10")), ucdp_row(901, **on("2025-05-10"))]
+    )
+    server.routes["/candidateged/GEDEvent_v25_0_7.csv"] = ucdp_csv(
+        [ucdp_row(902, **on("2025-07-10"))]
+    )
+    results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1",
+                         today=dt.date(2025, 8, 20))  # fmt: skip
+    assert [r.release.name for r in results] == [
+        "ged251-csv.zip", "GEDEvent_v25_01_25_06.csv", "GEDEvent_v25_0_7.csv",
+    ]  # fmt: skip
+    assert "/candidateged/GEDEvent_v25_01_25_03.csv" not in asked(server)
+    assert {"ucdp:1400", "ucdp:1401", "ucdp:1402"} <= set(ids(fresh_db))
+
+
+def test_in_january_no_file_of_the_new_year_is_asked_for(server, fresh_db, tmp_path):
+    serve_ucdp(server)
+    fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1",
+               today=dt.date(2026, 1, 15))  # fmt: skip
+    assert not [p for p in asked(server) if "GEDEvent_v26" in p]
+    assert "/candidateged/GEDEvent_v25_01_25_12.csv" in asked(server)  # all of 2025 can be out
+
+
+def test_a_release_imported_by_hand_is_the_floor_too(server, fresh_db, tmp_path):
+    from dash.imports.importer import import_file
+
+    final = tmp_path / "GEDEvent_v26_1.csv"
+    final.write_bytes(ucdp_csv(GED_251))
+    import_file(fresh_db, final, "ucdp")
+    serve_ucdp(server)
+    serve_ucdp(server, version="261", candidates=())
+    results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, today=dt.date(2026, 3, 1))
+    assert results[0].release.name == "ged261-csv.zip"  # not 25.1, the calendar's default
+    with pytest.raises(DownloadFailed, match="25.1 is older"):
+        fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=TODAY)
+
+
 def test_a_re_fetch_takes_nothing_new(server, fresh_db, tmp_path):
     serve_ucdp(server)
     fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=TODAY)
@@ -322,6 +368,26 @@ def test_the_cli_fetches_and_reports_each_file(server, tmp_path, synthetic_db_pa
     assert "GEDEvent_v25_0_1.csv: 1 rows read" in result.output
     checked = CliRunner().invoke(cli, ["check", "--db", str(synthetic_db_path)])
     assert checked.exit_code == 0, checked.output
+
+
+def test_a_failure_mid_run_reports_what_was_taken_and_the_candidate_starts_afresh(
+    server, tmp_path, synthetic_db_path
+):
+    serve_ucdp(server, candidates=(CANDIDATE_1, [ucdp_row(901, **on("2025-02-03"))]))
+    server.drop_after["/candidateged/GEDEvent_v25_0_2.csv"] = 100
+    args = ["fetch", "ucdp", "--version", "25.1", "--db", str(synthetic_db_path),
+            "--cache", str(tmp_path), "--base-url", server.url]  # fmt: skip
+    broken = CliRunner().invoke(cli, args)
+    assert broken.exit_code == 1
+    assert "ged251-csv.zip: 3 rows read" in broken.output
+    assert "GEDEvent_v25_0_1.csv: 1 rows read" in broken.output
+    assert "closed after 100 of" in broken.output
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert "GEDEvent_v25_0_2.csv: 1 rows read" in again.output
+    ranges = [h.get("Range") for _, p, h in server.requests
+              if p == "/candidateged/GEDEvent_v25_0_2.csv"]  # fmt: skip
+    assert ranges == [None, None]  # no resuming a candidate UCDP may have revised since
 
 
 # --- ACLED ---------------------------------------------------------------------------------

@@ -81,18 +81,26 @@ def fetch_ucdp_command(
                                          disable=not sys.stderr.isatty(), file=sys.stderr))  # fmt: skip
         bar.update(done - bar.n)
 
+    failure: Exception | None = None
     try:
         results = fetch_ucdp(db, _cache(db_path, cache), base=base_url, version=version,
                              candidates=not no_candidates, all_countries=all_countries,
                              progress=progress)  # fmt: skip
     except (DownloadFailed, ImportRefused, ImportFailed) as exc:
-        raise click.ClickException(str(exc)) from exc
+        results, failure = getattr(exc, "done", []), exc  # the files taken before it failed
     finally:
         for bar in bars.values():
             bar.close()
         store.end_concurrent_write(db)
         db.close()
-    persist_columns(db_path)
+    if failure is None or any(r.report for r in results):
+        persist_columns(db_path)
+    _report_ucdp(results)
+    if failure is not None:
+        raise click.ClickException(str(failure)) from failure
+
+
+def _report_ucdp(results: list[Any]) -> None:
     for result in results:
         if result.report:
             click.echo(f"{result.release.name}: {result.report.summary()}")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from .source import CsvSource
 BASE_URL = "https://ucdp.uu.se/downloads"
 BASE_ENV = "EVENTS_UCDP_URL"
 ID = "id"
+_FINAL_CSV = re.compile(r"GEDEvent_v(\d{2})_([1-9])\.csv", re.IGNORECASE)  # a release's CSV
 REQUIRED = (ID, "date_start", "date_end", "best", "type_of_violence")
 FINAL_KEY = "ucdp_final_release"  # dataset_meta: the GED release the UCDP events agree with
 
@@ -180,15 +182,21 @@ def fetch_ucdp(
     base = base.rstrip("/")
     today = today or dt.date.today()
     reconciled = _reconciled(db)
+    # The floor: the newest release the store has taken, reconciled or imported by hand.
+    floor = max(filter(None, (reconciled, _newest_imported(db))), key=_parsed, default=None)
     chosen = version or current_version(today)
-    if version is None and reconciled and _parsed(reconciled) > _parsed(chosen):
-        chosen = reconciled  # taken earlier with --version: the store's release is the latest
-    _not_older(chosen, reconciled)
+    if version is None and floor and _parsed(floor) > _parsed(chosen):
+        chosen = floor  # taken earlier with --version: the store's release is the latest
+    _not_older(chosen, floor)
 
     def published(release: Release) -> Path | None:
         target = cache / release.name
         if release.zipped and target.exists():
             return target  # a release zip is fixed once published
+        if not release.zipped:
+            # UCDP revises candidate files: a part left by an interrupted run may be of an
+            # older version, and resuming it would join two. Candidate files start afresh.
+            target.with_name(target.name + ".part").unlink(missing_ok=True)
         try:
             return download(
                 release.url, target,
@@ -202,7 +210,7 @@ def fetch_ucdp(
     if path is None and version is None:
         # UCDP's June release can be late: until it is out, the one before it is the latest.
         chosen = f"{_parsed(chosen)[0] - 1:02d}.1"
-        _not_older(chosen, reconciled)
+        _not_older(chosen, floor)
         final = final_release(base, chosen)
         path = published(final)
     if path is None:
@@ -214,12 +222,15 @@ def fetch_ucdp(
     results = [_imported(db, final, final_csv, all_countries)]
     if reconciled != chosen:
         results[0].removed = _reconcile(db, final_csv, chosen, results[0].report)
-    if candidates:
-        for year in candidate_years(chosen, today):
+    try:
+        for year in candidate_years(chosen, today) if candidates else ():
             # A month's file comes out in the next month: this year's files end last month.
             last_month = 12 if year < today.year else today.month - 1
             for release, got in candidate_releases(base, year, last_month, published):
                 results.append(_imported(db, release, got, all_countries, candidate=True))
+    except (DownloadFailed, ImportFailed) as exc:
+        exc.done = results  # type: ignore[attr-defined] - what was imported before it failed
+        raise
     return results
 
 
@@ -254,6 +265,13 @@ def _not_older(chosen: str, reconciled: str | None) -> None:
 def _reconciled(db: Database) -> str | None:
     row = db.execute("SELECT value FROM dataset_meta WHERE key = :k", {"k": FINAL_KEY}).fetchone()
     return row[0] if row else None
+
+
+def _newest_imported(db: Database) -> str | None:
+    """The newest GED release imported by name (``import ucdp GEDEvent_v26_1.csv`` too)."""
+    files = db.execute("SELECT file FROM imports WHERE origin = 'ucdp' AND status = 'ok'")
+    versions = [(int(m[1]), int(m[2])) for (f,) in files if (m := _FINAL_CSV.fullmatch(f))]
+    return f"{max(versions)[0]:02d}.{max(versions)[1]}" if versions else None
 
 
 def _reconcile(
