@@ -344,6 +344,8 @@ def test_a_ucdp_candidate_event_says_so_on_its_detail(monkeypatch, synthetic_db_
     at = open_page("pages/map.py", synthetic_db_path, monkeypatch, {"event": "ucdp:501"})
     assert not at.exception
     assert "UCDP: candidate event — unvetted, from UCDP's monthly data" in texts(at)
+    sources = open_page("pages/sources.py", synthetic_db_path, monkeypatch)
+    assert "1 of them unvetted candidates" in texts(sources)
 
 
 def test_open_competing_narratives_from_the_detail_panel(monkeypatch, synthetic_db_path):

@@ -122,11 +122,16 @@ def store_region(db: Database) -> tuple[str, ...]:
 
 
 def origins_registry(db: Database) -> list[dict[str, Any]]:
-    """Every registered origin with its licence and how many events it holds."""
+    """Every registered origin with its licence, how many events it holds, and how many of
+    them are unvetted (UCDP's candidate events, ``imports.ucdp.status_of``)."""
     return _rows(
         db,
         """SELECT o.id, o.name, o.licence, o.terms, o.url,
-                  (SELECT count(*) FROM events e WHERE e.origin = o.id) AS events
+                  (SELECT count(*) FROM events e WHERE e.origin = o.id) AS events,
+                  CASE WHEN o.id = 'ucdp' THEN
+                      (SELECT count(*) FROM events e WHERE e.origin = 'ucdp'
+                          AND json_extract(e.extra, '$.ucdp_status') IS NOT NULL)
+                  ELSE 0 END AS unvetted
              FROM origins o ORDER BY events DESC, o.id""",
     )
 

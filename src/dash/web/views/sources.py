@@ -26,6 +26,7 @@ def render() -> None:
         + (
             ", ".join(
                 f"**{o['events']:,}** event{'' if o['events'] == 1 else 's'} from {plain(o['name'])}"
+                + (f" ({o['unvetted']:,} of them unvetted candidates)" if o["unvetted"] else "")
                 for o in held
             )
             or "no events"
