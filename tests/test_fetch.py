@@ -279,6 +279,27 @@ def test_a_release_imported_by_hand_is_the_floor_too(server, fresh_db, tmp_path)
         fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=TODAY)
 
 
+def test_an_event_the_release_moves_out_of_the_region_goes(server, fresh_db, tmp_path):
+    """The candidate 1400 was in Pakistan; 26.1 places it in Iran. The import leaves Iran's rows
+    out, so without the reconciliation the candidate version would stay, counted in the region.
+    Syria's 503, kept on purpose with --all-countries, stays: 26.1 still publishes it."""
+    syria = ucdp_row(3, country="Syria", adm_1="Idlib governorate", adm_2="")
+    serve_ucdp(server, ged=[*GED_251[:2], syria])
+    fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1",
+               all_countries=True, today=TODAY)  # fmt: skip
+    assert ids(fresh_db) == ["ucdp:1400", "ucdp:501", "ucdp:502", "ucdp:503"]
+    in_iran = ucdp_row(900, country="Iran", adm_1="Sistan and Baluchestan province", adm_2="",
+                       **on("2025-01-10"))  # fmt: skip
+    serve_ucdp(server, ged=[*GED_251[:2], syria, in_iran], version="261", candidates=())
+    results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="26.1",
+                         today=dt.date(2026, 7, 1))  # fmt: skip
+    assert results[0].removed == ["ucdp:1400"]
+    assert ids(fresh_db) == ["ucdp:501", "ucdp:502", "ucdp:503"]
+    why = fresh_db.execute("SELECT column_name FROM revisions WHERE row_id = 'ucdp:1400'"
+                           " AND new_value IS NULL").fetchone()  # fmt: skip
+    assert why == ("(outside the region in UCDP GED 26.1)",)
+
+
 def test_a_re_fetch_takes_nothing_new(server, fresh_db, tmp_path):
     serve_ucdp(server)
     fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=TODAY)

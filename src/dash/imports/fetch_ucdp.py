@@ -32,10 +32,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from .. import integrity
+from .. import integrity, regions
 from .bulk import delete_events
 from .download import DownloadFailed, NotPublished, download
 from .importer import ImportFailed, ImportReport, import_file
+from .parsing import place
 from .source import CsvSource
 
 BASE_URL = "https://ucdp.uu.se/downloads"
@@ -221,7 +222,7 @@ def fetch_ucdp(
     final_csv = _csv_of(path, final)
     results = [_imported(db, final, final_csv, all_countries)]
     if reconciled != chosen:
-        results[0].removed = _reconcile(db, final_csv, chosen, results[0].report)
+        results[0].removed = _reconcile(db, final_csv, chosen, results[0].report, all_countries)
     try:
         for year in candidate_years(chosen, today) if candidates else ():
             # A month's file comes out in the next month: this year's files end last month.
@@ -275,35 +276,48 @@ def _newest_imported(db: Database) -> str | None:
 
 
 def _reconcile(
-    db: Database, csv_path: Path, version: str, report: ImportReport | None
+    db: Database, csv_path: Path, version: str, report: ImportReport | None, all_countries: bool
 ) -> list[str]:
-    """Remove the store's UCDP events within the years GED ``version`` covers that the release
-    does not publish (each kept whole in a revision); record the release; return the ids removed.
-    Every id in the file counts, outside the store's region too; the file is read as the import
-    reads it."""
-    published = {f"ucdp:{row[ID].strip()}" for _, row in CsvSource(csv_path).rows(ID)}
+    """Bring the store's UCDP events lying wholly within the years GED ``version`` covers into
+    line with it: remove those it does not publish, and those it now places outside the store's
+    region (their candidate version would stay, since the import leaves such rows out); each is
+    kept whole in a revision. Record the release; return the ids removed. The file is read as
+    the import reads it; an event kept with --all-countries outside the region stays."""
+    region = set() if all_countries else set(regions.region(db))
+    country_of: dict[str | None, str | None] = {}  # as published -> the gazetteer's name
+    published: set[str] = set()
+    outside: set[str] = set()
+    for _, row in CsvSource(csv_path).rows(ID):
+        event_id = f"ucdp:{(row.get(ID) or '').strip()}"
+        published.add(event_id)
+        raw = row.get("country")
+        if region and raw not in country_of:
+            country_of[raw] = place(raw.strip() if raw else None, None, None).fields["country"]
+        if region and country_of[raw] not in region:
+            outside.add(event_id)
     published.discard("ucdp:")
     if not published:
         raise DownloadFailed(
             f"{csv_path.name}: no UCDP event id could be read, so nothing is removed; the "
             "release was imported, but the store's UCDP events are not reconciled with it"
         )
+    import_id = report.import_id if report else None
     with db.atomic():
         held = db.execute(
-            "SELECT id FROM events WHERE origin = 'ucdp' AND date_end <= :until",
+            "SELECT id, country FROM events WHERE origin = 'ucdp' AND date_end <= :until",
             {"until": covered_until(version).isoformat()},
-        )
-        dropped = [event_id for (event_id,) in held if event_id not in published]
-        removed = delete_events(
-            db, dropped, report.import_id if report else None, f"not in UCDP GED {version}"
-        )
+        ).fetchall()
+        dropped = [event_id for event_id, _ in held if event_id not in published]
+        moved = [e for e, country in held if e in outside and country in region]
+        removed = delete_events(db, dropped, import_id, f"not in UCDP GED {version}")
+        removed += delete_events(db, moved, import_id, f"outside the region in UCDP GED {version}")
         db.execute(
             "INSERT INTO dataset_meta (key, value) VALUES (:k, :v)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             {"k": FINAL_KEY, "v": version},
         )
         integrity.record(
-            db,
-            f"fetch ucdp: GED {version} ({len(removed)} UCDP events it does not publish removed)",
-        )
+            db, f"fetch ucdp: GED {version} ({len(removed)} UCDP events it does not publish "
+            "in the region removed)"
+        )  # fmt: skip
     return removed
