@@ -345,7 +345,10 @@ def test_a_ucdp_candidate_event_says_so_on_its_detail(monkeypatch, synthetic_db_
     assert not at.exception
     assert "UCDP: candidate event — unvetted, from UCDP's monthly data" in texts(at)
     sources = open_page("pages/sources.py", synthetic_db_path, monkeypatch)
-    assert "1 of them unvetted candidates" in texts(sources)
+    assert (
+        "**1** event from UCDP Georeferenced Event Dataset (GED) (an unvetted candidate)"
+        in texts(sources)
+    )
 
 
 def test_open_competing_narratives_from_the_detail_panel(monkeypatch, synthetic_db_path):

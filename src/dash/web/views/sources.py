@@ -11,6 +11,15 @@ from ...text import plain, plain_lines
 from .. import data, display, downloads, layout, tables
 
 
+def unvetted(candidates: int, events: int) -> str:
+    """' (12 of them unvetted candidates)' after an origin's count; nothing when none are."""
+    if not candidates:
+        return ""
+    if candidates == events:
+        return " (an unvetted candidate)" if events == 1 else " (all unvetted candidates)"
+    return f" ({candidates:,} of them unvetted candidate{'' if candidates == 1 else 's'})"
+
+
 def render() -> None:
     filters = layout.page_header(
         "Data and sources",
@@ -26,7 +35,7 @@ def render() -> None:
         + (
             ", ".join(
                 f"**{o['events']:,}** event{'' if o['events'] == 1 else 's'} from {plain(o['name'])}"
-                + (f" ({o['unvetted']:,} of them unvetted candidates)" if o["unvetted"] else "")
+                + unvetted(o["unvetted"], o["events"])
                 for o in held
             )
             or "no events"
