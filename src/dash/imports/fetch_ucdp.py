@@ -37,7 +37,7 @@ from .bulk import delete_events
 from .download import DownloadFailed, NotPublished, download
 from .importer import ImportFailed, ImportReport, import_file
 from .parsing import place
-from .source import CsvSource
+from .source import CsvSource, ImportRefused
 
 BASE_URL = "https://ucdp.uu.se/downloads"
 BASE_ENV = "EVENTS_UCDP_URL"
@@ -221,15 +221,15 @@ def fetch_ucdp(
         )
     final_csv = _csv_of(path, final)
     results = [_imported(db, final, final_csv, all_countries)]
-    if reconciled != chosen:
-        results[0].removed = _reconcile(db, final_csv, chosen, results[0].report, all_countries)
     try:
+        if reconciled != chosen:
+            results[0].removed = _reconcile(db, final_csv, chosen, results[0].report, all_countries)
         for year in candidate_years(chosen, today) if candidates else ():
             # A month's file comes out in the next month: this year's files end last month.
             last_month = 12 if year < today.year else today.month - 1
             for release, got in candidate_releases(base, year, last_month, published):
                 results.append(_imported(db, release, got, all_countries, candidate=True))
-    except (DownloadFailed, ImportFailed) as exc:
+    except (DownloadFailed, ImportFailed, ImportRefused) as exc:
         exc.done = results  # type: ignore[attr-defined] - what was imported before it failed
         raise
     return results
