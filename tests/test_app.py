@@ -351,6 +351,16 @@ def test_a_ucdp_candidate_event_says_so_on_its_detail(monkeypatch, synthetic_db_
     )
 
 
+def test_the_unvetted_count_reads_as_words():
+    from dash.web.views.sources import unvetted
+
+    assert unvetted(0, 5) == ""
+    assert unvetted(1, 1) == " (an unvetted candidate)"
+    assert unvetted(7, 7) == " (all unvetted candidates)"
+    assert unvetted(1, 9) == " (1 of them unvetted candidate)"
+    assert unvetted(1200, 3400) == " (1,200 of them unvetted candidates)"
+
+
 def test_open_competing_narratives_from_the_detail_panel(monkeypatch, synthetic_db_path):
     at = open_page("pages/map.py", synthetic_db_path, monkeypatch, {"event": "curated:syn-1"})
     at.button(key="open_narratives").click().run()

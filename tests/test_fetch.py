@@ -22,6 +22,7 @@ from dash.imports import fetch_acled as acled_fetch
 from dash.imports.download import DownloadFailed
 from dash.imports.fetch_acled import fetch_acled
 from dash.imports.fetch_ucdp import candidate_years, covered_until, current_version, fetch_ucdp
+from dash.imports.importer import ImportFailed
 
 from .support.files import ACLED_HEADER, UCDP_HEADER, acled_row, ucdp_row
 
@@ -300,6 +301,47 @@ def test_an_event_the_release_moves_out_of_the_region_goes(server, fresh_db, tmp
     assert why == ("(outside the region in UCDP GED 26.1)",)
 
 
+def test_what_the_release_does_not_cover_or_places_by_province_stays(server, fresh_db, tmp_path):
+    """26.1 covers to 31 December 2025: a candidate running into 2026 is not its to judge. A row
+    with no country is placed by its province, as the import places it, not taken as outside."""
+    into_2026 = ucdp_row(901, date_start="2025-12-28 00:00:00.000",
+                         date_end="2026-01-03 00:00:00.000", date_prec="2")  # fmt: skip
+    serve_ucdp(server, candidates=([*CANDIDATE_1, into_2026],))
+    fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1",
+               today=dt.date(2026, 2, 1))  # fmt: skip
+    no_country = ucdp_row(1, country="", adm_1="Khyber Pakhtunkhwa province")
+    serve_ucdp(server, ged=[no_country, GED_251[1], ucdp_row(900, **on("2025-01-10"))],
+               version="261", candidates=())  # fmt: skip
+    results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="26.1",
+                         candidates=False, today=dt.date(2026, 7, 1))  # fmt: skip
+    assert results[0].removed == []
+    assert ids(fresh_db) == ["ucdp:1400", "ucdp:1401", "ucdp:501", "ucdp:502"]
+    meta = fresh_db.execute("SELECT value FROM dataset_meta WHERE key = 'ucdp_final_release'")
+    assert meta.fetchone() == ("26.1",)
+
+
+def test_the_stores_release_not_downloadable_is_said_not_replaced(server, fresh_db, tmp_path):
+    """The store follows 26.1; in another download folder, with UCDP not answering for 26.1, a
+    run must not fall back to 25.1, whose candidates would overwrite vetted events."""
+    serve_ucdp(server, version="261", candidates=())
+    fetch_ucdp(fresh_db, tmp_path / "one", base=server.url, today=dt.date(2026, 7, 1))
+    del server.routes["/ged/ged261-csv.zip"]
+    serve_ucdp(server)
+    before = integrity.content_digest(fresh_db)
+    with pytest.raises(DownloadFailed, match="no GED release 26.1"):
+        fetch_ucdp(fresh_db, tmp_path / "two", base=server.url, today=dt.date(2026, 7, 2))
+    assert integrity.content_digest(fresh_db) == before
+
+
+def test_a_candidate_file_with_invalid_rows_stops_the_run(server, fresh_db, tmp_path):
+    bad = [ucdp_row(901, type_of_violence="9", **on("2025-01-12"))]
+    serve_ucdp(server, candidates=(bad, CANDIDATE_1))
+    with pytest.raises(ImportFailed) as failed:
+        fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=TODAY)
+    assert [r.release.name for r in failed.value.done] == ["ged251-csv.zip"]
+    assert "ucdp:1400" not in ids(fresh_db)  # not skipped past: the user must see the bad rows
+
+
 def test_a_re_fetch_takes_nothing_new(server, fresh_db, tmp_path):
     serve_ucdp(server)
     fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=TODAY)
@@ -409,6 +451,24 @@ def test_a_failure_mid_run_reports_what_was_taken_and_the_candidate_starts_afres
     ranges = [h.get("Range") for _, p, h in server.requests
               if p == "/candidateged/GEDEvent_v25_0_2.csv"]  # fmt: skip
     assert ranges == [None, None]  # no resuming a candidate UCDP may have revised since
+
+
+def test_a_failed_reconciliation_still_lists_the_release_taken(
+    server, tmp_path, synthetic_db_path, monkeypatch
+):
+    from dash.imports import fetch_ucdp as module
+
+    def unreadable(*_args, **_kwargs):
+        raise DownloadFailed("GEDEvent_v25_1.csv: no UCDP event id could be read")
+
+    monkeypatch.setattr(module, "_reconcile", unreadable)
+    serve_ucdp(server)
+    result = CliRunner().invoke(cli, ["fetch", "ucdp", "--version", "25.1", "--db",
+                                      str(synthetic_db_path), "--cache", str(tmp_path),
+                                      "--base-url", server.url])  # fmt: skip
+    assert result.exit_code == 1
+    assert "ged251-csv.zip: 3 rows read" in result.output
+    assert "no UCDP event id could be read" in result.output
 
 
 # --- ACLED ---------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from .. import integrity, regions
 from .bulk import delete_events
 from .download import DownloadFailed, NotPublished, download
 from .importer import ImportFailed, ImportReport, import_file
-from .parsing import place
+from .parsing import place, text
 from .source import CsvSource, ImportRefused
 
 BASE_URL = "https://ucdp.uu.se/downloads"
@@ -60,7 +60,12 @@ def current_version(today: dt.date) -> str:
     """The GED release out by ``today``: YY.1 appears around June, covering the year before (a
     release not out yet in June falls back to the one before it: ``fetch_ucdp``)."""
     year = today.year if today.month >= 6 else today.year - 1
-    return f"{year % 100}.1"
+    return f"{year % 100:02d}.1"
+
+
+def _canonical(version: str) -> str:
+    major, minor = _parsed(version)
+    return f"{major:02d}.{minor}"
 
 
 def _parsed(version: str) -> tuple[int, int]:
@@ -185,8 +190,9 @@ def fetch_ucdp(
     reconciled = _reconciled(db)
     # The floor: the newest release the store has taken, reconciled or imported by hand.
     floor = max(filter(None, (reconciled, _newest_imported(db))), key=_parsed, default=None)
-    chosen = version or current_version(today)
-    if version is None and floor and _parsed(floor) > _parsed(chosen):
+    floor = _canonical(floor) if floor else None
+    chosen = _canonical(version or current_version(today))
+    if version is None and floor and _parsed(floor) >= _parsed(chosen):
         chosen = floor  # taken earlier with --version: the store's release is the latest
     _not_older(chosen, floor)
 
@@ -208,7 +214,7 @@ def fetch_ucdp(
 
     final = final_release(base, chosen)
     path = published(final)
-    if path is None and version is None:
+    if path is None and version is None and chosen != floor:
         # UCDP's June release can be late: until it is out, the one before it is the latest.
         chosen = f"{_parsed(chosen)[0] - 1:02d}.1"
         _not_older(chosen, floor)
@@ -222,7 +228,7 @@ def fetch_ucdp(
     final_csv = _csv_of(path, final)
     results = [_imported(db, final, final_csv, all_countries)]
     try:
-        if reconciled != chosen:
+        if reconciled is None or _parsed(reconciled) != _parsed(chosen):
             results[0].removed = _reconcile(db, final_csv, chosen, results[0].report, all_countries)
         for year in candidate_years(chosen, today) if candidates else ():
             # A month's file comes out in the next month: this year's files end last month.
@@ -284,16 +290,20 @@ def _reconcile(
     kept whole in a revision. Record the release; return the ids removed. The file is read as
     the import reads it; an event kept with --all-countries outside the region stays."""
     region = set() if all_countries else set(regions.region(db))
-    country_of: dict[str | None, str | None] = {}  # as published -> the gazetteer's name
+    # The country as the import stores it: the gazetteer's, from country and provinces (a row
+    # without a country is placed by its province), each combination resolved once.
+    country_of: dict[tuple[str | None, ...], str | None] = {}
     published: set[str] = set()
     outside: set[str] = set()
     for _, row in CsvSource(csv_path).rows(ID):
         event_id = f"ucdp:{(row.get(ID) or '').strip()}"
         published.add(event_id)
-        raw = row.get("country")
-        if region and raw not in country_of:
-            country_of[raw] = place(raw.strip() if raw else None, None, None).fields["country"]
-        if region and country_of[raw] not in region:
+        if not region:
+            continue
+        where = (text(row, "country"), text(row, "adm_1"), text(row, "adm_2"))
+        if where not in country_of:
+            country_of[where] = place(*where).fields["country"]
+        if country_of[where] not in region:
             outside.add(event_id)
     published.discard("ucdp:")
     if not published:
@@ -304,11 +314,13 @@ def _reconcile(
     import_id = report.import_id if report else None
     with db.atomic():
         held = db.execute(
-            "SELECT id, country FROM events WHERE origin = 'ucdp' AND date_end <= :until",
+            "SELECT id, country, date_end <= :until FROM events WHERE origin = 'ucdp'",
             {"until": covered_until(version).isoformat()},
         ).fetchall()
-        dropped = [event_id for event_id, _ in held if event_id not in published]
-        moved = [e for e, country in held if e in outside and country in region]
+        # Not published: only within its years (a later event is a candidate still to come).
+        # Placed outside the region: whatever the dates its candidate version gave.
+        dropped = [e for e, _, within in held if within and e not in published]
+        moved = [e for e, country, _ in held if e in outside and country in region]
         removed = delete_events(db, dropped, import_id, f"not in UCDP GED {version}")
         removed += delete_events(db, moved, import_id, f"outside the region in UCDP GED {version}")
         db.execute(
