@@ -308,6 +308,36 @@ def test_a_large_export_read_in_parts_is_the_export_read_at_once(tmp_path, monke
     db.close()
 
 
+def test_a_very_large_export_is_written_a_part_at_a_time(tmp_path, monkeypatch):
+    """Past MAX_PART_ROWS an export is cut into more parts than cores, read a few at a time and
+    written one after another (the server holds the file and a few parts, not every row as
+    columns too): the same file, byte for byte, as one read gives."""
+    from dash.imports.importer import import_file
+    from dash.queries import columnar
+
+    from .support.files import ACLED_HEADER, acled_row, write
+
+    db = store.open_writable(tmp_path / "events.db", create=True)
+    days = [dt.date(2024, 12, 20) - dt.timedelta(days=d) for d in range(30)]
+    rows = [acled_row(20 * d + k, event_date=day.isoformat(),
+                      **({"admin2": ""} if d % 7 == 0 else {}))
+            for d, day in enumerate(days) for k in range(20)]  # fmt: skip
+    import_file(db, write(tmp_path / "a.csv", ACLED_HEADER, rows), "acled")
+    monkeypatch.setattr(columnar, "ROWS_PER_PART", 100)
+    monkeypatch.setattr(columnar, "PARTS", 2)
+    monkeypatch.setattr(columnar, "MAX_PART_ROWS", 50)
+    assert len(columnar.split_by_start(db, Filters(), 2)) == 12  # 600 rows, 50 a part at most
+    parts = list(columnar.event_cells_parts(db, Filters()))
+    assert len(parts) == 12 and sum(t.num_rows for t in parts) == 600
+    in_parts = csvout.csv_bytes(exports.events(db, Filters()), csvcolumns.EVENT_COLUMNS)
+    monkeypatch.setattr(columnar, "MAX_PART_ROWS", 1_000_000)
+    monkeypatch.setattr(columnar, "PARTS", 1)
+    assert len(columnar.split_by_start(db, Filters(), 1)) == 1
+    at_once = csvout.csv_bytes(exports.events(db, Filters()), csvcolumns.EVENT_COLUMNS)
+    assert in_parts == at_once and at_once.count(b"\r\n") == 601
+    db.close()
+
+
 def test_an_export_read_in_parts_while_a_write_commits_is_streamed_instead(tmp_path, monkeypatch):
     """Parts read by separate connections could each see another state of the store: when a
     write commits while they read, the download is written from one statement, and it holds

@@ -32,11 +32,12 @@ class Cells:
     """Rows already in a column set's order and ready to write: the query put formula-like text
     behind an apostrophe and flags as 0/1 (``queries.event_cells_statement``). The fast path for
     large exports, read only when written: ``rows()`` streams tuples (the CLI, the bundle);
-    ``table()`` reads them whole into Arrow columns, or gives None when it cannot."""
+    ``parts()`` reads them into Arrow columns a part at a time (``columnar.event_cells_parts``),
+    or gives None when it cannot."""
 
     columns: tuple[Column, ...]
     rows: Callable[[], Iterable[Sequence[Any]]]
-    table: Callable[[], Any | None] = lambda: None
+    parts: Callable[[], Iterable[Any] | None] = lambda: None
 
     def __iter__(self) -> Iterator[Sequence[Any]]:
         return iter(self.rows())
@@ -96,10 +97,10 @@ def csv_bytes(
     rows: Iterable[Mapping[str, Any]] | Cells, columns: tuple[Column, ...], *, excel: bool = False
 ) -> bytes:
     if isinstance(rows, Cells) and rows.columns == columns:
-        table = rows.table()
-        if table is not None:
+        parts = rows.parts()
+        if parts is not None:
             try:
-                return _arrow_csv(table, columns, excel=excel)
+                return _arrow_csv(parts, columns, excel=excel)
             except Exception:  # noqa: BLE001 - a faster path only: write the rows one by one
                 logging.getLogger(__name__).warning("CSV written row by row", exc_info=True)
     buffer = io.StringIO(newline="")
@@ -107,18 +108,23 @@ def csv_bytes(
     return buffer.getvalue().encode("utf-8")
 
 
-def _arrow_csv(table: Any, columns: tuple[Column, ...], *, excel: bool) -> bytes:
-    """Arrow's CSV writer (C++), for cells already neutralised by the query. The cells are those
-    ``write_csv`` writes; Arrow quotes every text cell and writes a whole number stored as a
-    float without its ".0" (70, not 70.0). (Row by row, when this path is not taken, the same
-    cells are quoted only where needed.)"""
+def _arrow_csv(parts: Iterable[Any], columns: tuple[Column, ...], *, excel: bool) -> bytes:
+    """Arrow's CSV writer (C++), for cells already neutralised by the query, a part at a time
+    (each freed once written). The cells are those ``write_csv`` writes; Arrow quotes every text
+    cell and writes a whole number stored as a float without its ".0" (70, not 70.0). (Row by
+    row, when this path is not taken, the same cells are quoted only where needed.)"""
     import pyarrow.csv
 
     out = io.BytesIO()
     if excel:
         out.write("\ufeff".encode())
-    options = pyarrow.csv.WriteOptions(eol="\r\n", quoting_header="none")
-    pyarrow.csv.write_csv(table.rename_columns([c.name for c in columns]), out, options)
+    names = [c.name for c in columns]
+    for number, table in enumerate(parts):
+        options = pyarrow.csv.WriteOptions(
+            eol="\r\n", quoting_header="none", include_header=number == 0
+        )
+        pyarrow.csv.write_csv(table.rename_columns(names), out, options)
+        del table
     return out.getvalue()
 
 

@@ -60,7 +60,7 @@ def events(db: Database, filters: Filters) -> csvout.Cells:
     return csvout.Cells(
         csvcolumns.EVENT_COLUMNS,
         rows=lambda: queries.iter_event_cells(db, allowed),
-        table=lambda: columnar.event_cells_table(db, allowed),
+        parts=lambda: columnar.event_cells_parts(db, allowed),
     )
 
 
