@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from click.testing import CliRunner
 
-from dash import integrity
+from dash import integrity, store
 from dash.cli import cli
 from dash.imports import fetch_acled as acled_fetch
 from dash.imports.download import DownloadFailed
@@ -469,6 +469,39 @@ def test_a_failed_reconciliation_still_lists_the_release_taken(
     assert result.exit_code == 1
     assert "ged251-csv.zip: 3 rows read" in result.output
     assert "no UCDP event id could be read" in result.output
+
+
+def test_import_ucdp_of_a_file_older_than_the_stores_release_is_refused(
+    server, tmp_path, synthetic_db_path
+):
+    serve_ucdp(server, version="261", candidates=())
+    fetched = CliRunner().invoke(cli, ["fetch", "ucdp", "--version", "26.1", "--db",
+                                       str(synthetic_db_path), "--cache", str(tmp_path / "dl"),
+                                       "--base-url", server.url])  # fmt: skip
+    assert fetched.exit_code == 0, fetched.output
+    db = store.open_readonly(synthetic_db_path)
+    before = integrity.content_digest(db)
+    db.close()
+    old = [ucdp_row(900, best="3", **on("2025-01-10"))]
+
+    def import_as(name: str, *more: str):
+        path = tmp_path / name
+        path.write_bytes(ucdp_csv(old))
+        return CliRunner().invoke(cli, ["import", "ucdp", str(path), "--db",
+                                        str(synthetic_db_path), *more])  # fmt: skip
+
+    refused = import_as("GEDEvent_v25_0_1.csv")
+    assert refused.exit_code == 1
+    assert "candidate events of 2025, a year GED 26.1 (which the store follows) has vetted" in (
+        refused.output
+    )
+    assert "give --older" in refused.output
+    assert "older than GED 26.1" in import_as("GEDEvent_v25_1.csv").output
+    db = store.open_readonly(synthetic_db_path)
+    assert integrity.content_digest(db) == before  # nothing imported
+    db.close()
+    assert import_as("GEDEvent_v26_0_1.csv").exit_code == 0  # 2026: not vetted yet
+    assert import_as("GEDEvent_v25_0_1.csv", "--older").exit_code == 0
 
 
 # --- ACLED ---------------------------------------------------------------------------------

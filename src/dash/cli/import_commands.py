@@ -120,7 +120,28 @@ def _import_command(origin: str, what: str) -> None:
 
 
 _import_command("acled", "ACLED (current or older layout)")
-_import_command("ucdp", "UCDP GED (UCDP or HDX)")
+
+
+@import_group.command("ucdp", help="Import an export file from UCDP GED (UCDP or HDX) (CSV).")
+@import_options
+@click.option("--older", is_flag=True,
+              help="Import a UCDP file older than the GED release the store follows (its rows "
+              "overwrite vetted ones).")  # fmt: skip
+def import_ucdp_command(db_path: Path | None, file: Path, older: bool, **options: Any) -> None:
+    from ..imports.adapters import ADAPTERS
+    from ..imports.fetch_ucdp import older_than_the_store
+
+    db = open_writable(db_path)
+    try:
+        why = None if older else older_than_the_store(db, file.name)
+    finally:
+        db.close()
+    if why:
+        raise click.ClickException(
+            f"{why}: its rows would overwrite vetted events; nothing imported (give --older to "
+            "import it anyway)"
+        )
+    run_import(db_path, file, ADAPTERS["ucdp"], **options)
 
 
 @import_group.command("csv")

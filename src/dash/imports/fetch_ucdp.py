@@ -43,6 +43,7 @@ BASE_URL = "https://ucdp.uu.se/downloads"
 BASE_ENV = "EVENTS_UCDP_URL"
 ID = "id"
 _FINAL_CSV = re.compile(r"GEDEvent_v(\d{2})_([1-9])\.csv", re.IGNORECASE)  # a release's CSV
+_CANDIDATE_CSV = re.compile(r"GEDEvent_v(\d{2})_0(?:_\d{1,2}|1_\d{2}_\d{2})\.csv", re.IGNORECASE)
 REQUIRED = (ID, "date_start", "date_end", "best", "type_of_violence")
 FINAL_KEY = "ucdp_final_release"  # dataset_meta: the GED release the UCDP events agree with
 
@@ -258,6 +259,24 @@ def _imported(
             # A quiet month: no event of the region (or none at all). The next months may have.
             return FetchResult(release, skipped=str(exc))
         raise
+
+
+def older_than_the_store(db: Database, file_name: str) -> str | None:
+    """Why importing a UCDP file by this name would take the store back (an older release than
+    the one it follows, or candidates of a year that release has vetted); None when it would
+    not, or the name is not one of UCDP's."""
+    floor = max(filter(None, (_reconciled(db), _newest_imported(db))), key=_parsed, default=None)
+    if floor is None:
+        return None
+    if (final := _FINAL_CSV.fullmatch(file_name)) and (int(final[1]), int(final[2])) < _parsed(
+        floor
+    ):
+        return f"{file_name} is GED {final[1]}.{final[2]}, older than GED {floor}, which the store follows"
+    candidate = _CANDIDATE_CSV.fullmatch(file_name)
+    if candidate and 2000 + int(candidate[1]) <= covered_until(floor).year:
+        return (f"{file_name} holds candidate events of {2000 + int(candidate[1])}, a year GED "
+                f"{floor} (which the store follows) has vetted")  # fmt: skip
+    return None
 
 
 def _not_older(chosen: str, reconciled: str | None) -> None:
