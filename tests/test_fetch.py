@@ -215,6 +215,17 @@ def test_a_quiet_candidate_month_is_skipped_and_the_next_taken(server, fresh_db,
     results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=TODAY)
     assert "outside the store's region" in results[1].skipped
     assert results[2].report.inserted == 1 and "ucdp:1400" in ids(fresh_db)
+    logged = "SELECT count(*) FROM imports WHERE file = 'GEDEvent_v25_0_1.csv'"
+    assert fresh_db.execute(logged).fetchone() == (1,)  # the refusal, in the import log
+    again = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=TODAY)
+    assert "as when it was last fetched" in again[1].skipped
+    assert fresh_db.execute(logged).fetchone() == (1,)  # not logged again on every run
+    from dash import regions
+
+    with fresh_db.atomic():
+        regions.set_region(fresh_db, ["Pakistan", "Afghanistan", "Syria"])
+    widened = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1", today=TODAY)
+    assert widened[1].report.inserted == 1  # the region now holds it: taken
 
 
 def test_the_release_is_read_as_the_import_reads_it(server, fresh_db, tmp_path):

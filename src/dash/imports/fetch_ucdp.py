@@ -246,12 +246,15 @@ def _imported(
     db: Database, release: Release, path: Path, all_countries: bool, *, candidate: bool = False
 ) -> FetchResult:
     _check_columns(path)
+    sha = _sha256(path)
     seen = db.execute(
         "SELECT 1 FROM imports WHERE origin = 'ucdp' AND sha256 = :sha AND status = 'ok'",
-        {"sha": _sha256(path)},
+        {"sha": sha},
     ).fetchone()
     if seen:
         return FetchResult(release, skipped="imported before: nothing new")
+    if candidate and not all_countries and (quiet := _quiet_before(db, sha)):
+        return FetchResult(release, skipped=f"{quiet} (as when it was last fetched)")
     try:
         return FetchResult(release, import_file(db, path, "ucdp", all_countries=all_countries))
     except ImportFailed as exc:
@@ -259,6 +262,20 @@ def _imported(
             # A quiet month: no event of the region (or none at all). The next months may have.
             return FetchResult(release, skipped=str(exc))
         raise
+
+
+def _quiet_before(db: Database, sha: str) -> str | None:
+    """Why the same file stored nothing last time, if that still holds: no data rows, or none
+    in the store's region as it is now. (Logged once, not again on every run.)"""
+    region = f"outside the store's region ({', '.join(regions.region(db))})"
+    for (message,) in db.execute(
+        """SELECT message FROM imports WHERE origin = 'ucdp' AND sha256 = :sha
+           AND status = 'rejected' AND rows_rejected = 0 ORDER BY id DESC LIMIT 1""",
+        {"sha": sha},
+    ):
+        if "holds no data rows" in message or region in message:
+            return message.removeprefix("refused: ").removesuffix("; nothing was imported")
+    return None
 
 
 def older_than_the_store(db: Database, file_name: str) -> str | None:
