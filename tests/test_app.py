@@ -415,6 +415,9 @@ def test_statistics_interval_and_lens_change_the_numbers(monkeypatch, synthetic_
     assert any("1 strategic development " in c.value for c in at.caption)
     assert next(m for m in at.metric if m.label == "Events").value == "2"
 
+    # the box names each choice shortly (a long one was cut at 1440 px); captions spell it out
+    assert at.selectbox(key="p_lens").options[0] == "Curated estimate"
+    assert "Afghan Taliban authorities" in at.selectbox(key="p_lens").options
     at.selectbox(key="p_lens").select("afghan_taliban").run()
     assert at.query_params["lens"] == "afghan_taliban"
     killed = next(m for m in at.metric if m.label.startswith("Killed"))

@@ -317,7 +317,8 @@ def test_what_the_release_does_not_cover_or_places_by_province_stays(server, fre
     with no country is placed by its province, as the import places it, not taken as outside."""
     into_2026 = ucdp_row(901, date_start="2025-12-28 00:00:00.000",
                          date_end="2026-01-03 00:00:00.000", date_prec="2")  # fmt: skip
-    serve_ucdp(server, candidates=([*CANDIDATE_1, into_2026],))
+    new_years_eve = ucdp_row(902, **on("2025-12-31"))  # within 26.1's years, and not in it
+    serve_ucdp(server, candidates=([*CANDIDATE_1, into_2026, new_years_eve],))
     fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="25.1",
                today=dt.date(2026, 2, 1))  # fmt: skip
     no_country = ucdp_row(1, country="", adm_1="Khyber Pakhtunkhwa province")
@@ -325,7 +326,7 @@ def test_what_the_release_does_not_cover_or_places_by_province_stays(server, fre
                version="261", candidates=())  # fmt: skip
     results = fetch_ucdp(fresh_db, tmp_path / "cache", base=server.url, version="26.1",
                          candidates=False, today=dt.date(2026, 7, 1))  # fmt: skip
-    assert results[0].removed == []
+    assert results[0].removed == ["ucdp:1402"]
     assert ids(fresh_db) == ["ucdp:1400", "ucdp:1401", "ucdp:501", "ucdp:502"]
     meta = fresh_db.execute("SELECT value FROM dataset_meta WHERE key = 'ucdp_final_release'")
     assert meta.fetchone() == ("26.1",)
@@ -480,6 +481,17 @@ def test_a_failed_reconciliation_still_lists_the_release_taken(
     assert result.exit_code == 1
     assert "ged251-csv.zip: 3 rows read" in result.output
     assert "no UCDP event id could be read" in result.output
+    # the next run, the release's import skipped as seen, still reconciles the store with it
+    monkeypatch.undo()
+    again = CliRunner().invoke(cli, ["fetch", "ucdp", "--version", "25.1", "--db",
+                                     str(synthetic_db_path), "--cache", str(tmp_path),
+                                     "--base-url", server.url])  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert "ged251-csv.zip: imported before: nothing new" in again.output
+    db = store.open_readonly(synthetic_db_path)
+    meta = db.execute("SELECT value FROM dataset_meta WHERE key = 'ucdp_final_release'")
+    assert meta.fetchone() == ("25.1",)
+    db.close()
 
 
 def test_import_ucdp_of_a_file_older_than_the_stores_release_is_refused(
