@@ -338,6 +338,69 @@ def test_a_very_large_export_is_written_a_part_at_a_time(tmp_path, monkeypatch):
     db.close()
 
 
+def _twelve_days(tmp_path):
+    from dash.imports.importer import import_file
+
+    from .support.files import ACLED_HEADER, acled_row, write
+
+    path = tmp_path / "events.db"
+    db = store.open_writable(path, create=True)
+    days = [dt.date(2024, 12, 20) - dt.timedelta(days=d) for d in range(12)]
+    rows = [acled_row(d, event_date=day.isoformat()) for d, day in enumerate(days)]
+    import_file(db, write(tmp_path / "a.csv", ACLED_HEADER, rows), "acled")
+    db.close()
+    return path
+
+
+def test_a_write_between_two_parts_never_reaches_the_download(tmp_path, monkeypatch):
+    """A write commits after the first part is read and written: the file must not mix the
+    two states (it is written again, from one statement, as the write left the store)."""
+    from dash.queries import columnar
+
+    path = _twelve_days(tmp_path)
+    reader = store.open_readonly(path)
+    monkeypatch.setattr(columnar, "PARTS", 1)
+    monkeypatch.setattr(columnar, "MAX_PART_ROWS", 3)  # four parts, read one at a time
+    statement, asked = columnar.event_cells_statement, []
+
+    def statement_then_a_write(filters, starts=(None, None)):
+        asked.append(starts)
+        if len(asked) == 2:  # the newest part is in; the others are not read yet
+            writer = store.open_writable(path)
+            writer.execute("UPDATE events SET title = 'SYNTHETIC CHANGED'")
+            writer.conn.commit()
+            writer.close()
+        return statement(filters, starts)
+
+    monkeypatch.setattr(columnar, "event_cells_statement", statement_then_a_write)
+    download = csvout.csv_bytes(exports.events(reader, Filters()), csvcolumns.EVENT_COLUMNS)
+    assert len(asked) >= 2 and download.count(b"SYNTHETIC CHANGED") == 12
+    reader.close()
+
+
+def test_parts_are_read_a_few_at_a_time_and_excel_has_one_mark(tmp_path, monkeypatch):
+    from dash.queries import columnar
+
+    db = store.open_readonly(_twelve_days(tmp_path))
+    monkeypatch.setattr(columnar, "PARTS", 2)
+    monkeypatch.setattr(columnar, "MAX_PART_ROWS", 2)  # six parts
+    excel = csvout.csv_bytes(exports.events(db, Filters()), csvcolumns.EVENT_COLUMNS, excel=True)
+    assert excel.count("\ufeff".encode()) == 1 and excel.startswith("\ufeff".encode())
+    asked: list[object] = []
+
+    class Counting(columnar.ThreadPoolExecutor):
+        def submit(self, *args, **kwargs):
+            asked.append(args)
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(columnar, "ThreadPoolExecutor", Counting)
+    parts = columnar.event_cells_parts(db, Filters())
+    next(parts)
+    assert len(asked) == columnar.PARTS + 1  # the part handed out and PARTS read ahead, not six
+    assert len(list(parts)) == 5 and len(asked) == 6
+    db.close()
+
+
 def test_an_export_read_in_parts_while_a_write_commits_is_streamed_instead(tmp_path, monkeypatch):
     """Parts read by separate connections could each see another state of the store: when a
     write commits while they read, the download is written from one statement, and it holds

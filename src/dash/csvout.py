@@ -103,6 +103,11 @@ def csv_bytes(
                 return _arrow_csv(parts, columns, excel=excel)
             except Exception:  # noqa: BLE001 - a faster path only: write the rows one by one
                 logging.getLogger(__name__).warning("CSV written row by row", exc_info=True)
+            finally:
+                # A part-way failure: end the reads (and free their parts) before streaming.
+                close = getattr(parts, "close", None)
+                if close is not None:
+                    close()
     buffer = io.StringIO(newline="")
     write_csv(rows, columns, buffer, excel=excel)
     return buffer.getvalue().encode("utf-8")
