@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +16,9 @@ from .main import (
     db_option,
     open_writable,
 )
+
+if TYPE_CHECKING:
+    from ..imports.fetch_ucdp import FetchResult
 
 
 @cli.group()
@@ -100,7 +103,7 @@ def fetch_ucdp_command(
         raise click.ClickException(str(failure)) from failure
 
 
-def _report_ucdp(results: list[Any]) -> None:
+def _report_ucdp(results: list[FetchResult]) -> None:
     for result in results:
         if result.report:
             click.echo(f"{result.release.name}: {result.report.summary()}")
@@ -109,8 +112,8 @@ def _report_ucdp(results: list[Any]) -> None:
         if result.removed:
             click.echo(
                 f"{result.release.name}: {len(result.removed):,} UCDP events of the years it "
-                "covers are not in it (candidates UCDP dropped, or events an earlier release "
-                "had): removed, each kept whole in the revisions"
+                "covers are not in it, or now outside the region (candidates UCDP dropped or "
+                "moved, events an earlier release had): removed, each kept whole in the revisions"
             )
 
 

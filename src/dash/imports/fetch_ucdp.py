@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from .. import integrity, regions
+from . import ucdp
 from .bulk import delete_events
 from .download import DownloadFailed, NotPublished, download
 from .importer import ImportFailed, ImportReport, import_file
@@ -42,8 +42,6 @@ from .source import CsvSource, ImportRefused
 BASE_URL = "https://ucdp.uu.se/downloads"
 BASE_ENV = "EVENTS_UCDP_URL"
 ID = "id"
-_FINAL_CSV = re.compile(r"GEDEvent_v(\d{2})_([1-9])\.csv", re.IGNORECASE)  # a release's CSV
-_CANDIDATE_CSV = re.compile(r"GEDEvent_v(\d{2})_0(?:_\d{1,2}|1_\d{2}_\d{2})\.csv", re.IGNORECASE)
 REQUIRED = (ID, "date_start", "date_end", "best", "type_of_violence")
 FINAL_KEY = "ucdp_final_release"  # dataset_meta: the GED release the UCDP events agree with
 
@@ -189,9 +187,7 @@ def fetch_ucdp(
     base = base.rstrip("/")
     today = today or dt.date.today()
     reconciled = _reconciled(db)
-    # The floor: the newest release the store has taken, reconciled or imported by hand.
-    floor = max(filter(None, (reconciled, _newest_imported(db))), key=_parsed, default=None)
-    floor = _canonical(floor) if floor else None
+    floor = _floor(db)
     chosen = _canonical(version or current_version(today))
     if version is None and floor and _parsed(floor) >= _parsed(chosen):
         chosen = floor  # taken earlier with --version: the store's release is the latest
@@ -268,13 +264,13 @@ def _quiet_before(db: Database, sha: str) -> str | None:
     """Why the same file stored nothing last time, if that still holds: no data rows, or none
     in the store's region as it is now. (Logged once, not again on every run.)"""
     region = f"outside the store's region ({', '.join(regions.region(db))})"
-    for (message,) in db.execute(
+    last = db.execute(
         """SELECT message FROM imports WHERE origin = 'ucdp' AND sha256 = :sha
            AND status = 'rejected' AND rows_rejected = 0 ORDER BY id DESC LIMIT 1""",
         {"sha": sha},
-    ):
-        if "holds no data rows" in message or region in message:
-            return message.removeprefix("refused: ").removesuffix("; nothing was imported")
+    ).fetchone()
+    if last and ("holds no data rows" in last[0] or region in last[0]):
+        return last[0].removeprefix("refused: ").removesuffix("; nothing was imported")
     return None
 
 
@@ -282,18 +278,23 @@ def older_than_the_store(db: Database, file_name: str) -> str | None:
     """Why importing a UCDP file by this name would take the store back (an older release than
     the one it follows, or candidates of a year that release has vetted); None when it would
     not, or the name is not one of UCDP's."""
-    floor = max(filter(None, (_reconciled(db), _newest_imported(db))), key=_parsed, default=None)
+    floor = _floor(db)
     if floor is None:
         return None
-    if (final := _FINAL_CSV.fullmatch(file_name)) and (int(final[1]), int(final[2])) < _parsed(
-        floor
-    ):
-        return f"{file_name} is GED {final[1]}.{final[2]}, older than GED {floor}, which the store follows"
-    candidate = _CANDIDATE_CSV.fullmatch(file_name)
-    if candidate and 2000 + int(candidate[1]) <= covered_until(floor).year:
-        return (f"{file_name} holds candidate events of {2000 + int(candidate[1])}, a year GED "
-                f"{floor} (which the store follows) has vetted")  # fmt: skip
+    if (release := ucdp.release_of(file_name)) and release < _parsed(floor):
+        return (f"{file_name} is GED {release[0]:02d}.{release[1]}, older than GED {floor}, "
+                "which the store follows")  # fmt: skip
+    year = ucdp.candidate_year_of(file_name)
+    if year and year <= covered_until(floor).year:
+        return (f"{file_name} holds candidate events of {year}, a year GED {floor} (which the "
+                "store follows) has vetted")  # fmt: skip
     return None
+
+
+def _floor(db: Database) -> str | None:
+    """The newest release the store has taken: reconciled with, or imported by hand."""
+    newest = max(filter(None, (_reconciled(db), _newest_imported(db))), key=_parsed, default=None)
+    return _canonical(newest) if newest else None
 
 
 def _not_older(chosen: str, reconciled: str | None) -> None:
@@ -313,7 +314,7 @@ def _reconciled(db: Database) -> str | None:
 def _newest_imported(db: Database) -> str | None:
     """The newest GED release imported by name (``import ucdp GEDEvent_v26_1.csv`` too)."""
     files = db.execute("SELECT file FROM imports WHERE origin = 'ucdp' AND status = 'ok'")
-    versions = [(int(m[1]), int(m[2])) for (f,) in files if (m := _FINAL_CSV.fullmatch(f))]
+    versions = [v for (name,) in files if (v := ucdp.release_of(name))]
     return f"{max(versions)[0]:02d}.{max(versions)[1]}" if versions else None
 
 

@@ -56,6 +56,8 @@ MAPPED = {
 }  # fmt: skip
 
 
+# UCDP's own file names: a GED release's CSV, a month's candidates, the year's so far.
+_RELEASE = re.compile(r"GEDEvent_v(\d{2})_([1-9])\.csv", re.IGNORECASE)
 _MONTH = re.compile(r"GEDEvent_v(\d{2})_0_(\d{1,2})\.csv", re.IGNORECASE)
 _YEAR_SO_FAR = re.compile(r"GEDEvent_v(\d{2})_01_(\d{2})_(\d{2})\.csv", re.IGNORECASE)
 # extra.ucdp_status of an event from a candidate file. One wording for every candidate file, so
@@ -64,14 +66,27 @@ _YEAR_SO_FAR = re.compile(r"GEDEvent_v(\d{2})_01_(\d{2})_(\d{2})\.csv", re.IGNOR
 CANDIDATE = "candidate event — unvetted, from UCDP's monthly data; the next GED release vets it"
 
 
-def status_of(file_name: str) -> str | None:
-    """CANDIDATE for UCDP's candidate files, by UCDP's own file names (GEDEvent_vYY_0_M.csv,
-    GEDEvent_vYY_01_YY_MM.csv); None for a GED release or any other name."""
+def release_of(file_name: str) -> tuple[int, int] | None:
+    """(YY, N) for the CSV of GED release YY.N (GEDEvent_vYY_N.csv); None for any other name."""
+    found = _RELEASE.fullmatch(file_name)
+    return (int(found[1]), int(found[2])) if found else None
+
+
+def candidate_year_of(file_name: str) -> int | None:
+    """The year of a candidate file's events (GEDEvent_vYY_0_M.csv, GEDEvent_vYY_01_YY_MM.csv);
+    None for a GED release or any other name."""
     month = _MONTH.fullmatch(file_name)
     so_far = _YEAR_SO_FAR.fullmatch(file_name)
-    if (month and 1 <= int(month[2]) <= 12) or (so_far and 1 <= int(so_far[3]) <= 12):
-        return CANDIDATE
+    if month and 1 <= int(month[2]) <= 12:
+        return 2000 + int(month[1])
+    if so_far and 1 <= int(so_far[3]) <= 12:
+        return 2000 + int(so_far[2])
     return None
+
+
+def status_of(file_name: str) -> str | None:
+    """CANDIDATE for UCDP's candidate files, by UCDP's own file names; None otherwise."""
+    return CANDIDATE if candidate_year_of(file_name) else None
 
 
 def side_category(side: str | None) -> str:

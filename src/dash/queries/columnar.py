@@ -59,8 +59,8 @@ class StoreChanged(Exception):
 def event_cells_parts(db: Database, filters: Filters) -> Iterator[Any] | None:
     """The rows ``iter_event_cells`` streams, as ``pyarrow.Table`` parts in the export's order,
     read ``PARTS`` at a time; None when this reader cannot give them (no ADBC driver, an
-    in-memory store). Iterating raises ``StoreChanged`` (after the last part) if a write
-    committed meanwhile, or the read's own error: the caller then streams the rows instead."""
+    in-memory store). Iterating raises ``StoreChanged`` (as the part after it comes in) if a
+    write committed meanwhile, or the read's own error: the caller then streams the rows instead."""
     path = _database_file(db)
     if path is None:
         return None
