@@ -396,11 +396,20 @@ def test_a_newer_release_updates_candidates_in_place_and_removes_those_it_drops(
         ("ucdp:501", "fatalities_best", "24", "30"),
     ]
     kept = fresh_db.execute(
-        "SELECT row_id, old_value FROM revisions WHERE column_name = '(not in UCDP GED 26.1)'"
-        " ORDER BY row_id"
+        "SELECT table_name, row_id, old_value FROM revisions"
+        " WHERE column_name = '(not in UCDP GED 26.1)' ORDER BY table_name DESC, row_id"
     ).fetchall()
-    assert [row_id for row_id, _ in kept] == ["ucdp:1401", "ucdp:502"]
-    assert json.loads(kept[0][1])["date_start"] == "2025-01-20"  # the whole row, to look back at
+    assert [(table, row_id) for table, row_id, _ in kept] == [
+        ("events", "ucdp:1401"),
+        ("events", "ucdp:502"),
+        # each event's own source document goes with it, kept whole too
+        ("documents", "ucdp-source:1401"),
+        ("documents", "ucdp-source:502"),
+    ]
+    assert json.loads(kept[0][2])["date_start"] == "2025-01-20"  # the whole row, to look back at
+    assert json.loads(kept[2][2])["id"] == "ucdp-source:1401"
+    documents = [r[0] for r in fresh_db.execute("SELECT id FROM documents ORDER BY id")]
+    assert documents == ["ucdp-source:1400", "ucdp-source:1450", "ucdp-source:501"]
     # and an older release would bring back what 26.1 vetted: refused, nothing changed
     before = integrity.content_digest(fresh_db)
     with pytest.raises(DownloadFailed, match="already follow GED 26.1; 25.1 is older"):
@@ -592,22 +601,37 @@ def test_acled_fetch_pages_imports_applies_deletions_and_then_only_what_changed(
     server, fresh_db, tmp_path, monkeypatch
 ):
     monkeypatch.setattr(acled_fetch, "PAGE_SIZE", 2)
-    api = Acled(server, acled_events(5))
+    events = acled_events(5)
+    events[1]["source"] = "SYNTHETIC Valley Weekly"  # SYN2's own source; the others share one
+    api = Acled(server, events)
     result = fetch_acled(fresh_db, tmp_path, "syn@example.org", "SYNTHETIC-secret", base=server.url)
     assert (result.pages, result.rows, result.report.inserted) == (3, 5, 5)
+    publishers = "SELECT publisher FROM documents WHERE id LIKE 'acled-source:%' ORDER BY publisher"
+    assert [r[0] for r in fresh_db.execute(publishers)] == [
+        "SYNTHETIC Gazette; SYNTHETIC Wire",
+        "SYNTHETIC Valley Weekly",
+    ]
     assert result.since is None
     # a re-run asks only for events changed since, and applies ACLED's deletions as revisions
     api.events.append(acled_events(6)[-1] | {"timestamp": "2900000000"})
-    api.deleted = ["SYN2", "SYN2"]  # a deletion listed twice is applied once
+    api.deleted = ["SYN2", "SYN2", "SYN3"]  # a deletion listed twice is applied once
     again = fetch_acled(fresh_db, tmp_path, "syn@example.org", "SYNTHETIC-secret", base=server.url)
     assert again.since is not None and again.rows == 1 and again.report.inserted == 1
-    assert again.deleted == ["acled:SYN2"]
+    assert again.deleted == ["acled:SYN2", "acled:SYN3"]
     remaining = [r[0] for r in fresh_db.execute("SELECT id FROM events ORDER BY id")]
-    assert "acled:SYN2" not in remaining and len(remaining) == 5
+    assert "acled:SYN2" not in remaining and len(remaining) == 4
     revision = fresh_db.execute(
         "SELECT column_name, old_value FROM revisions WHERE row_id = 'acled:SYN2'"
     ).fetchone()
     assert revision[0] == "(deleted by ACLED)" and json.loads(revision[1])["id"] == "acled:SYN2"
+    # the document only SYN2 cited goes with it, kept whole; the one SYN3 shared with others stays
+    assert [r[0] for r in fresh_db.execute(publishers)] == ["SYNTHETIC Gazette; SYNTHETIC Wire"]
+    kept = fresh_db.execute(
+        "SELECT column_name, old_value FROM revisions WHERE table_name = 'documents'"
+    ).fetchall()
+    assert [(why, json.loads(old)["publisher"]) for why, old in kept] == [
+        ("(deleted by ACLED)", "SYNTHETIC Valley Weekly")
+    ]
     # and `check` sees the tool's own writes, not "a change made outside the tool"
     assert integrity.changed_outside(fresh_db, integrity.content_digest(fresh_db)) is None
 

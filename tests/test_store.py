@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from sqlite_utils import Database
 
 from dash import migrations, store
 from dash.imports import write_dataset
@@ -38,6 +39,26 @@ def test_running_migrations_twice_is_a_no_op(tmp_path):
     assert db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(
         migrations.migrations._migrations
     )
+
+
+def test_migration_0006_lets_revisions_keep_documents_and_keeps_the_rows(tmp_path):
+    db = Database(tmp_path / "old.db")
+    db.execute("PRAGMA foreign_keys = ON")
+    migrations.migrations.apply(db, stop_before="0006_revisions_of_documents")
+    insert = """INSERT INTO revisions (table_name, row_id, column_name, old_value)
+                VALUES (:table, 'SYNTHETIC', '(SYNTHETIC)', '{}')"""
+    db.execute(insert, {"table": "events"})
+    with pytest.raises(sqlite3.IntegrityError, match="revision_table"):
+        db.execute(insert, {"table": "documents"})
+    assert migrations.apply(db) == ["0006_revisions_of_documents"]
+    db.execute(insert, {"table": "documents"})
+    with pytest.raises(sqlite3.IntegrityError, match="revision_table"):
+        db.execute(insert, {"table": "parties"})  # widened, not dropped
+    assert [r[0] for r in db.execute("SELECT table_name FROM revisions ORDER BY id")] == [
+        "events",
+        "documents",
+    ]
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def _seed(db):

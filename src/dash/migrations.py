@@ -327,17 +327,23 @@ def apply(db: Database) -> list[str]:
 
 
 def _drop_check(db: Database, table: str, constraint: str) -> None:
-    """Remove one named CHECK constraint from a table's definition, in place.
+    """Remove one named CHECK constraint from a table's definition, in place (``_rewrite_check``)."""
+    _rewrite_check(db, table, constraint, None)
 
-    SQLite's documented procedure for changes that leave the stored rows as they are (removing a
-    CHECK): rewrite the CREATE statement in the schema table and bump the schema version. No
-    table is rebuilt, so no foreign-key action fires and no index or trigger is lost.
+
+def _rewrite_check(db: Database, table: str, constraint: str, check: str | None) -> None:
+    """Replace one named CHECK constraint of a table with ``check`` (None: remove it), in place.
+
+    SQLite's documented procedure for changes that leave the stored rows valid (removing or
+    widening a CHECK): rewrite the CREATE statement in the schema table and bump the schema
+    version. No table is rebuilt, so no foreign-key action fires and no index or trigger is lost.
     """
     sql = db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :name", {"name": table}
     ).fetchone()[0]
     pattern = re.compile(rf"\s*CONSTRAINT {constraint} CHECK \((?:[^()]|\([^()]*\))*\)")
-    new_sql, n = pattern.subn("", sql)
+    replacement = "" if check is None else f" CONSTRAINT {constraint} CHECK ({check})"
+    new_sql, n = pattern.subn(lambda _: replacement, sql)
     if n != 1:
         raise RuntimeError(f"constraint {constraint} not found once in {table}")
     version = db.execute("PRAGMA schema_version").fetchone()[0]
@@ -439,4 +445,13 @@ def m0005_search_types_and_places(db: Database) -> None:
         list(EVENT_SEARCH_COLUMNS),
         create_triggers=True,
         tokenize="unicode61 remove_diacritics 2",
+    )
+
+
+@migrations(name="0006_revisions_of_documents")
+def m0006_revisions_of_documents(db: Database) -> None:
+    # An event removed because its dataset no longer publishes it takes the source document only
+    # it cited along, and that document is kept whole in the revisions like the event.
+    _rewrite_check(
+        db, "revisions", "revision_table", "table_name IN ('events', 'claims', 'documents')"
     )

@@ -170,4 +170,7 @@ def fetch_acled_command(
     click.echo(f"ACLED: {result.pages} page(s), {result.rows:,} rows ({since})")
     if result.report:
         click.echo(result.report.summary())
-    click.echo(f"{len(result.deleted):,} event(s) deleted by ACLED removed (recorded as revisions)")
+    click.echo(
+        f"{len(result.deleted):,} event(s) deleted by ACLED removed, with the source documents"
+        " only they cited (each recorded whole as a revision)"
+    )

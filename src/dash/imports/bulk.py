@@ -131,21 +131,53 @@ def rows_listed(table: str, key: str, columns: Sequence[str]) -> str:
 
 def delete_events(db: Database, ids: Sequence[str], import_id: int | None, why: str) -> list[str]:
     """Delete those of ``ids`` the store holds, each kept whole in a revision named ``(why)``;
-    return them. Runs inside the caller's transaction."""
+    return them. The documents only they cited go too (an ACLED or UCDP event's own source
+    line), kept the same way: left behind, they would be listed and counted as sources of
+    nothing. Runs inside the caller's transaction."""
     listed = json.dumps(list(dict.fromkeys(ids)))  # each once: a repeat would be deleted twice
     present = [r[0] for r in db.execute(rows_listed("events", "id", ["id"]), {"ids": listed})]
-    names = [d[0] for d in db.execute("SELECT * FROM events LIMIT 0").description]
+    cited = json.dumps(
+        [r[0] for r in db.execute(rows_listed("event_sources", "event_id", ["document_id"]),
+                                  {"ids": json.dumps(present)})]
+    )  # fmt: skip
     for event_id in present:
-        row = db.execute("SELECT * FROM events WHERE id = :id", {"id": event_id}).fetchone()
-        db.execute(
-            """INSERT INTO revisions (table_name, row_id, column_name, old_value, new_value,
-                                      import_id, changed_at)
-               VALUES ('events', :id, :why, :old, NULL, :import_id, :at)""",
-            {"id": event_id, "why": f"({why})", "import_id": import_id, "at": now(),
-             "old": json.dumps(dict(zip(names, row, strict=True)), default=str)},
-        )  # fmt: skip
+        _keep_in_revisions(db, "events", event_id, import_id, why)
         db.execute("DELETE FROM events WHERE id = :id", {"id": event_id})
+    for (document_id,) in db.execute(_UNCITED, {"ids": cited}).fetchall():
+        _keep_in_revisions(db, "documents", document_id, import_id, why)
+        db.execute("DELETE FROM documents WHERE id = :id", {"id": document_id})
     return present
+
+
+# Of the documents listed in :ids, those nothing cites any more: no event, claim, tracker
+# figure, link or place refers to them. The columns without an index on the document are read
+# once (an uncorrelated IN), not once per document.
+_UNCITED = """SELECT DISTINCT d.id FROM json_each(:ids) AS listed CROSS JOIN documents AS d
+                ON d.id = listed.value
+              WHERE NOT EXISTS (SELECT 1 FROM event_sources WHERE document_id = d.id)
+                AND NOT EXISTS (SELECT 1 FROM claims WHERE document_id = d.id)
+                AND NOT EXISTS (SELECT 1 FROM statistics WHERE document_id = d.id)
+                AND d.id NOT IN (SELECT document_id FROM event_links
+                                 WHERE document_id IS NOT NULL)
+                AND d.id NOT IN (SELECT place_source_id FROM events
+                                 WHERE place_source_id IS NOT NULL)"""
+
+
+def _keep_in_revisions(
+    db: Database, table: str, row_id: str, import_id: int | None, why: str
+) -> None:
+    """Record the whole row ``row_id`` of ``table`` (keyed by ``id``) as a revision ``(why)``
+    ahead of its deletion."""
+    cursor = db.execute(f"SELECT * FROM {table} WHERE id = :id", {"id": row_id})  # noqa: S608 - fixed names
+    names = [d[0] for d in cursor.description]
+    row = cursor.fetchone()
+    db.execute(
+        """INSERT INTO revisions (table_name, row_id, column_name, old_value, new_value,
+                                  import_id, changed_at)
+           VALUES (:table, :id, :why, :old, NULL, :import_id, :at)""",
+        {"table": table, "id": row_id, "why": f"({why})", "import_id": import_id, "at": now(),
+         "old": json.dumps(dict(zip(names, row, strict=True)), default=str)},
+    )  # fmt: skip
 
 
 class BatchWriter:
