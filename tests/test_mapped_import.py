@@ -109,6 +109,13 @@ def test_a_windows_1252_compilation_with_min_max_columns_imports_whole(
     assert registry["syn-compilation"]["events"] == 3
 
 
+def test_the_command_lines_date_order_overrides_the_mappings(fresh_db, tmp_path):
+    path = write_bytes(tmp_path / "c.csv", COMPILATION[:2], encoding="cp1252")  # 09/05/2020
+    fmt = MappedFormat(load_mapping(mapping(tmp_path, COMPILATION_MAP))).format()  # says dmy
+    import_file(fresh_db, path, fmt, encoding="cp1252", date_order="mdy")
+    assert fresh_db.execute("SELECT date_start FROM events").fetchall() == [("2020-09-05",)]
+
+
 def test_the_min_max_sums_bracket_the_published_totals_exactly_when_in_order(fresh_db, tmp_path):
     lines = COMPILATION[:3] + [",,Total,,,7,9,2,,"]
     path = write_bytes(tmp_path / "c.csv", lines, encoding="cp1252")

@@ -16,6 +16,7 @@ from dash import integrity, queries, regions, stats, store
 from dash.cli import cli
 from dash.filters import Filters
 from dash.gazetteer import gazetteer, key
+from dash.imports import importer
 from dash.imports.importer import ImportFailed, ImportRefused, import_file
 from dash.imports.parsing import AmbiguousDates, ReadOptions, RowError, parse_date
 from dash.queries import catalogue
@@ -153,7 +154,12 @@ def test_an_older_acled_export_with_excel_dates_imports_whole(fresh_db, tmp_path
     )  # fmt: skip
 
 
-def test_a_file_of_ambiguous_dates_is_refused_whole_naming_the_form(fresh_db, tmp_path):
+@pytest.mark.parametrize("in_second_process", [False, True], ids=["small file", "large file"])
+def test_a_file_of_ambiguous_dates_is_refused_whole_naming_the_form(
+    fresh_db, tmp_path, monkeypatch, in_second_process
+):
+    if in_second_process:  # a file past PARALLEL_BYTES: the refusal crosses the process pipe
+        monkeypatch.setattr(importer, "PARALLEL_BYTES", 0)
     path = write(tmp_path / "us.csv", ACLED_HEADER, [acled_row(1, event_date="05/09/2020")])
     with pytest.raises(ImportRefused, match="--date-order"):
         import_file(fresh_db, path, "acled")
@@ -161,6 +167,50 @@ def test_a_file_of_ambiguous_dates_is_refused_whole_naming_the_form(fresh_db, tm
     report = import_file(fresh_db, path, "acled", date_order="mdy")
     assert report.inserted == 1
     assert column(fresh_db, "SELECT date_start FROM events") == ["2020-05-09"]
+
+
+@pytest.mark.parametrize("written", ["NaN", "nan", "inf", "-inf"])
+def test_a_not_a_number_figure_is_kept_as_unreadable_not_a_crash(fresh_db, tmp_path, written):
+    # pandas writes NaN for an empty number column; a spreadsheet can hold inf
+    path = write(tmp_path / "nan.csv", ACLED_HEADER, [acled_row(1, fatalities=written)])
+    report = import_file(fresh_db, path, "acled")
+    assert report.inserted == 1
+    assert column(fresh_db, "SELECT fatalities_best FROM events") == [None]
+    notes = fresh_db.execute("SELECT kind, detail FROM quality_notes").fetchall()
+    assert [kind for kind, _ in notes] == ["fatalities_unreadable"]
+    assert written in notes[0][1]
+
+
+def test_an_unknown_encoding_is_named_not_a_traceback(fresh_db, tmp_path):
+    path = write(tmp_path / "a.csv", ACLED_HEADER, [acled_row(1)])
+    with pytest.raises(ImportRefused, match="'bogus' is not an encoding Python knows"):
+        import_file(fresh_db, path, "acled", encoding="bogus")
+    assert column(fresh_db, "SELECT count(*) FROM events") == [0]
+
+
+def test_a_rejects_path_in_a_missing_folder_is_refused_before_anything_is_stored(
+    synthetic_db_path, tmp_path
+):
+    rows = [acled_row(1), acled_row(2, event_date="")]  # one row to reject
+    path = write(tmp_path / "a.csv", ACLED_HEADER, rows)
+    before = integrity.content_digest(store.open_writable(synthetic_db_path))
+    result = CliRunner().invoke(
+        cli,
+        ["import", "acled", str(path), "--skip-invalid", "--rejects",
+         str(tmp_path / "missing" / "r.csv"), "--db", str(synthetic_db_path)],
+    )  # fmt: skip
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # no traceback
+    assert f"the folder {tmp_path / 'missing'} does not exist" in result.output
+    assert integrity.content_digest(store.open_writable(synthetic_db_path)) == before
+    # the same import with a good path stores the good row and writes the rejected one
+    target = tmp_path / "r.csv"
+    result = CliRunner().invoke(
+        cli,
+        ["import", "acled", str(path), "--skip-invalid", "--rejects", str(target),
+         "--db", str(synthetic_db_path)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8").splitlines()[1].startswith("3,event_date,")
 
 
 # --- the region --------------------------------------------------------------------------------

@@ -5,9 +5,11 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from click.testing import CliRunner
 from sqlite_utils import Database
 
 from dash import migrations, store
+from dash.cli import cli
 from dash.imports import write_dataset
 
 from .fixtures import synthetic_dataset
@@ -59,6 +61,29 @@ def test_migration_0006_lets_revisions_keep_documents_and_keeps_the_rows(tmp_pat
         "documents",
     ]
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_store_written_by_a_newer_version_is_refused_not_written_into(synthetic_db_path):
+    db = store.open_writable(synthetic_db_path)
+    db.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('dash', '0099_from_the_future', '2030-01-01')"
+    )
+    before = db.execute("SELECT count(*) FROM events").fetchone()[0]
+    db.close()
+    for opening in (store.open_writable, store.open_readonly):
+        with pytest.raises(store.DatabaseOutdated, match="written by a newer version") as err:
+            opening(synthetic_db_path)
+        assert "0099_from_the_future" in str(err.value) and "update conflict-events" in str(
+            err.value.hint
+        )
+    result = CliRunner().invoke(cli, ["migrate", "--db", str(synthetic_db_path)])
+    assert result.exit_code == 1 and "written by a newer version" in result.output
+    check = Database(synthetic_db_path)
+    assert check.execute("SELECT count(*) FROM events").fetchone()[0] == before
+    assert [r[0] for r in check.execute("SELECT name FROM _sqlite_migrations")][-1] == (
+        "0099_from_the_future"
+    )  # nothing applied on top of it
 
 
 def _seed(db):

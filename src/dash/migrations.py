@@ -318,6 +318,10 @@ def latest_version() -> str:
     return migrations._migrations[-1].name
 
 
+def known_versions() -> tuple[str, ...]:
+    return tuple(m.name for m in migrations._migrations)
+
+
 def apply(db: Database) -> list[str]:
     """Apply pending migrations; return the names applied (empty when up to date)."""
     pending = [m.name for m in migrations.pending(db)]

@@ -228,6 +228,9 @@ def open_readonly(path: str | os.PathLike[str] | None = None) -> Database:
             db_path,
             hint=f"{REBUILD_HINT} (or conflict-events migrate to add the empty tables)",
         )
+    if version is not None and version not in migrations.known_versions():
+        conn.close()
+        raise _newer(db_path, version)
     if version != migrations.latest_version():
         conn.close()
         raise DatabaseOutdated(
@@ -247,11 +250,25 @@ def open_writable(path: str | os.PathLike[str] | None = None, *, create: bool = 
     db = Database(db_path)
     db.execute("PRAGMA foreign_keys = ON")
     try:
+        version = schema_version(db)
+        if version is not None and version not in migrations.known_versions():
+            db.close()
+            raise _newer(db_path, version)  # writing would half-apply an unknown schema
         migrations.apply(db)
     except sqlite3.DatabaseError as exc:
         db.close()
         raise unusable(exc, db_path) from exc
     return db
+
+
+def _newer(db_path: Path, version: str | None) -> DatabaseOutdated:
+    return DatabaseOutdated(
+        f"Schema is at {version}, which this version of conflict-events does not know (it knows "
+        f"up to {migrations.latest_version()}): the file was written by a newer version",
+        db_path,
+        hint="update conflict-events (git pull, then pip install -e .) before reading or "
+        "writing this file",
+    )
 
 
 def refresh_statistics(db: Database) -> None:

@@ -44,6 +44,7 @@ from .report import (
     describe_rejects,
     log_refusal,
     now,
+    rejects_target,
     skipped_lines,
     write_rejects,
 )
@@ -84,6 +85,7 @@ def import_file(
     if encoding and encoding.replace("-", "").replace("_", "").lower() == "utf8":
         encoding = "utf-8-sig"  # a byte-order mark is not part of the first column's name
     source = CsvSource(path, encoding, delimiter)
+    rejects = rejects_target(source.path, rejects_path)
     report = ImportReport(origin=fmt.origin, file=Path(path), sha256=store.file_sha256(path))
     report.region = () if all_countries else regions.region(db)
     started = time.perf_counter()
@@ -146,7 +148,7 @@ def import_file(
     if progress:
         progress(source.size, source.size, report.rows_read)
     if report.rejected:
-        report.rejects_file = write_rejects(report, source.header, rejects_path)
+        report.rejects_file = write_rejects(report, source.header, rejects)
     if refusal:
         report.status = "rejected"
         log_refusal(db, report, started_at, refusal)

@@ -267,7 +267,8 @@ class MappedFormat:
         def note(kind: str, detail: str) -> None:
             notes.append(QualityNoteRow(event_id=eid, kind=kind, detail=detail))
 
-        read = ReadOptions(date_order=m.file.date_order or options.date_order)
+        # --date-order on the command line overrides the mapping's date_order
+        read = ReadOptions(date_order=options.date_order or m.file.date_order)
         raw_start = _value(row, f.date)
         if raw_start is None:
             raise RowError(_name(f.date), row.get(_name(f.date)), "a date is required")

@@ -9,6 +9,7 @@ what the source said.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +35,9 @@ class RowError(Exception):
         super().__init__(f"{column}={value!r}: {reason}")
         self.column, self.value, self.reason = column, value, reason
 
+    def __reduce__(self) -> tuple[type, tuple[str, object, str]]:
+        return (type(self), (self.column, self.value, self.reason))  # see AmbiguousDates
+
 
 class AmbiguousDates(Exception):
     """A date form that reads two ways (05/09/2020): the whole file waits for --date-order."""
@@ -45,6 +49,11 @@ class AmbiguousDates(Exception):
             "(month first)"
         )
         self.column, self.value = column, value
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        # Raised in the validating process and sent to the importing one whole (pickled): the
+        # default would call __init__ with the message alone.
+        return (type(self), (self.column, self.value))
 
 
 @dataclass(frozen=True)
@@ -80,9 +89,11 @@ def number(row: dict[str, str], column: str) -> float | None:
     if raw is None:
         return None
     try:
-        return float(raw.replace(",", ""))
+        value = float(raw.replace(",", ""))
     except ValueError:
         return None
+    # "NaN" and "inf" parse as floats (pandas writes NaN for an empty number): not numbers here.
+    return value if math.isfinite(value) else None
 
 
 def count(row: dict[str, str], column: str) -> int | None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from .source import CsvSource
+from .source import CsvSource, ImportRefused
 
 MAX_REPORTED = 50
 
@@ -155,10 +156,26 @@ def log_refusal(db: Database, report: ImportReport, started_at: str, reason: str
         report.import_id = cursor.lastrowid
 
 
-def write_rejects(
-    report: ImportReport, header: list[str], target: str | os.PathLike[str] | None
-) -> Path:
-    path = Path(target) if target else report.file.with_name(report.file.stem + ".rejects.csv")
+def rejects_target(file: Path, target: str | os.PathLike[str] | None) -> Path:
+    """Where the rejected rows go: ``target`` (checked before anything is imported, so a
+    mistyped path is not found after the rows are stored), else beside the file, else, when
+    its folder is read-only, in the temporary folder."""
+    if target:
+        path = Path(target)
+        if path.is_dir():
+            raise ImportRefused(f"--rejects {path}: is a folder; give a file name in it")
+        if not path.parent.is_dir():
+            raise ImportRefused(f"--rejects {path}: the folder {path.parent} does not exist")
+        if not os.access(path.parent, os.W_OK):
+            raise ImportRefused(f"--rejects {path}: the folder {path.parent} is not writable")
+        return path
+    path = file.with_name(file.stem + ".rejects.csv")
+    if os.access(path.parent, os.W_OK):
+        return path
+    return Path(tempfile.gettempdir()) / path.name
+
+
+def write_rejects(report: ImportReport, header: list[str], path: Path) -> Path:
     tmp = path.with_name(path.name + ".part")
     with tmp.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")

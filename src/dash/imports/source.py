@@ -8,6 +8,7 @@ offset and a suggestion, unless its encoding is given.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -76,6 +77,14 @@ class CsvSource:
             raise ImportRefused(f"{self.path}: is a folder, not a file")
         if not self.path.is_file():
             raise ImportRefused(f"{self.path}: no such file")
+        if encoding:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise ImportRefused(
+                    f"{self.path}: {encoding!r} is not an encoding Python knows; try utf-8, "
+                    "cp1252 (Excel on Windows), latin-1 or utf-16"
+                ) from None
         self.delimiter = delimiter
         self.size = self.path.stat().st_size
         self.encoding = encoding
@@ -100,11 +109,6 @@ class CsvSource:
                 yield from self._rows(reader, id_column)
             except UnicodeDecodeError as exc:
                 raise ImportRefused(self._encoding_message(exc)) from None
-            except LookupError:
-                raise ImportRefused(
-                    f"{self.path}: {encoding!r} is not an encoding Python knows; try utf-8, "
-                    "cp1252 (Excel on Windows), latin-1 or utf-16"
-                ) from None
 
     @property
     def delimiter_used(self) -> str:

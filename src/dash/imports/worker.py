@@ -42,7 +42,17 @@ def main(arguments: str) -> None:
         report.stats, report.header = source.stats, source.header  # type: ignore[attr-defined]
         send(("done", report))
     except Exception as exc:  # noqa: BLE001 - re-raised by the importing process
-        send(("error", exc))
+        send(("error", _portable(exc)))
+
+
+def _portable(exc: Exception) -> Exception:
+    """``exc``, or its type and message if it would not come out of the pipe whole (an
+    exception whose __init__ takes other arguments than its message cannot be unpickled)."""
+    try:
+        pickle.loads(pickle.dumps(exc))  # noqa: S301 - our own object
+    except Exception:  # noqa: BLE001 - any failure means: send it as text
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
 
 
 if __name__ == "__main__":
