@@ -213,6 +213,40 @@ def test_a_rejects_path_in_a_missing_folder_is_refused_before_anything_is_stored
     assert target.read_text(encoding="utf-8").splitlines()[1].startswith("3,event_date,")
 
 
+def test_a_header_that_repeats_a_name_keeps_both_columns_values(fresh_db, tmp_path):
+    header = [*ACLED_HEADER, "notes", ""]  # a second 'notes', and a delimiter after the last name
+    row = acled_row(1, notes="SYNTHETIC first notes")
+    path = tmp_path / "dup.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(header)
+        out.writerow([*(row[h] for h in ACLED_HEADER), "SYNTHETIC second notes"])  # no last cell
+    report = import_file(fresh_db, path, "acled")
+    assert (report.inserted, report.rejected) == (1, [])  # the unnamed last column cuts nothing
+    summary, extra = fresh_db.execute("SELECT summary, extra FROM events").fetchone()
+    assert summary == "SYNTHETIC first notes"
+    assert json.loads(extra)["notes (2)"] == "SYNTHETIC second notes"
+    assert "the header repeats 'notes': kept as 'notes (2)'" in report.summary()
+
+
+@pytest.mark.parametrize("line_end", ["", "\r\n"], ids=["cut short", "a note under the table"])
+def test_a_last_line_holding_only_an_id_is_a_cut_record_unless_the_line_ends(
+    fresh_db, tmp_path, line_end
+):
+    path = write(tmp_path / "cut.csv", ACLED_HEADER, [acled_row(1), acled_row(2)])
+    path.write_bytes(path.read_bytes() + b"SYN9998" + line_end.encode())
+    if line_end:  # a finished line with one value: a note ("Source: ..."), skipped and reported
+        report = import_file(fresh_db, path, "acled")
+        assert report.inserted == 2 and "footer or note row(s)" in report.summary()
+        return
+    with pytest.raises(ImportFailed) as err:
+        import_file(fresh_db, path, "acled")
+    (reject,) = err.value.report.rejected
+    assert reject.line == 4 and "at the end of the file" in reject.value
+    assert reject.reason == "a truncated record: it ends early"
+    assert column(fresh_db, "SELECT count(*) FROM events") == [0]
+
+
 # --- the region --------------------------------------------------------------------------------
 
 

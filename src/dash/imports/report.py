@@ -129,6 +129,7 @@ def skipped_lines(source: CsvSource) -> str:
     if source.stats.footer_rows:
         lines = ", ".join(str(n) for n in source.stats.footer_rows[:5])
         parts.append(f"footer or note row(s) without an id skipped at line {lines}")
+    parts.extend(source.stats.renamed)
     return "; ".join(parts)
 
 
