@@ -356,6 +356,35 @@ def test_a_newer_export_updates_events_and_records_revisions(fresh_db, tmp_path)
     )
 
 
+def test_a_newer_export_replaces_an_events_sources_and_records_the_change(fresh_db, tmp_path):
+    rows = [acled_row(1, source="SYNTHETIC Dawn"), acled_row(2, source="SYNTHETIC Dawn")]
+    import_file(fresh_db, write(tmp_path / "v1.csv", ACLED_HEADER, rows), "acled")
+    rows = [acled_row(1, source="SYNTHETIC Dawn"), acled_row(2, source="SYNTHETIC Geo")]
+    report = import_file(fresh_db, write(tmp_path / "v2.csv", ACLED_HEADER, rows), "acled")
+    assert (report.updated, report.unchanged) == (1, 1)  # a change of sources is a change
+    cited = fresh_db.execute(
+        """SELECT s.event_id, d.publisher FROM event_sources s JOIN documents d ON d.id = s.document_id
+           ORDER BY s.event_id"""
+    ).fetchall()
+    assert cited == [("acled:SYN1", "SYNTHETIC Dawn"), ("acled:SYN2", "SYNTHETIC Geo")]
+    (revision,) = fresh_db.execute(
+        "SELECT row_id, column_name, old_value, new_value FROM revisions"
+    ).fetchall()
+    dawn, geo = (
+        fresh_db.execute("SELECT id FROM documents WHERE publisher = :p", {"p": p}).fetchone()[0]
+        for p in ("SYNTHETIC Dawn", "SYNTHETIC Geo")
+    )
+    assert revision == ("acled:SYN2", "(sources)", dawn, geo)
+    # the next newer export drops Dawn everywhere: the document nothing cites goes, kept whole
+    rows = [acled_row(1, source="SYNTHETIC Geo"), acled_row(2, source="SYNTHETIC Geo")]
+    import_file(fresh_db, write(tmp_path / "v3.csv", ACLED_HEADER, rows), "acled")
+    assert [r[0] for r in fresh_db.execute("SELECT publisher FROM documents")] == ["SYNTHETIC Geo"]
+    kept = fresh_db.execute(
+        "SELECT row_id, column_name FROM revisions WHERE table_name = 'documents'"
+    ).fetchall()
+    assert kept == [(dawn, "(cited by no event any more)")]
+
+
 def test_a_repeated_id_in_one_file_is_rejected(fresh_db, tmp_path):
     path = write(tmp_path / "dup.csv", ACLED_HEADER, [acled_row(1), acled_row(1)])
     with pytest.raises(ImportFailed) as err:

@@ -195,18 +195,31 @@ class BatchWriter:
         if new:
             self.db.conn.executemany(_INSERT_EVENT, new)
             self.report.inserted += len(new)
+        links = [link for _, _, event_links, _, _ in batch for link in event_links]
+        cited_before = self._sources(existing, links) if existing else {}
         for event in events:
             if event[0] in existing:
-                self._update(dict(zip(EVENT_COLUMNS, event, strict=True)), existing[event[0]])
+                record = dict(zip(EVENT_COLUMNS, event, strict=True))
+                self._update(record, existing[event[0]], cited_before.get(event[0]))
         # A document shared by many rows (one ACLED source line) is written once per import.
         documents = [d for _, docs, *_ in batch for d in docs if d[0] not in self.documents]
         self.documents.update(d[0] for d in documents)
         if documents:
             self.db.conn.executemany(_UPSERT_DOCUMENT, documents)
+        # A newer export's sources replace the old ones of the events it updates.
         self.db.conn.executemany(
-            "INSERT OR IGNORE INTO event_sources (event_id, document_id) VALUES (?, ?)",
-            [link for _, _, links, _, _ in batch for link in links],
+            "DELETE FROM event_sources WHERE event_id = ?", [(e,) for e in cited_before]
         )
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO event_sources (event_id, document_id) VALUES (?, ?)", links
+        )
+        if cited_before:
+            dropped = {d for old, _ in cited_before.values() for d in old}
+            for (document_id,) in self.db.execute(_UNCITED, {"ids": json.dumps(sorted(dropped))}):
+                _keep_in_revisions(
+                    self.db, "documents", document_id, self.import_id, "cited by no event any more"
+                )
+                self.db.execute("DELETE FROM documents WHERE id = :id", {"id": document_id})
         # A newer export's places and notes replace the old ones of the events it updates.
         if existing:
             for table in ("event_places", "quality_notes"):
@@ -232,14 +245,41 @@ class BatchWriter:
         )
         return {row[0]: dict(zip(EVENT_COLUMNS, row, strict=True)) for row in cursor}
 
-    def _update(self, record: dict[str, Any], old: dict[str, Any]) -> None:
+    def _sources(
+        self, existing: dict[str, dict[str, Any]], links: list[tuple[str, str]]
+    ) -> dict[str, tuple[list[str], list[str]]]:
+        """The known events whose sources the batch changes: id -> (documents cited before,
+        documents cited now)."""
+        before: dict[str, set[str]] = {e: set() for e in existing}
+        listed = rows_listed("event_sources", "event_id", ["event_id", "document_id"])
+        for event_id, document_id in self.db.execute(listed, {"ids": json.dumps(list(existing))}):
+            before[event_id].add(document_id)
+        now_cited: dict[str, set[str]] = {e: set() for e in existing}
+        for event_id, document_id in links:
+            if event_id in now_cited:
+                now_cited[event_id].add(document_id)
+        return {
+            e: (sorted(before[e]), sorted(now_cited[e]))
+            for e in existing
+            if before[e] != now_cited[e]
+        }
+
+    def _update(
+        self,
+        record: dict[str, Any],
+        old: dict[str, Any],
+        sources: tuple[list[str], list[str]] | None = None,
+    ) -> None:
         changed = {k: v for k, v in record.items() if old.get(k) != v}
-        if not changed:
+        if not changed and sources is None:
             self.report.unchanged += 1
             return
-        assignments = ", ".join(f"{k} = :{k}" for k in changed)
-        sql = f"UPDATE events SET {assignments} WHERE id = :id"  # noqa: S608 - fixed column names
-        self.db.execute(sql, {**changed, "id": record["id"]})
+        if changed:
+            assignments = ", ".join(f"{k} = :{k}" for k in changed)
+            sql = f"UPDATE events SET {assignments} WHERE id = :id"  # noqa: S608 - fixed column names
+            self.db.execute(sql, {**changed, "id": record["id"]})
+        if sources is not None:  # the links to documents, recorded like a column
+            old["(sources)"], changed["(sources)"] = ("; ".join(ids) for ids in sources)
         self.db.conn.executemany(
             """INSERT INTO revisions (table_name, row_id, column_name, old_value, new_value,
                                       import_id, changed_at)
