@@ -204,7 +204,8 @@ def test_bad_rows_refuse_the_whole_file_and_change_nothing(db_path, tmp_path):
         (
             8,
             "event_type",
-            "'Skirmish' / 'Air/drone strike' is not an ACLED event type and sub-type pair",
+            "'Skirmish' is not an ACLED event type; expected one of: Battles, Protests, Riots, "
+            "Explosions/Remote violence, Violence against civilians, Strategic developments",
         ),
     ]
     assert digest(db_path) == before

@@ -125,6 +125,20 @@ def test_an_ambiguous_form_needs_the_order_and_says_how():
     assert parse_date("05/09/2020", "d", ReadOptions("mdy")).isoformat() == "2020-05-09"
 
 
+@pytest.mark.parametrize(("raw", "order"), [("25/09/2025", "dmy"), ("09/25/2025", "mdy")])
+def test_a_date_that_reads_one_way_only_still_asks_and_names_that_way(raw, order):
+    with pytest.raises(AmbiguousDates) as err:
+        parse_date(raw, "event_date", ReadOptions())
+    assert "reads only as" in str(err.value) and str(err.value).endswith(f"--date-order {order}")
+
+
+def test_an_ambiguous_source_date_leaves_the_documents_date_unknown(fresh_db, tmp_path):
+    path = write(tmp_path / "u.csv", UCDP_HEADER, [ucdp_row(1, source_date="05/03/2024")])
+    assert import_file(fresh_db, path, "ucdp").inserted == 1  # the event's dates are ISO
+    published, citation = fresh_db.execute("SELECT published, citation FROM documents").fetchone()
+    assert published is None and "05/03/2024" in citation
+
+
 @pytest.mark.parametrize("raw", ["2024-13-45", "31-Feb-20", "43960", "yesterday"])
 def test_a_date_that_is_none_is_refused_with_the_reason(raw):
     with pytest.raises(RowError) as err:
@@ -237,13 +251,63 @@ def test_a_last_line_holding_only_an_id_is_a_cut_record_unless_the_line_ends(
     path.write_bytes(path.read_bytes() + b"SYN9998" + line_end.encode())
     if line_end:  # a finished line with one value: a note ("Source: ..."), skipped and reported
         report = import_file(fresh_db, path, "acled")
-        assert report.inserted == 2 and "footer or note row(s)" in report.summary()
+        assert report.inserted == 2 and "note row(s) under the table" in report.summary()
         return
     with pytest.raises(ImportFailed) as err:
         import_file(fresh_db, path, "acled")
     (reject,) = err.value.report.rejected
     assert reject.line == 4 and "at the end of the file" in reject.value
     assert reject.reason == "a truncated record: it ends early"
+    assert column(fresh_db, "SELECT count(*) FROM events") == [0]
+
+
+def test_an_unreadable_ucdp_side_death_count_is_noted_with_its_value(fresh_db, tmp_path):
+    path = write(tmp_path / "u.csv", UCDP_HEADER, [ucdp_row(1, deaths_a="x")])
+    import_file(fresh_db, path, "ucdp")
+    (detail,) = column(
+        fresh_db, "SELECT detail FROM quality_notes WHERE kind = 'fatalities_unreadable'"
+    )
+    assert "deaths_a 'x'" in detail
+
+
+def test_a_sub_type_spelled_in_other_letter_case_is_acleds_and_a_wrong_one_is_named(
+    fresh_db, tmp_path
+):
+    rows = [
+        acled_row(1, event_type="battles", sub_event_type="Armed Clash"),
+        acled_row(2, event_type="Battles", sub_event_type="Air/drone strike"),
+    ]
+    path = write(tmp_path / "case.csv", ACLED_HEADER, rows)
+    with pytest.raises(ImportFailed) as err:
+        import_file(fresh_db, path, "acled")
+    (reject,) = err.value.report.rejected  # line 3; line 2 is read as ACLED's own pair
+    assert (reject.line, reject.column, reject.value) == (3, "sub_event_type", "Air/drone strike")
+    assert "not one of the event type 'Battles''s: Government regains territory" in reject.reason
+    report = import_file(fresh_db, path, "acled", skip_invalid=True)
+    assert report.inserted == 1
+    assert fresh_db.execute("SELECT event_type, sub_event_type FROM events").fetchall() == [
+        ("Battles", "Armed clash")
+    ]
+
+
+def test_a_utf16_file_with_its_mark_is_read_without_being_told(fresh_db, tmp_path):
+    text = write(tmp_path / "u8.csv", ACLED_HEADER, [acled_row(1, location="SYNTHETIC پشاور")])
+    path = tmp_path / "unicode.csv"  # Excel's "Unicode text" is UTF-16 with a byte-order mark
+    path.write_bytes(text.read_text(encoding="utf-8").encode("utf-16"))
+    assert import_file(fresh_db, path, "acled").inserted == 1
+    assert column(fresh_db, "SELECT location FROM events") == ["SYNTHETIC پشاور"]
+
+
+@pytest.mark.parametrize(
+    ("start", "said"),
+    [(b"PK\x03\x04", "an Excel workbook (.xlsx)"), (b"\x89PNG\r\n\x1a\n\x00\x00", "NUL bytes")],
+    ids=["xlsx", "png"],
+)
+def test_a_file_that_is_not_text_is_named_for_what_it_is(fresh_db, tmp_path, start, said):
+    path = tmp_path / "renamed.csv"
+    path.write_bytes(start + bytes(range(256)) * 4)
+    with pytest.raises(ImportRefused, match=said.replace("(", r"\(").replace(")", r"\)")):
+        import_file(fresh_db, path, "acled")
     assert column(fresh_db, "SELECT count(*) FROM events") == [0]
 
 

@@ -44,6 +44,18 @@ EVENT_TYPOLOGY: dict[str, tuple[str, ...]] = {
     ),
 }
 
+
+def event_type_pair(kind: str | None, sub: str | None) -> tuple[str | None, str | None]:
+    """ACLED's event type and sub-type in the typology's own spelling when they match it but
+    for letter case ("Armed Clash" is "Armed clash"); otherwise as given, for the row check to
+    name."""
+    types = {t.casefold(): t for t in EVENT_TYPOLOGY}
+    kind = types.get(kind.casefold(), kind) if kind else kind
+    subs = {s.casefold(): s for s in EVENT_TYPOLOGY.get(kind or "", ())}
+    sub = subs.get(sub.casefold(), sub) if sub else sub
+    return kind, sub
+
+
 # How precisely the date is known; an event's date is always a window [date_start, date_end].
 DATE_PRECISIONS: dict[str, str] = {
     "day": "known to the day",
@@ -187,7 +199,8 @@ KNOWN_ORIGINS: dict[str, tuple[str, str, str, str | None]] = {
 QUALITY_NOTE_KINDS: dict[str, str] = {
     "fatalities_reordered": "the source's low, best and high were out of order; best is kept as "
     "published and low/high widened to hold it",
-    "fatalities_unreadable": "the source's fatality figure is not a whole number; stored empty",
+    "fatalities_unreadable": "a fatality or injury figure of the source (or a breakdown of "
+    "the killed) is not a whole number; stored empty, the value as published in the note",
     "date_window_reversed": "the source's start date is after its end date; the window is "
     "stored from the earlier to the later",
     "coordinates_dropped": "the source's coordinates are unusable (out of range, one of the pair, "

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import hashlib
 
+from .. import vocab
 from .parsing import (
     Converted,
     ReadOptions,
@@ -111,7 +112,7 @@ def convert(row: dict[str, str], options: ReadOptions) -> Converted:
             "coordinates_dropped", f"ACLED {dropped} (geo_precision {text(row, 'geo_precision')!r})"
         )
     where = place(text(row, "country"), text(row, "admin1"), text(row, "admin2"))
-    sub = text(row, "sub_event_type")
+    kind, sub = vocab.event_type_pair(text(row, "event_type"), text(row, "sub_event_type"))
     label = text(row, "location") or where.fields["admin2"] or where.fields["admin1"]
     kept = extra(row, MAPPED)
     if dropped:
@@ -122,7 +123,7 @@ def convert(row: dict[str, str], options: ReadOptions) -> Converted:
             id=eid,
             origin="acled",
             origin_id=event_id,
-            title=f"{sub or text(row, 'event_type') or 'Event'} — "
+            title=f"{sub or kind or 'Event'} — "
             f"{label or where.fields['country'] or 'place unknown'}",
             summary=text(row, "notes"),
             date_start=start,
@@ -134,7 +135,7 @@ def convert(row: dict[str, str], options: ReadOptions) -> Converted:
             latitude=lat,
             longitude=lon,
             geo_precision=geo if lat is not None else None,
-            event_type=text(row, "event_type") or "",
+            event_type=kind or "",
             sub_event_type=sub or "",
             actor1=text(row, "actor1"),
             assoc_actor1=text(row, "assoc_actor_1"),

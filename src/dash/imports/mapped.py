@@ -11,16 +11,24 @@ region, one transaction. ``docs/mapped-import.md`` documents the format with a f
 from __future__ import annotations
 
 import hashlib
-import tomllib
+import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Annotated, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .. import vocab
 from .adapters import Format
+from .mapping import (
+    Fixed,
+    Hashed,
+    Joined,
+    Mapping,
+    MappingError,
+    Source,
+    check_header,
+    columns_used,
+    load_mapping,
+)
 from .parsing import (
+    AmbiguousDates,
     Converted,
     ReadOptions,
     RowError,
@@ -35,171 +43,9 @@ from .parsing import (
     unreadable,
     validated,
 )
-from .rows import DocumentRow, EventRow, EventSourceRow, OriginId, QualityNoteRow
+from .rows import DocumentRow, EventRow, EventSourceRow, QualityNoteRow
 
-
-class MappingError(Exception):
-    """A mapping file that cannot be used, with every problem named by its key."""
-
-
-class Fixed(BaseModel):
-    """A value the file does not hold: `country = { value = "Pakistan" }`."""
-
-    model_config = ConfigDict(extra="forbid")
-    value: str
-
-
-class Joined(BaseModel):
-    """Several columns joined: `title = { join = ["Attack type", "Location"], separator = " — " }`."""
-
-    model_config = ConfigDict(extra="forbid")
-    join: Annotated[list[str], Field(min_length=1)]
-    separator: str = ", "
-
-
-# A field's source: a column's name, a fixed value, or columns joined.
-Source = str | Fixed | Joined
-
-
-class Hashed(BaseModel):
-    """A stable id when the file has none: a hash of the named columns' values."""
-
-    model_config = ConfigDict(extra="forbid")
-    hash: Annotated[list[str], Field(min_length=1)]
-
-
-class OriginSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    id: OriginId
-    name: str
-    licence: str
-    terms: str = ""
-    url: str | None = None
-
-    @model_validator(mode="after")
-    def _not_a_builtin(self) -> OriginSpec:
-        if self.id in vocab.KNOWN_ORIGINS:
-            raise ValueError(
-                f"{self.id!r} is a built-in origin; name the spreadsheet's own (e.g. 'pbc-drones')"
-            )
-        return self
-
-
-class FileSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    encoding: str = "utf-8"
-    delimiter: str | None = None  # guessed from the header line when not given
-    date_order: Literal["dmy", "mdy"] | None = None
-
-
-class TypeMap(BaseModel):
-    """Event type and sub-type: a column's values mapped onto the ACLED typology."""
-
-    model_config = ConfigDict(extra="forbid")
-    column: str | None = None
-    default: tuple[str, str] | None = None
-    values: dict[str, tuple[str, str]] = {}
-
-    @model_validator(mode="after")
-    def _acled_pairs(self) -> TypeMap:
-        pairs = [*self.values.values(), *([self.default] if self.default else [])]
-        for event_type, sub_type in pairs:
-            if sub_type not in vocab.EVENT_TYPOLOGY.get(event_type, ()):
-                raise ValueError(f"{event_type!r} / {sub_type!r} is not an ACLED type pair")
-        if self.column is None and self.default is None:
-            raise ValueError("give a column with values, a default, or both")
-        return self
-
-
-class Fields(BaseModel):
-    """Where each event field comes from. Only `id` (or a hash) and `date` are required."""
-
-    model_config = ConfigDict(extra="forbid")
-    id: str | Hashed
-    date: Source
-    date_end: Source | None = None
-    date_precision: Source | None = None
-    title: Source | None = None
-    summary: Source | None = None
-    country: Source | None = None
-    admin1: Source | None = None
-    admin2: Source | None = None
-    location: Source | None = None
-    latitude: Source | None = None
-    longitude: Source | None = None
-    geo_precision: Source | None = None
-    actor1: Source | None = None
-    actor2: Source | None = None
-    killed: Source | None = None  # one figure: low = high = it; best stays empty
-    killed_low: Source | None = None
-    killed_high: Source | None = None
-    killed_best: Source | None = None
-    injured: Source | None = None
-    civilians: Source | None = None
-    security_forces: Source | None = None
-    militants: Source | None = None
-    unknown: Source | None = None
-    source_publisher: Source | None = None
-    source_title: Source | None = None
-    source_url: Source | None = None
-    source_date: Source | None = None
-
-    @model_validator(mode="after")
-    def _one_way_to_count(self) -> Fields:
-        if self.killed is not None and (self.killed_low or self.killed_high):
-            raise ValueError("give either killed, or killed_low and killed_high, not both")
-        return self
-
-
-class Mapping(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    origin: OriginSpec
-    file: FileSpec = FileSpec()
-    fields: Fields
-    event_type: TypeMap
-
-
-def load_mapping(path: str | Path) -> Mapping:
-    """Read and check a mapping file; raise MappingError naming each problem by its key."""
-    source = Path(path)
-    try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise MappingError(f"{source}: no such mapping file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise MappingError(f"{source}: not a valid TOML file: {exc}") from None
-    try:
-        return Mapping.model_validate(data)
-    except ValidationError as exc:
-        problems = [
-            f"  - {'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg'].removeprefix('Value error, ')}"
-            for e in exc.errors()
-        ]
-        raise MappingError(f"{source}: the mapping has problems:\n" + "\n".join(problems)) from None
-
-
-def columns_used(mapping: Mapping) -> set[str]:
-    """Every column the mapping reads."""
-    used: set[str] = set()
-    for value in mapping.fields.__dict__.values():
-        if isinstance(value, str):
-            used.add(value)
-        elif isinstance(value, Joined):
-            used.update(value.join)
-        elif isinstance(value, Hashed):
-            used.update(value.hash)
-    if mapping.event_type.column:
-        used.add(mapping.event_type.column)
-    return used
-
-
-def check_header(mapping: Mapping, header: list[str], path: Path) -> None:
-    missing = sorted(columns_used(mapping) - set(header))
-    if missing:
-        raise MappingError(
-            f"{path}: the mapping names column(s) the file does not have: {', '.join(missing)}. "
-            f"The header is: {', '.join(header)}"
-        )
+__all__ = ["MappedFormat", "MappingError", "check_header", "load_mapping"]
 
 
 def _value(row: dict[str, str], source: Source | None) -> str | None:
@@ -213,14 +59,19 @@ def _value(row: dict[str, str], source: Source | None) -> str | None:
     return text(row, source)
 
 
-def _count(row: dict[str, str], source: Source | None, notes: list[str]) -> int | None:
+def _count(
+    row: dict[str, str], source: Source | None, notes: list[str], field: str = ""
+) -> int | None:
     raw = _value(row, source)
     if raw is None:
         return None
     value = count({"v": raw}, "v")
     if unreadable({"v": raw}, "v"):
-        notes.append(f"{raw!r} is not a whole number ≥ 0")
+        notes.append(f"{field + ': ' if field else ''}{raw!r} is not a whole number ≥ 0")
     return value
+
+
+_SPACE = re.compile(r"\s")
 
 
 def _name(source: Source | None) -> str:
@@ -242,7 +93,14 @@ class MappedFormat:
         """The column a data row must have (the id, else the date): rows without it are
         totals, notes or footers."""
         f = self.mapping.fields
-        return f.id if isinstance(f.id, str) else _name(f.date)
+        for source in (f.id, f.date):
+            if isinstance(source, str):
+                return source
+            if isinstance(source, Hashed):
+                return source.hash[0]
+            if isinstance(source, Joined):
+                return source.join[0]
+        raise MappingError("the mapping's id and date name no column of the file")
 
     def format(self) -> Format:
         o = self.mapping.origin
@@ -303,8 +161,12 @@ class MappedFormat:
         where = place(_value(row, f.country), _value(row, f.admin1), _value(row, f.admin2))
         notes += place_quality(eid, where, m.origin.name)
         label = _value(row, f.location) or where.fields["admin2"] or where.fields["admin1"]
-        victims = {k: _count(row, getattr(f, k), []) for k in
+        others: list[str] = []  # injured and the victims' breakdown, named by their field
+        victims = {k: _count(row, getattr(f, k), others, k) for k in
                    ("civilians", "security_forces", "militants", "unknown")}  # fmt: skip
+        injured = _count(row, f.injured, others, "injured")
+        if others:
+            note("fatalities_unreadable", "; ".join(others))
         used = columns_used(m)
         kept = {k: v for k in sorted(row.keys() - used) if (v := row[k]) and v.strip()}
         event = validated(
@@ -332,7 +194,7 @@ class MappedFormat:
                 fatalities_best=best,
                 fatalities_high=high,
                 fatalities_basis=f"{m.origin.name}: as the file gives them",
-                injured=_count(row, f.injured, []),
+                injured=injured,
                 deaths_civilians=victims["civilians"],
                 deaths_security_forces=victims["security_forces"],
                 deaths_militants=victims["militants"],
@@ -369,13 +231,13 @@ class MappedFormat:
         title = _value(row, f.source_title)
         if not (publisher or url or title):
             return
-        if url and not url.lower().startswith(("http://", "https://")):
-            url = None  # not a web address: kept in the citation instead
+        if url and (not url.lower().startswith(("http://", "https://")) or _SPACE.search(url)):
+            url = None  # not a web address as it stands: kept in the citation, verbatim
         raw_date = _value(row, f.source_date)
         try:
             published = parse_date(raw_date, _name(f.source_date), read) if raw_date else None
-        except RowError:
-            published = None
+        except (RowError, AmbiguousDates):
+            published = None  # unknown; the raw text is in the citation
         parts = [p for p in (publisher, title, raw_date, _value(row, f.source_url)) if p]
         doc_id = (
             f"{m.origin.id}-source:"

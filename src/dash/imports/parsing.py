@@ -43,11 +43,21 @@ class AmbiguousDates(Exception):
     """A date form that reads two ways (05/09/2020): the whole file waits for --date-order."""
 
     def __init__(self, column: str, value: str) -> None:
-        super().__init__(
-            f"column {column} holds dates like {value!r}, which read as day/month/year or as "
-            "month/day/year; say which with --date-order dmy (day first) or --date-order mdy "
-            "(month first)"
-        )
+        first, second = (int(n) for n in re.findall(r"\d+", value)[:2])
+        if first > 12 or second > 12:  # this one reads one way only; others may not
+            order, form = ("dmy", "day/month/year") if first > 12 else ("mdy", "month/day/year")
+            message = (
+                f"column {column} holds dates like {value!r}: this one reads only as {form}, "
+                "but others in the column may read both ways (05/09/2020); say how the file "
+                f"writes them: --date-order {order}"
+            )
+        else:
+            message = (
+                f"column {column} holds dates like {value!r}, which read as day/month/year or "
+                "as month/day/year; say which with --date-order dmy (day first) or "
+                "--date-order mdy (month first)"
+            )
+        super().__init__(message)
         self.column, self.value = column, value
 
     def __reduce__(self) -> tuple[type, tuple[str, str]]:
@@ -264,6 +274,7 @@ def place_rows(event_id: str, resolved: Place) -> list[PlaceRow]:
 
 # Checks across fields, and the column a user should look at when one fails.
 _MODEL_RULES = (
+    ("sub-type", "sub_event_type"),
     ("event type", "event_type"),
     ("fatalities", "fatalities"),
     ("date_start", "date"),

@@ -128,7 +128,9 @@ def skipped_lines(source: CsvSource) -> str:
         parts.append(f"repeated header row(s) skipped at line {lines}")
     if source.stats.footer_rows:
         lines = ", ".join(str(n) for n in source.stats.footer_rows[:5])
-        parts.append(f"footer or note row(s) without an id skipped at line {lines}")
+        parts.append(
+            f"note row(s) under the table (one or two cells, no record) skipped at line {lines}"
+        )
     parts.extend(source.stats.renamed)
     return "; ".join(parts)
 

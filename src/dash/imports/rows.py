@@ -149,10 +149,15 @@ class EventRow(Row):
     def _consistent(self) -> EventRow:
         if self.date_start > self.date_end:
             raise ValueError(f"date_start {self.date_start} is after date_end {self.date_end}")
-        if self.sub_event_type not in vocab.EVENT_TYPOLOGY.get(self.event_type, ()):
+        if self.event_type not in vocab.EVENT_TYPOLOGY:
             raise ValueError(
-                f"{self.event_type!r} / {self.sub_event_type!r} is not an ACLED event type and "
-                "sub-type pair"
+                f"{self.event_type!r} is not an ACLED event type; expected one of: "
+                + ", ".join(vocab.EVENT_TYPOLOGY)
+            )
+        if self.sub_event_type not in vocab.EVENT_TYPOLOGY[self.event_type]:
+            raise ValueError(
+                f"sub-type {self.sub_event_type!r} is not one of the event type "
+                f"{self.event_type!r}'s: " + ", ".join(vocab.EVENT_TYPOLOGY[self.event_type])
             )
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("latitude and longitude must both be given or both be empty")

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 
 from .parsing import (
+    AmbiguousDates,
     Converted,
     ReadOptions,
     RowError,
@@ -123,8 +124,8 @@ def _source_date(raw: str | None, options: ReadOptions) -> dt.date | None:
         if part.strip():
             try:
                 dates.append(parse_date(part, "source_date", options))
-            except (RowError, ValueError):
-                continue
+            except (RowError, ValueError, AmbiguousDates):
+                continue  # the document's date stays unknown; the raw text is in its citation
     return min(dates) if dates else None
 
 
@@ -153,7 +154,9 @@ def convert(row: dict[str, str], options: ReadOptions) -> Converted:
         precision = "day" if start == end else "days" if (end - start).days < 7 else "month"
         note("precision_code_unknown", f"UCDP date_prec {row.get('date_prec')!r}; the window "
              f"{start} – {end} is kept and called {precision!r}")  # fmt: skip
-    unread = unreadable(row, "low", "best", "high")
+    unread = unreadable(
+        row, "low", "best", "high", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown"
+    )
     if unread:
         note("fatalities_unreadable", "UCDP " + ", ".join(f"{c} {row[c]!r}" for c in unread)
              + " not a whole number ≥ 0")  # fmt: skip
