@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dash import csvcolumns, store
 from dash.imports.importer import import_file
+from dash.web import tables
 
 from .conftest import SHIPPED_DB
 from .support.app import (
@@ -133,8 +134,49 @@ def test_narratives_unknown_event_id_is_noted(monkeypatch, synthetic_db_path):
         "pages/narratives.py", synthetic_db_path, monkeypatch, {"event": "curated:nope<script>"}
     )
     assert not at.exception
-    assert "URL parameter 'event'" in at.warning[0].value
+    warnings = [re.sub(r"\\(.)", r"\1", w.value) for w in at.warning]
+    assert warnings == ["Ignored URL parameter 'event': no event with id 'curated:nope<script>'"]
     assert at.selectbox(key="event_picker").value == "curated:syn-2"  # the latest event
+    assert "event" not in at.query_params or at.query_params["event"] == "curated:syn-2"
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/map.py", "pages/statistics.py"])
+def test_an_unknown_event_id_is_noted_and_dropped_on_every_page(
+    monkeypatch, synthetic_db_path, page
+):
+    at = open_page(page, synthetic_db_path, monkeypatch, {"event": "curated:does-not-exist"})
+    assert not at.exception
+    warnings = [re.sub(r"\\(.)", r"\1", w.value) for w in at.warning]
+    assert "Ignored URL parameter 'event': no event with id 'curated:does-not-exist'" in (warnings)
+    assert "event" not in at.query_params  # not carried on to the next page
+
+
+def test_a_repeated_single_value_key_says_which_value_is_used(monkeypatch, synthetic_db_path):
+    query = {"from": ["2024-01-01", "2025-01-01"], "interval": ["week", "month"]}
+    at = open_page("pages/statistics.py", synthetic_db_path, monkeypatch, query)
+    warnings = [re.sub(r"\\(.)", r"\1", w.value) for w in at.warning]
+    assert (
+        "Ignored URL parameter 'from': given 2 times; only the last, '2025-01-01', is used"
+        in warnings
+    )
+    assert (
+        "Ignored URL parameter 'interval': given 2 times; only the last, 'month', is used"
+        in warnings
+    )
+    assert at.date_input(key="f_date_from").value.isoformat() == "2025-01-01"
+
+
+def test_a_bad_page_setting_is_dropped_from_the_url_and_grades_need_a_party(
+    monkeypatch, synthetic_db_path
+):
+    query = {"by": "nonsense", "grades": "9"}
+    at = open_page("pages/statistics.py", synthetic_db_path, monkeypatch, query)
+    warnings = [re.sub(r"\\(.)", r"\1", w.value) for w in at.warning]
+    assert any(w.startswith("URL parameter 'by': unknown value 'nonsense'") for w in warnings)
+    assert any(
+        w.startswith("URL parameter 'grades': ignored: it applies to one party") for w in warnings
+    )
+    assert "by" not in at.query_params and "grades" not in at.query_params
 
 
 def test_choosing_an_event_writes_it_to_the_url(monkeypatch, synthetic_db_path):
@@ -549,3 +591,53 @@ def test_the_sources_folds_draw_their_tables_once_opened(monkeypatch, synthetic_
     assert list(columns["column"]) == [c.name for c in csvcolumns.EVENT_COLUMNS]
     places = next(d.value for d in at.dataframe if "also written" in d.value.columns)
     assert "Khyber Pakhtunkhwa" in set(places["province"])
+
+
+def _add_claim(db_path, event_n: int, party: str) -> None:
+    db = store.open_writable(db_path)
+    db.execute(
+        """INSERT INTO claims (id, event_id, party_id, claimant, document_id, account, killed)
+           VALUES (:id, :event, :party, 'SYNTHETIC claimant', 'doc-a', 'SYNTHETIC account', 1)""",
+        {"id": f"curated:syn-{event_n}/{party}", "event": f"curated:syn-{event_n}", "party": party},
+    )
+    db.close()
+
+
+def test_the_contested_list_counts_every_ranked_event_not_only_those_shown(
+    monkeypatch, synthetic_db_path
+):
+    from dash.web.views import narratives
+
+    _add_claim(synthetic_db_path, 2, "afghan_taliban")  # syn-2 now has two parties' claims
+    monkeypatch.setattr(narratives, "CONTESTED_SHOWN", 1)
+    at = open_page("pages/narratives.py", synthetic_db_path, monkeypatch)
+    labels = [re.sub(r"\\(.)", r"\1", e.label) for e in at.expander]
+    assert "Most contested events in the current filter (2; the 1 highest shown)" in labels
+
+
+def test_a_filter_matching_only_talks_says_so_on_the_statistics_and_the_overview(
+    monkeypatch, synthetic_db_path
+):
+    # syn-3, a strategic development, gets claims from two parties: counted, never ranked
+    _add_claim(synthetic_db_path, 3, "pakistan_state")
+    _add_claim(synthetic_db_path, 3, "afghan_taliban")
+    query = {"q": "اعلان"}  # only syn-3's title has it
+    at = open_page("pages/statistics.py", synthetic_db_path, monkeypatch, query)
+    info = [i.value for i in at.info]
+    assert any(i.startswith("No violent events match the current filter") for i in info)
+    captions = [c.value for c in at.caption]
+    assert any("1 strategic development (talks" in c and "also matches the filters; it is" in c
+               for c in captions)  # fmt: skip
+    at = open_page("pages/overview.py", synthetic_db_path, monkeypatch, query)
+    assert tables.NONE_CONTESTED in [i.value for i in at.info]
+
+
+def test_the_map_says_when_the_selected_event_is_outside_the_filter(monkeypatch, synthetic_db_path):
+    # syn-1 is dated March 2024; the filter is 2023
+    query = {"event": "curated:syn-1", "from": "2023-01-01", "to": "2023-12-31"}
+    at = open_page("pages/map.py", synthetic_db_path, monkeypatch, query)
+    assert not at.exception
+    outside = "This event is outside the current filter"
+    assert any(c.value.startswith(outside) for c in at.caption)
+    at = open_page("pages/map.py", synthetic_db_path, monkeypatch, {"event": "curated:syn-1"})
+    assert not any(c.value.startswith(outside) for c in at.caption)

@@ -4,6 +4,7 @@ re-checking, ``dash.web.display``), and each shows what the statistics page prom
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -75,6 +76,25 @@ def test_an_exported_chart_carries_its_title_the_filter_and_the_source():
     title = killed.to_dict()["title"]
     assert title["text"] == "Killed per month" and title["subtitle"][0] == "Curated"
     assert title["subtitle"][-1] == "Filter: x"
+
+
+@pytest.mark.parametrize("top", [1, 2, 3, 4])
+def test_an_exported_chart_of_small_counts_labels_each_whole_number_once(top):
+    # vl-convert draws PNG and SVG without honouring tickMinStep: 0, 0.5, 1 … read "0, 1, 1"
+    rows = [
+        {**SERIES[0], "events": 1, "killed": 1, "killed_low": 1, "killed_high": 1},
+        {**SERIES[0], "period": "2024-04-01", "events": top, "killed": top, "killed_low": top,
+         "killed_high": top},
+    ]  # fmt: skip
+    for chart in (
+        charts.events_over_time(rows, "month", "Event type"),
+        charts.killed_over_time(rows, "month", "Curated"),
+        charts.breakdown_bars([{**BARS[0], "killed": top, "killed_low": top, "killed_high": top}],
+                              "Province"),
+    ):  # fmt: skip
+        svg = charts.export_bytes(charts.standalone(chart, ["Filter: x"]), "svg").decode()
+        numbers = [t for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg) if t.isdigit()]
+        assert numbers[: top + 1] == [str(n) for n in range(top + 1)], numbers
 
 
 def test_the_claims_timeline_spans_the_day_dated_claims():

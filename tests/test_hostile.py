@@ -200,3 +200,18 @@ def test_link_cells_keep_only_http_urls():
     rows = [{"url": "javascript:alert(1)"}, {"url": "https://example.org/a(b)"}, {"url": None}]
     df = tables._grid_frame(rows, {"url": streamlit.column_config.LinkColumn("Link")})
     assert list(df["url"]) == ["", "https://example.org/a%28b%29", ""]
+
+
+@pytest.mark.parametrize(
+    ("parts", "shown"),
+    [
+        (("Urumqi, Xinjiang, China", None, None, "China"), "Urumqi, Xinjiang, China"),
+        (("SYNTHETIC village", "Barmal", "Paktika", "Afghanistan"),
+         "SYNTHETIC village, Barmal, Paktika, Afghanistan"),
+        ((None, "Kurram", "Khyber Pakhtunkhwa", "Pakistan"), "Kurram, Khyber Pakhtunkhwa, Pakistan"),
+        (("Quetta", "Quetta", "Balochistan", "Pakistan"), "Quetta, Balochistan, Pakistan"),
+        (("", None, None, None), ""),
+    ],
+)  # fmt: skip
+def test_a_place_is_named_once_each_part(parts, shown):
+    assert ui.place_name(*parts) == shown

@@ -113,6 +113,16 @@ def _period_axis(interval: str, periods: Sequence[str]) -> alt.X:
     )
 
 
+def whole_numbers(top: float | None) -> alt.Axis:
+    """An axis of counts: whole-number ticks only. ``tickMinStep`` does it in the browser; the
+    server's renderer (vl-convert, for PNG and SVG) ignores it and labels 0, 0.5, 1 … as
+    "0, 1, 1", so below five the tick count is set too."""
+    small = top is not None and top == top and top < 5  # NaN: no figure at all
+    return alt.Axis(
+        tickMinStep=1, format=",d", tickCount=max(int(top), 1) if small else alt.Undefined
+    )
+
+
 def events_over_time(
     rows: Sequence[dict[str, Any]],
     interval: str,
@@ -139,7 +149,11 @@ def events_over_time(
         .mark_bar()
         .encode(
             x=axis,
-            y=alt.Y("sum(events):Q", title="Events", axis=alt.Axis(tickMinStep=1, format=",d")),
+            y=alt.Y(
+                "sum(events):Q",
+                title="Events",
+                axis=whole_numbers(df.groupby("period")["events"].sum().max() if len(df) else 0),
+            ),
             color=alt.Color(
                 "group:N",
                 title=split_label,
@@ -189,7 +203,11 @@ def killed_over_time(
     base = alt.Chart(per, title=title)
     bars = base.mark_bar(color="#8c2d19", opacity=0.8).encode(
         x=axis,
-        y=alt.Y("killed:Q", title="Killed", axis=alt.Axis(tickMinStep=1, format=",d")),
+        y=alt.Y(
+            "killed:Q",
+            title="Killed",
+            axis=whole_numbers(per[["killed", "killed_high"]].max().max()),
+        ),
         tooltip=[
             alt.Tooltip("period:N", title=f"{interval.capitalize()} from"),
             alt.Tooltip("killed_low:Q", title="Low", format=","),
@@ -260,7 +278,7 @@ def breakdown_bars(
     base = alt.Chart(shown, title=f"Killed by {label.lower()}")
     bars = base.mark_bar(color="#8c2d19").encode(
         y=y,
-        x=alt.X("killed:Q", title="Killed", axis=alt.Axis(tickMinStep=1, format=",d")),
+        x=alt.X("killed:Q", title="Killed", axis=whole_numbers(shown["end"].max())),
         tooltip=[
             alt.Tooltip("value:N", title=label),
             alt.Tooltip("events:Q", title="Events", format=","),

@@ -263,6 +263,10 @@ LIST_COLUMNS: dict[str, str] = {
 }
 
 
+# Filter kinds that take one value: a link that repeats their key is answered by its last value.
+SINGLE_VALUED = frozenset({"date_from", "date_to", "min", "flag", "text"})
+
+
 def _parse(
     name: str,
     items: list[str],
@@ -272,6 +276,8 @@ def _parse(
 ) -> Any:
     kind = specs()[name].kind
     last = items[-1].strip()
+    if kind in SINGLE_VALUED and len({i.strip() for i in items}) > 1:
+        notes.append(f"'{key}': given {len(items)} times; only the last, {last!r}, is used")
     if kind in ("date_from", "date_to"):
         try:
             return dt.date.fromisoformat(last)

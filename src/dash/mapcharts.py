@@ -148,7 +148,9 @@ def incident_map(
             shape=alt.Shape(
                 "geo_precision:N",
                 title="Location precision",
-                legend=alt.Legend(orient="bottom", columns=2),
+                # Above the map: two legends at the bottom stand side by side, and on a phone
+                # this one fell outside the chart.
+                legend=alt.Legend(orient="top", columns=3),
                 scale=alt.Scale(
                     domain=list(PRECISION_SHAPES), range=list(PRECISION_SHAPES.values())
                 ),

@@ -15,6 +15,7 @@ import pandas as pd
 import yaml
 
 from . import store, vocab
+from .text import place_name
 
 # Above this many located events the map draws grid cells instead of points, so the browser
 # never has to lay out more than a bounded number of marks (documented in the README).
@@ -53,7 +54,7 @@ def prepare_points(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     df["killed"] = killed
     df["size"] = killed.map(marker_size)
     df["place"] = [
-        ", ".join(str(p) for p in (loc, a2, a1, c) if isinstance(p, str) and p)
+        place_name(loc, a2, a1, c)
         for loc, a2, a1, c in zip(
             df["location"], df["admin2"], df["admin1"], df["country"], strict=True
         )

@@ -148,6 +148,9 @@ class Reader:
     def event(self, event_id: str) -> dict[str, Any] | None:
         return queries.event_by_id(self.db, event_id)
 
+    def event_matches(self, filters: Filters, event_id: str) -> bool:
+        return queries.event_matches(self.db, filters, event_id)
+
     def claims(self, event_id: str) -> list[dict[str, Any]]:
         return queries.claims_for(self.db, event_id)
 

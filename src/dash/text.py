@@ -11,8 +11,6 @@ from collections.abc import Iterable
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'])")
 # Embeddings, overrides and isolates (LRE … RLO, LRI … PDI): invisible, and one left open
 # reverses everything drawn after it in the same paragraph.
-# Embeddings, overrides and isolates (LRE … RLO, LRI … PDI): invisible, and one left open
-# reverses everything drawn after it in the same paragraph.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
@@ -40,6 +38,24 @@ def short(text: object, limit: int = NAME_CHARS) -> str:
     """
     text = str(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def place_name(*parts: object, limit: int | None = None) -> str:
+    """An event's place as one line, most precise first (location, district, province,
+    country), each name once: a location written "Urumqi, Xinjiang, China" is not followed by
+    "China" again. With ``limit``, each name is cut to it (``short``), as headings show them;
+    tables keep them whole."""
+    named: list[str] = []
+    seen: set[str] = set()
+    for part in parts:
+        if not isinstance(part, str) or not part.strip():
+            continue
+        pieces = {p.strip().casefold() for p in part.split(",")}
+        if pieces <= seen:
+            continue
+        named.append(short(part.strip(), limit) if limit else part.strip())
+        seen |= pieces
+    return ", ".join(named)
 
 
 def fatality_range(

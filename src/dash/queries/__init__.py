@@ -221,6 +221,13 @@ def event_by_id(db: Database, event_id: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def event_matches(db: Database, filters: Filters, event_id: str) -> bool:
+    """Whether the event ``event_id`` is among those ``filters`` match."""
+    where, params = filters.where("e")
+    sql = f"SELECT 1 FROM events e WHERE e.id = :event_id AND {where}"  # noqa: S608 - built clause
+    return db.execute(sql, {**params, "event_id": event_id}).fetchone() is not None
+
+
 def most_contested(db: Database, filters: Filters, limit: int = 10) -> list[dict[str, Any]]:
     """Events ranked by how far the parties' claimed death tolls diverge.
 

@@ -48,11 +48,23 @@ def _start_from_url(allowed: dict[str, dict[str, int]]) -> None:
     filters, notes = Filters.from_query(query, allowed=allowed)
     known = set(URL_KEYS.values()) | set(PAGE_KEYS)
     notes += [f"'{key}': unknown URL parameter, ignored" for key in query if key not in known]
+    notes += [
+        f"'{key}': given {len(query[key])} times; only the last, {query[key][-1][:40]!r}, is used"
+        for key in PAGE_KEYS
+        if len(set(query.get(key, []))) > 1
+    ]
     state.set_filters(filters)
     st.session_state[PARAMS] = {
         key: query[key][-1][:200] for key in PAGE_KEYS if key != "event" and key in query
     }
-    st.session_state[state.EVENT] = query.get("event", [None])[-1]
+    wanted = query.get("event", [None])[-1]
+    if wanted is not None and data.read().event(wanted) is None:
+        # Every page, not only the narratives: the map would open nothing, the others would
+        # carry the bad id on to the next page.
+        shown = wanted if len(wanted) <= 80 else wanted[:80] + "…"
+        notes.append(f"'event': no event with id {shown!r}")
+        wanted = None
+    st.session_state[state.EVENT] = wanted
     st.session_state[NOTES] = notes
     st.session_state[_INIT] = True
 

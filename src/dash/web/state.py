@@ -44,6 +44,15 @@ def params() -> dict[str, str]:
     return st.session_state.setdefault(PARAMS, {})
 
 
+def drop_param(key: str, why: str) -> None:
+    """Drop a page setting from the session and from the URL (a shared link would bring the
+    warning back), saying why."""
+    st.warning(f"URL parameter '{key}': {why}.")
+    params().pop(key, None)
+    if key in st.query_params:
+        del st.query_params[key]
+
+
 def table_choice(event: Any, ids: Sequence[str] | None, key: str) -> str | None:
     """The event id of a newly selected row (or map mark), once; None when nothing new.
 
@@ -71,11 +80,8 @@ def url_choice(
     value = kept.get(key, default)
     if value not in options:
         shown = value if len(value) <= 40 else value[:40] + "…"
-        st.warning(
-            f"URL parameter '{key}': unknown value {plain(repr(shown))}; showing {options[default]!r}."
-        )
+        drop_param(key, f"unknown value {plain(repr(shown))}; showing {options[default]!r}")
         value = default
-        kept.pop(key, None)
     widget_key = f"p_{key}"
     st.session_state[widget_key] = value
 

@@ -194,6 +194,14 @@ def pick_from_table(
     return state.table_choice(event, [r["event_id"] for r in rows], key)
 
 
+# What the most-contested table says when nothing is ranked: only violent events are, so a
+# filter matching talks or statements with several parties' claims still ranks none.
+NONE_CONTESTED = (
+    "No matching violent event has claims from two or more parties (talks, statements and a "
+    "campaign's running totals are not ranked)."
+)
+
+
 def contested_table(rows: Sequence[dict[str, Any]], *, key: str, open_comparison: bool) -> None:
     """The ranked most-contested list; selecting a row selects that event and, from another
     page, opens its comparison."""

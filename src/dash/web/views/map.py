@@ -11,7 +11,7 @@ import streamlit as st
 
 from ... import exports, mapcharts, mapdata, narratives, vocab
 from ...filters import Filters
-from ...text import fatality_range, link, plain, short
+from ...text import NAME_CHARS, fatality_range, link, place_name, plain, short
 from .. import data, display, downloads, layout, state, tables
 from .narratives import figures
 
@@ -97,9 +97,7 @@ def event_list(filters: Filters, total: int, *, key: str) -> None:
         page = int(st.number_input(f"Page (of {pages:,})", 1, pages, 1, key=f"{key}_page"))
     rows = reader.events(filters, LIST_PAGE_SIZE, (page - 1) * LIST_PAGE_SIZE)
     for r in rows:
-        r["place"] = ", ".join(
-            p for p in (r["location"], r["admin2"], r["admin1"], r["country"]) if p
-        )
+        r["place"] = place_name(r["location"], r["admin2"], r["admin1"], r["country"])
         r["actors"] = " / ".join(p for p in (r["actor1"], r["actor2"]) if p)
         r["source"] = (r["source_urls"] or "").split(" | ")[0] or None
     chosen = tables.pick_from_table(
@@ -137,11 +135,8 @@ def event_detail(event_id: str) -> None:
     # As tall as the map, scrolling inside: the list below stays in reach.
     with st.container(border=True, key="event_detail", height=mapdata.MAP_HEIGHT + 120):
         st.subheader(plain(short(event["title"])))
-        place = ", ".join(
-            short(p)
-            for p in (event["location"], event["admin2"], event["admin1"], event["country"])
-            if p
-        )
+        parts = (event["location"], event["admin2"], event["admin1"], event["country"])
+        place = place_name(*parts, limit=NAME_CHARS)
         precision = vocab.GEO_PRECISIONS.get(event["geo_precision"] or "", "no coordinates")
         st.caption(
             f"{plain(event['date_start'])} – {plain(event['date_end'])} · {plain(place)} · "
@@ -225,6 +220,11 @@ def render() -> None:
         with map_column:
             incident_map(filters, total, key="incident_map", width=mapdata.MAP_WIDTH_GUESS * 3 // 5)
         with detail_column:
+            if not reader.event_matches(filters, event_id):
+                st.caption(
+                    "This event is outside the current filter: it is not on the map or in the "
+                    "list. Select another, or widen the filter."
+                )
             event_detail(event_id)
     else:
         incident_map(filters, total, key="incident_map")

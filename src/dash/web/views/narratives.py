@@ -9,10 +9,11 @@ import streamlit as st
 
 from ... import charts, credibility, exports, narratives, vocab
 from ...filters import Filters
-from ...text import fatality_range, link, plain, short
+from ...text import NAME_CHARS, fatality_range, link, place_name, plain, short
 from .. import data, display, downloads, layout, state, tables
 
 PARTY_COLUMNS_PER_ROW = 3
+CONTESTED_SHOWN = 50
 
 
 def pick_event(filters: Filters) -> str | None:
@@ -118,11 +119,8 @@ def narrative(event_id: str) -> None:
     st.html(layout.PRINT_CSS)
 
     st.header(plain(short(event["title"])))
-    place = ", ".join(
-        plain(short(p))
-        for p in (event["location"], event["admin2"], event["admin1"], event["country"])
-        if p
-    )
+    parts = (event["location"], event["admin2"], event["admin1"], event["country"])
+    place = plain(place_name(*parts, limit=NAME_CHARS))
     st.caption(
         f"{plain(event['date_start'])} – {plain(event['date_end'])} "
         f"({plain(event['date_precision'])}) · {place} · "
@@ -230,8 +228,11 @@ def render() -> None:
         "(the sidebar's text, date and place filters narrow the list), or select one from the "
         "most contested.",
     )
-    contested = data.read().most_contested(filters, 50)
-    label = f"Most contested events in the current filter ({len(contested)})"
+    ranked = data.read().most_contested(filters, -1)
+    contested = ranked[:CONTESTED_SHOWN]
+    label = f"Most contested events in the current filter ({len(ranked)}" + (
+        f"; the {CONTESTED_SHOWN} highest shown)" if len(ranked) > CONTESTED_SHOWN else ")"
+    )
     if box := display.unfolded(label, key="contested_list"):
         with box:
             st.caption(
@@ -242,7 +243,7 @@ def render() -> None:
             if contested:
                 tables.contested_table(contested, key="contested_pick", open_comparison=False)
             else:
-                st.info("No matching event has claims from two or more parties.")
+                st.info(tables.NONE_CONTESTED)
     event_id = pick_event(filters)
     if event_id:
         narrative(event_id)

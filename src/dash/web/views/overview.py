@@ -55,7 +55,7 @@ def render() -> None:
             downloads.downloads("most-contested", "most-contested", lambda db: exports.contested(db, filters),
                          filters, key="contested", n_rows=downloads.contested_count(filters))  # fmt: skip
         else:
-            st.info("No matching event has claims from two or more parties.")
+            st.info(tables.NONE_CONTESTED)
 
     st.subheader("What this is")
     st.markdown(

@@ -4,16 +4,14 @@ chart clicks that become filters, the trackers beside the store."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
 from typing import Any
 
-import altair as alt
 import streamlit as st
 
-from ... import charts, csvcolumns, csvout, stats
+from ... import charts, stats
 from ...filters import Filters
 from ...text import fatality_range, plain
-from .. import data, display, downloads, layout, state, tables
+from .. import blocks, data, downloads, layout, state, tables
 
 BREAKDOWNS = {
     "province": ("Province", "provinces"),
@@ -50,6 +48,11 @@ def controls(filters: Filters) -> tuple[str, str, str, str]:
             widget="select",
         )
         grades = stats.DEFAULTS["grades"]
+        if lens == stats.DEFAULTS["lens"] and "grades" in state.params():
+            state.drop_param(
+                "grades",
+                "ignored: it applies to one party's claims (choose a party under Whose figures)",
+            )
         if lens != stats.DEFAULTS["lens"]:
             grades = state.url_choice(
                 "grades",
@@ -127,84 +130,6 @@ def _apply(filters: Filters, **changes: Any) -> None:
     st.rerun()
 
 
-def chart_block(
-    chart: alt.TopLevelMixin,
-    rows: Sequence[dict[str, Any]],
-    columns_key: str,
-    name: str,
-    filters: Filters,
-    *,
-    key: str,
-    selectable: bool = False,
-    table: Callable[[], None] | None = None,
-) -> Any:
-    """A chart with its table one click away, its numbers as CSV, and the picture as PNG/SVG.
-
-    Returns the chart's selection state (charts with a selection rerun on click).
-    """
-    # Only the open tab is drawn (a switch reruns the page): a table nobody opened costs the
-    # first visit nothing, neither on the server nor in the browser (the grid's 1.2 MB of
-    # JavaScript is fetched only once a table is shown).
-    chart_tab, table_tab = st.tabs(["Chart", "Table"], key=f"{key}_view", on_change="rerun")
-    event = None
-    if chart_tab.open:
-        with chart_tab:
-            event = display.altair_chart(
-                chart, width="stretch", key=key, on_select="rerun" if selectable else "ignore"
-            )
-    if table_tab.open:
-        with table_tab:
-            if table:
-                table()
-            else:
-                st.dataframe(
-                    tables.frame(rows, [c.name for c in csvcolumns.COLUMN_SETS[columns_key]]),
-                    hide_index=True,
-                    width="stretch",
-                )
-    # One menu per chart: its numbers (CSV, CSV for Excel) and its picture (PNG, SVG). Like the
-    # table, its content runs only once opened (about 12 elements a chart on a first visit).
-    menu = st.popover("Download", icon=":material/download:", key=f"{key}_menu", on_change="rerun")
-    if menu.open:
-        with menu:
-            _chart_menu(chart, rows, columns_key, name, filters, key=key)
-    return event
-
-
-def _chart_menu(
-    chart: alt.TopLevelMixin,
-    rows: Sequence[dict[str, Any]],
-    columns_key: str,
-    name: str,
-    filters: Filters,
-    *,
-    key: str,
-) -> None:
-    if not downloads.chart_downloads(name, columns_key, rows, filters, key=key, in_menu=True):
-        return
-    reader = data.read()
-    names = {o["id"]: o["name"] for o in reader.origins_registry()}
-    notes = [
-        f"Filter: {filters.describe()}",
-        "Data: "
-        + "; ".join(names.get(o, o) for o in reader.origins_matching(filters))
-        + " · conflict-events dashboard",
-        f"As of: {reader.data_as_of() or 'unknown'}",
-    ]
-    left, right = st.columns(2)
-    for column, fmt in ((left, "png"), (right, "svg")):
-        column.download_button(
-            fmt.upper(),
-            data=lambda fmt=fmt: charts.export_bytes(charts.standalone(chart, notes), fmt),
-            file_name=f"{csvout.filename_for(name, filters, len(rows)).removesuffix('.csv')}.{fmt}",
-            mime="image/png" if fmt == "png" else "image/svg+xml",
-            on_click="ignore",
-            key=f"dl_{key}_{fmt}",
-            help=f"The chart as {fmt.upper()}, with its title, filter, origins and as-of line.",
-            width="stretch",
-        )
-
-
 def _picked(event: Any, param: str, field: str, key: str) -> str | None:
     values = (
         [p.get(field) for p in (event or {}).get("selection", {}).get(param, []) or []]
@@ -220,7 +145,7 @@ def over_time(filters: Filters, interval: str, split: str, lens: str, lens_label
     periods = stats.periods_between(first, last, interval) if first and last else []
     every_period = stats.zero_filled(rows, periods)  # the table and CSV carry empty periods too
     st.subheader("Over time")
-    event = chart_block(
+    event = blocks.chart_block(
         charts.events_over_time(rows, interval, stats.SPLITS[split], periods),
         every_period,
         "series",
@@ -233,7 +158,7 @@ def over_time(filters: Filters, interval: str, split: str, lens: str, lens_label
     if period:
         start = dt.date.fromisoformat(str(period)[:10])
         _apply(filters, date_from=start, date_to=stats.period_end(start, interval))
-    chart_block(
+    blocks.chart_block(
         charts.killed_over_time(rows, interval, lens_label, periods),
         every_period,
         "series",
@@ -270,7 +195,7 @@ def breakdowns(filters: Filters, lens: str) -> None:
         if not rows:
             st.info("No breakdown of who was killed under this lens.")
             return
-        chart_block(
+        blocks.chart_block(
             charts.breakdown_bars(
                 [{**r, "events": None, "killed_low": None, "killed_high": None} for r in rows],
                 "Who was killed",
@@ -285,7 +210,7 @@ def breakdowns(filters: Filters, lens: str) -> None:
         return
     label, field = BREAKDOWNS[dimension]
     rows = data.read().breakdown(filters, dimension, lens)
-    event = chart_block(
+    event = blocks.chart_block(
         charts.breakdown_bars(rows, label),
         rows,
         "breakdown",
@@ -346,7 +271,7 @@ def trackers(filters: Filters) -> None:
         tables.tracker_table(rows, key="trackers_table")
 
     if bars:
-        chart_block(
+        blocks.chart_block(
             charts.tracker_bars(bars, f"Killed in Pakistan, {year}: trackers and this store"),
             rows,
             "tracker-figures",
@@ -383,15 +308,22 @@ def render() -> None:
         if strategic:
             st.caption(
                 f"Violence only: {strategic:,} strategic development"
-                f"{'s' if strategic != 1 else ''} (talks, ceasefires, statements, seizures of "
-                "posts) also match the filters; they are listed on the Overview and the map, "
-                "not counted here. Choose event types in the sidebar to count them."
+                + (
+                    " (talks, ceasefires, statements, seizures of posts) also matches the filters; "
+                    "it is"
+                    if strategic == 1
+                    else "s (talks, ceasefires, statements, seizures of posts) also match the filters; "
+                    "they are"
+                )
+                + " listed on the Overview and the map, not counted here. Choose event types in "
+                "the sidebar to count them."
             )
     lens, interval, split, lens_label = controls(filters)
     events = headline(filters, lens, lens_label)
     if not events:
         st.info(
-            "No events match the current filter: nothing to chart. Widen it or press 'Reset "
+            ("No violent events" if reader.count(shown) else "No events")
+            + " match the current filter: nothing to chart. Widen it or press 'Reset "
             "filters'."
         )
     else:
