@@ -386,6 +386,36 @@ def test_a_newer_export_replaces_an_events_sources_and_records_the_change(fresh_
     assert kept == [(dawn, "(cited by no event any more)")]
 
 
+def test_a_document_dropped_by_one_batch_and_cited_by_a_later_one_stays(
+    fresh_db, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(importer, "BATCH_ROWS", 1)  # each row its own batch
+    rows = [acled_row(1, source="SYNTHETIC S")]
+    import_file(fresh_db, write(tmp_path / "v1.csv", ACLED_HEADER, rows), "acled")
+    rows = [acled_row(1, source="SYNTHETIC T"), acled_row(2, source="SYNTHETIC S")]
+    import_file(fresh_db, write(tmp_path / "v2.csv", ACLED_HEADER, rows), "acled")
+    publishers = [r[0] for r in fresh_db.execute("SELECT publisher FROM documents ORDER BY 1")]
+    assert publishers == ["SYNTHETIC S", "SYNTHETIC T"]
+    assert fresh_db.execute(
+        "SELECT count(*) FROM revisions WHERE table_name = 'documents'"
+    ).fetchone() == (0,)  # nothing was removed, so no removal is recorded
+
+
+def test_a_newer_export_that_changes_a_document_records_the_change(fresh_db, tmp_path):
+    import_file(fresh_db, write(tmp_path / "u1.csv", UCDP_HEADER, [ucdp_row(1)]), "ucdp")
+    changed = ucdp_row(1, source_headline="SYNTHETIC raid, corrected")
+    import_file(fresh_db, write(tmp_path / "u2.csv", UCDP_HEADER, [changed]), "ucdp")
+    revisions = fresh_db.execute(
+        "SELECT row_id, column_name, old_value, new_value FROM revisions"
+        " WHERE table_name = 'documents'"
+    ).fetchall()
+    assert revisions and all(r[0] == "ucdp-source:501" for r in revisions)
+    assert any("SYNTHETIC raid, corrected" in (r[3] or "") and "corrected" not in (r[2] or "")
+               for r in revisions)  # fmt: skip
+    title = fresh_db.execute("SELECT title, citation FROM documents").fetchone()
+    assert "SYNTHETIC raid, corrected" in " ".join(t or "" for t in title)
+
+
 def test_a_repeated_id_in_one_file_is_rejected(fresh_db, tmp_path):
     path = write(tmp_path / "dup.csv", ACLED_HEADER, [acled_row(1), acled_row(1)])
     with pytest.raises(ImportFailed) as err:

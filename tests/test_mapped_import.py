@@ -201,6 +201,26 @@ def test_a_link_that_is_not_a_web_address_as_it_stands_is_kept_in_the_citation(f
     assert documents[1][0] == "https://example.org/ok"
 
 
+def test_a_one_column_file_imports_every_row(fresh_db, tmp_path):
+    path = write_bytes(tmp_path / "dates.csv", ["Date", "2024-12-24", "2024-12-25", "2024-12-26"])
+    body = """\
+        [origin]
+        id = "syn-one"
+        name = "SYNTHETIC one column"
+        licence = "SYNTHETIC terms"
+
+        [fields]
+        id = { hash = ["Date"] }
+        date = "Date"
+        country = { value = "Pakistan" }
+
+        [event_type]
+        default = ["Battles", "Armed clash"]
+    """
+    fmt = MappedFormat(load_mapping(mapping(tmp_path, body))).format()
+    assert import_file(fresh_db, path, fmt).inserted == 3
+
+
 def test_the_min_max_sums_bracket_the_published_totals_exactly_when_in_order(fresh_db, tmp_path):
     lines = COMPILATION[:3] + [",,Total,,,7,9,2,,"]
     path = write_bytes(tmp_path / "c.csv", lines, encoding="cp1252")
@@ -376,3 +396,45 @@ def test_cli_suggest_then_import(tmp_path, compilation, synthetic_db_path):
     db = store.open_readonly(synthetic_db_path)
     assert db.execute("SELECT count(*) FROM events WHERE origin = 'syn-cli'").fetchone()[0] == 3
     db.close()
+
+
+DETAILS_MAP = """\
+    [origin]
+    id = "syn-details"
+    name = "SYNTHETIC details sheet"
+    licence = "SYNTHETIC terms"
+
+    [fields]
+    id = { hash = ["Location", "Date"] }
+    date = "Date"
+    country = { value = "Pakistan" }
+    location = "(column 4)"
+    summary = "Details (2)"
+    killed = "Killed"
+
+    [event_type]
+    default = ["Battles", "Armed clash"]
+"""
+
+
+def test_the_cli_reads_utf16_and_names_columns_as_the_import_does(tmp_path, synthetic_db_path):
+    lines = [
+        "Location,Date,Details,,Details,Killed",
+        "SYNTHETIC Mirali,2024-12-24,SYNTHETIC first,SYNTHETIC Mirali bazaar,SYNTHETIC second,NaN",
+        # an empty first column of the hashed id and "a total of" in the text: still an event
+        ",2024-12-25,SYNTHETIC a total of 5 killed,,SYNTHETIC other,5",
+    ]
+    path = write_bytes(tmp_path / "wide.csv", lines, encoding="utf-16")  # with its mark
+    result = CliRunner().invoke(cli, ["import", "csv", str(path), "--mapping",
+                                      str(mapping(tmp_path, DETAILS_MAP)), "--db",
+                                      str(synthetic_db_path)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    db = store.open_writable(synthetic_db_path)
+    rows = db.execute(
+        "SELECT location, summary FROM events WHERE origin = 'syn-details' ORDER BY date_start"
+    ).fetchall()
+    assert rows == [("SYNTHETIC Mirali bazaar", "SYNTHETIC second"), (None, "SYNTHETIC other")]
+    (detail,) = db.execute(
+        "SELECT detail FROM quality_notes WHERE kind = 'fatalities_unreadable'"
+    ).fetchone()
+    assert detail == "killed: 'NaN' is not a whole number ≥ 0"  # once, with its field

@@ -197,7 +197,7 @@ def test_a_not_a_number_figure_is_kept_as_unreadable_not_a_crash(fresh_db, tmp_p
 
 def test_an_unknown_encoding_is_named_not_a_traceback(fresh_db, tmp_path):
     path = write(tmp_path / "a.csv", ACLED_HEADER, [acled_row(1)])
-    with pytest.raises(ImportRefused, match="'bogus' is not an encoding Python knows"):
+    with pytest.raises(ImportRefused, match="'bogus' is not a text encoding Python knows"):
         import_file(fresh_db, path, "acled", encoding="bogus")
     assert column(fresh_db, "SELECT count(*) FROM events") == [0]
 
@@ -309,6 +309,73 @@ def test_a_file_that_is_not_text_is_named_for_what_it_is(fresh_db, tmp_path, sta
     with pytest.raises(ImportRefused, match=said.replace("(", r"\(").replace(")", r"\)")):
         import_file(fresh_db, path, "acled")
     assert column(fresh_db, "SELECT count(*) FROM events") == [0]
+
+
+def test_an_id_padded_to_full_width_mid_table_is_a_record_and_a_two_cell_note_under_it_is_not(
+    fresh_db, tmp_path
+):
+    padded = ["SYN7"] + [""] * (len(ACLED_HEADER) - 1)  # an id and nothing else, full width
+    path = tmp_path / "mid.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh, lineterminator="\r\n")
+        out.writerow(ACLED_HEADER)
+        out.writerow([acled_row(1)[h] for h in ACLED_HEADER])
+        out.writerow(padded)  # line 3: a record without its date, not a note
+        out.writerow([acled_row(2)[h] for h in ACLED_HEADER])
+        out.writerow(["Source: SYNTHETIC", "ACLED"])  # line 5: under the table, two cells
+    with pytest.raises(ImportFailed) as err:
+        import_file(fresh_db, path, "acled")
+    assert [r.line for r in err.value.report.rejected] == [3]
+    report = import_file(fresh_db, path, "acled", skip_invalid=True)
+    assert report.inserted == 2
+    assert "note row(s) under the table (one or two cells, no record) skipped at line 5" in (
+        report.summary()
+    )
+
+
+def test_a_renamed_column_never_takes_a_name_the_header_already_has(fresh_db, tmp_path):
+    header = [*ACLED_HEADER, "notes (2)", "notes"]
+    row = [*(acled_row(1)[h] for h in ACLED_HEADER), "SYNTHETIC explicit", "SYNTHETIC third"]
+    path = tmp_path / "collide.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, row])
+    report = import_file(fresh_db, path, "acled")
+    extra = json.loads(fresh_db.execute("SELECT extra FROM events").fetchone()[0])
+    assert (extra["notes (2)"], extra["notes (3)"]) == ("SYNTHETIC explicit", "SYNTHETIC third")
+    assert "the header repeats 'notes': kept as 'notes (3)'" in report.summary()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "given", "imports"),
+    [("utf-16-le", None, False), ("utf-16-le", "utf-16-le", True), ("utf-16", "utf-16", True),
+     ("utf-32", None, True)],
+)  # fmt: skip
+def test_utf16_and_utf32_files_are_read_or_the_message_says_how(
+    fresh_db, tmp_path, encoding, given, imports
+):
+    text = write(tmp_path / "u8.csv", ACLED_HEADER, [acled_row(1)]).read_text(encoding="utf-8")
+    path = tmp_path / "wide.csv"
+    path.write_bytes(text.encode(encoding))  # utf-16-le: no byte-order mark
+    if imports:
+        assert import_file(fresh_db, path, "acled", encoding=given).inserted == 1
+        return
+    with pytest.raises(ImportRefused, match="--encoding utf-16-le") as err:
+        import_file(fresh_db, path, "acled", encoding=given)
+    assert "NUL bytes" in str(err.value)
+
+
+def test_a_codec_that_is_not_of_text_is_refused_as_an_encoding(fresh_db, tmp_path):
+    path = write(tmp_path / "a.csv", ACLED_HEADER, [acled_row(1)])
+    with pytest.raises(ImportRefused, match="'base64' is not a text encoding"):
+        import_file(fresh_db, path, "acled", encoding="base64")
+
+
+def test_the_rejects_file_cannot_be_the_file_being_imported(fresh_db, tmp_path):
+    path = write(tmp_path / "a.csv", ACLED_HEADER, [acled_row(1), acled_row(2, event_date="")])
+    before = path.read_bytes()
+    with pytest.raises(ImportRefused, match="is the file being imported"):
+        import_file(fresh_db, path, "acled", skip_invalid=True, rejects_path=path)
+    assert path.read_bytes() == before
 
 
 # --- the region --------------------------------------------------------------------------------

@@ -77,8 +77,10 @@ def test_a_store_written_by_a_newer_version_is_refused_not_written_into(syntheti
         assert "0099_from_the_future" in str(err.value) and "update conflict-events" in str(
             err.value.hint
         )
-    result = CliRunner().invoke(cli, ["migrate", "--db", str(synthetic_db_path)])
-    assert result.exit_code == 1 and "written by a newer version" in result.output
+    for command in (["migrate"], ["build"], ["publish", str(synthetic_db_path.with_name("p.db"))]):
+        result = CliRunner().invoke(cli, [*command, "--db", str(synthetic_db_path)])
+        assert result.exit_code == 1, (command, result.output)
+        assert "written by a newer version" in result.output, (command, result.output)
     check = Database(synthetic_db_path)
     assert check.execute("SELECT count(*) FROM events").fetchone()[0] == before
     assert [r[0] for r in check.execute("SELECT name FROM _sqlite_migrations")][-1] == (

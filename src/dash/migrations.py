@@ -459,3 +459,15 @@ def m0006_revisions_of_documents(db: Database) -> None:
     _rewrite_check(
         db, "revisions", "revision_table", "table_name IN ('events', 'claims', 'documents')"
     )
+    # Deleting a document makes SQLite look for rows still referring to it (foreign keys):
+    # without these, each deletion read every event (43 ms a document at 100,000 events).
+    # Partial: nearly every event has no place source, and SQLite's checks use them as they are.
+    _execute_each(
+        db,
+        """
+        CREATE INDEX events_place_source ON events (place_source_id)
+            WHERE place_source_id IS NOT NULL;
+        CREATE INDEX event_links_document ON event_links (document_id)
+            WHERE document_id IS NOT NULL
+        """,
+    )

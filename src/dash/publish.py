@@ -68,9 +68,15 @@ def _open_source(path: Path) -> Database:
         raise PublishRefused(str(store.unusable(exc, path))) from exc
     if version != migrations.latest_version():
         conn.close()
+        newer = version is not None and version not in migrations.known_versions()
         raise PublishRefused(
             f"{path}: schema {version or 'none'}, this version needs "
-            f"{migrations.latest_version()}; run conflict-events migrate first"
+            f"{migrations.latest_version()}; "
+            + (
+                "the file was written by a newer version: update conflict-events first"
+                if newer
+                else "run conflict-events migrate first"
+            )
         )
     return db
 

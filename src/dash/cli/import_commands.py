@@ -175,15 +175,13 @@ def import_csv(
         raise click.UsageError("give --mapping MAP (start one with --suggest)")
     try:
         spec = load_mapping(mapping)
-        header = next(iter(CsvSource(file, encoding_of(spec), spec.file.delimiter).rows_raw()), [])
-        check_header(spec, [h.strip().lstrip("\ufeff") for h in header], file)
+        # The command line's --encoding over the mapping's; neither: the file's mark or UTF-8.
+        options["encoding"] = options.get("encoding") or spec.file.encoding
+        source = CsvSource(file, options["encoding"], spec.file.delimiter)
+        header = next(iter(source.rows_raw()), [])
+        # Named as the import names them: "Details (2)" for a repeated name, "(column 5)".
+        check_header(spec, source.column_names([h.strip().lstrip("\ufeff") for h in header]), file)
     except (MappingError, ImportRefused) as exc:
         raise click.ClickException(str(exc)) from exc
-    options["encoding"] = options.get("encoding") or spec.file.encoding
     options["date_order"] = options.get("date_order") or spec.file.date_order
     run_import(db_path, file, MappedFormat(spec).format(), delimiter=spec.file.delimiter, **options)
-
-
-def encoding_of(spec: Any) -> str:
-    encoding = spec.file.encoding
-    return "utf-8-sig" if encoding.replace("-", "").lower() == "utf8" else encoding

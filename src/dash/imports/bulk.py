@@ -143,10 +143,16 @@ def delete_events(db: Database, ids: Sequence[str], import_id: int | None, why: 
     for event_id in present:
         _keep_in_revisions(db, "events", event_id, import_id, why)
         db.execute("DELETE FROM events WHERE id = :id", {"id": event_id})
-    for (document_id,) in db.execute(_UNCITED, {"ids": cited}).fetchall():
+    remove_uncited(db, cited, import_id, why)
+    return present
+
+
+def remove_uncited(db: Database, ids: str, import_id: int | None, why: str) -> None:
+    """Delete the documents among ``ids`` (a JSON list) that nothing cites any more, each kept
+    whole in a revision named ``(why)``."""
+    for (document_id,) in db.execute(_UNCITED, {"ids": ids}).fetchall():
         _keep_in_revisions(db, "documents", document_id, import_id, why)
         db.execute("DELETE FROM documents WHERE id = :id", {"id": document_id})
-    return present
 
 
 # Of the documents listed in :ids, those nothing cites any more: no event, claim, tracker
@@ -180,6 +186,16 @@ def _keep_in_revisions(
     )  # fmt: skip
 
 
+_INSERT_REVISION = (
+    "INSERT INTO revisions (table_name, row_id, column_name, old_value, new_value, import_id,"
+    " changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 class BatchWriter:
     """Writes batches of validated rows: one existence query and executemany per table."""
 
@@ -187,6 +203,14 @@ class BatchWriter:
         self.db, self.import_id, self.report = db, import_id, report
         self.documents: set[str] = set()
         self.updated: list[str] = []  # ids of events this import changed
+        self.dropped: set[str] = set()  # documents an updated event no longer cites
+
+    def finish(self) -> None:
+        """After the last batch: remove the documents the import left cited by nothing (a later
+        batch may cite again one an earlier batch dropped)."""
+        if self.dropped:
+            ids = json.dumps(sorted(self.dropped))
+            remove_uncited(self.db, ids, self.import_id, "cited by no event any more")
 
     def write(self, batch: list[Records]) -> None:
         events = [records[0] for records in batch]
@@ -205,6 +229,7 @@ class BatchWriter:
         documents = [d for _, docs, *_ in batch for d in docs if d[0] not in self.documents]
         self.documents.update(d[0] for d in documents)
         if documents:
+            self._revise_documents(documents)
             self.db.conn.executemany(_UPSERT_DOCUMENT, documents)
         # A newer export's sources replace the old ones of the events it updates.
         self.db.conn.executemany(
@@ -213,13 +238,7 @@ class BatchWriter:
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO event_sources (event_id, document_id) VALUES (?, ?)", links
         )
-        if cited_before:
-            dropped = {d for old, _ in cited_before.values() for d in old}
-            for (document_id,) in self.db.execute(_UNCITED, {"ids": json.dumps(sorted(dropped))}):
-                _keep_in_revisions(
-                    self.db, "documents", document_id, self.import_id, "cited by no event any more"
-                )
-                self.db.execute("DELETE FROM documents WHERE id = :id", {"id": document_id})
+        self.dropped.update(d for old, _ in cited_before.values() for d in old)
         # A newer export's places and notes replace the old ones of the events it updates.
         if existing:
             for table in ("event_places", "quality_notes"):
@@ -244,6 +263,22 @@ class BatchWriter:
             rows_listed("events", "id", EVENT_COLUMNS), {"ids": json.dumps(ids)}
         )
         return {row[0]: dict(zip(EVENT_COLUMNS, row, strict=True)) for row in cursor}
+
+    def _revise_documents(self, documents: list[tuple[Any, ...]]) -> None:
+        """Record, as revisions, what a newer export changes in documents the store holds."""
+        listed = rows_listed("documents", "id", DOCUMENT_COLUMNS)
+        known = {
+            row[0]: row
+            for row in self.db.execute(listed, {"ids": json.dumps([d[0] for d in documents])})
+        }
+        changes = [
+            ("documents", d[0], column, _text(before), _text(after), self.import_id, now())
+            for d in documents
+            if (old := known.get(d[0])) is not None and tuple(old) != tuple(d)
+            for column, before, after in zip(DOCUMENT_COLUMNS, old, d, strict=True)
+            if before != after
+        ]
+        self.db.conn.executemany(_INSERT_REVISION, changes)
 
     def _sources(
         self, existing: dict[str, dict[str, Any]], links: list[tuple[str, str]]

@@ -125,6 +125,7 @@ def import_file(
             if not report.stored:
                 refusal = _why_nothing(report)
                 raise _Rollback
+            writer.finish()
             suspended.catch_up()
             found = time.perf_counter()
             report.duplicate_pairs = duplicates.find_for(db, suspended.after_rowid, writer.updated)

@@ -93,7 +93,8 @@ class MappedFormat:
         """The column a data row must have (the id, else the date): rows without it are
         totals, notes or footers."""
         f = self.mapping.fields
-        for source in (f.id, f.date):
+        # A hashed id's first column may be empty in a real row; its date is never.
+        for source in (f.id, f.date) if isinstance(f.id, str) else (f.date, f.id):
             if isinstance(source, str):
                 return source
             if isinstance(source, Hashed):
@@ -142,11 +143,15 @@ class MappedFormat:
             precision = "day" if start == end else "days"
         event_type, sub_type = self._type(row)
         problems: list[str] = []
-        low = _count(row, f.killed if f.killed else f.killed_low, problems)
-        high = _count(row, f.killed if f.killed else f.killed_high, problems)
-        best = _count(row, f.killed_best, problems)
-        if problems:
-            note("fatalities_unreadable", "; ".join(problems))
+        low = _count(
+            row, f.killed or f.killed_low, problems, "killed" if f.killed else "killed_low"
+        )
+        high = _count(
+            row, f.killed or f.killed_high, problems, "killed" if f.killed else "killed_high"
+        )
+        best = _count(row, f.killed_best, problems, "killed_best")
+        if problems:  # one killed column read as low and high: said once
+            note("fatalities_unreadable", "; ".join(dict.fromkeys(problems)))
         low, best, high, reordered = fatalities(low, best, high, m.origin.name)
         if reordered:
             note("fatalities_reordered", reordered)

@@ -63,7 +63,7 @@ class OriginSpec(BaseModel):
 
 class FileSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    encoding: str = "utf-8"
+    encoding: str | None = None  # UTF-8, or UTF-16 by its byte-order mark, unless given
     delimiter: str | None = None  # guessed from the header line when not given
     date_order: Literal["dmy", "mdy"] | None = None
 

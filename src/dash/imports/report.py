@@ -165,6 +165,8 @@ def rejects_target(file: Path, target: str | os.PathLike[str] | None) -> Path:
     its folder is read-only, in the temporary folder."""
     if target:
         path = Path(target)
+        if path.resolve() == file.resolve():
+            raise ImportRefused(f"--rejects {path}: is the file being imported; give another name")
         if path.is_dir():
             raise ImportRefused(f"--rejects {path}: is a folder; give a file name in it")
         if not path.parent.is_dir():

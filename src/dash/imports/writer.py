@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from .. import __version__, integrity, store
+from .. import __version__, integrity, migrations, store
 from .curated import Dataset, load_curated
 
 
@@ -29,6 +29,20 @@ def what_build_discards(target: Path) -> str | None:
     try:
         store.require_sqlite_file(target)
         with contextlib.closing(sqlite3.connect(f"{target.as_uri()}?mode=ro", uri=True)) as conn:
+            logged = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'"
+            ).fetchone()
+            applied = (
+                logged
+                and conn.execute(
+                    "SELECT name FROM _sqlite_migrations ORDER BY id DESC LIMIT 1"
+                ).fetchone()
+            )
+            if applied and applied[0] not in migrations.known_versions():
+                return (
+                    f"{target} was written by a newer version of conflict-events (schema "
+                    f"{applied[0]}): what it holds beyond this version's tables is unknown"
+                )
             rows = conn.execute(
                 "SELECT origin, count(*) FROM events WHERE origin != 'curated'"
                 " GROUP BY 1 ORDER BY 2 DESC"
