@@ -378,6 +378,27 @@ def test_the_rejects_file_cannot_be_the_file_being_imported(fresh_db, tmp_path):
     assert path.read_bytes() == before
 
 
+def test_a_nul_byte_deep_in_a_file_refuses_its_row_naming_the_column(fresh_db, tmp_path):
+    rows = [acled_row(i, notes="SYNTHETIC " + "x" * 300) for i in range(1, 400)]  # past 64 KiB
+    rows[-1]["event_id_cnty"] = "SYN\x00399"
+    path = write(tmp_path / "nul.csv", ACLED_HEADER, rows)
+    with pytest.raises(ImportFailed) as err:
+        import_file(fresh_db, path, "acled")
+    (reject,) = err.value.report.rejected
+    assert (reject.line, reject.column) == (400, "event_id_cnty") and "NUL byte" in reject.reason
+
+
+@pytest.mark.parametrize(("written", "stored"), [("1,000", 1000), ("1,5", None), ("12", 12)])
+def test_a_comma_in_a_figure_is_a_thousands_separator_or_unreadable(
+    fresh_db, tmp_path, written, stored
+):
+    path = write(tmp_path / "c.csv", ACLED_HEADER, [acled_row(1, fatalities=written)])
+    import_file(fresh_db, path, "acled")
+    assert column(fresh_db, "SELECT fatalities_best FROM events") == [stored]
+    notes = column(fresh_db, "SELECT kind FROM quality_notes")
+    assert notes == ([] if stored is not None else ["fatalities_unreadable"])
+
+
 # --- the region --------------------------------------------------------------------------------
 
 

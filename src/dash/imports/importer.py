@@ -48,7 +48,7 @@ from .report import (
     skipped_lines,
     write_rejects,
 )
-from .source import TRUNCATED, CsvSource, ImportRefused
+from .source import NUL, TRUNCATED, CsvSource, ImportRefused
 
 BATCH_ROWS = 2000
 
@@ -200,6 +200,8 @@ def _validated_batches(
         try:
             if TRUNCATED in row:
                 raise RowError("row", row[TRUNCATED], "a truncated record: it ends early")
+            if NUL in row:
+                raise RowError(row[NUL], "(a NUL byte)", "holds a NUL byte: binary data, not text")
             converted = fmt.convert(row, read)
             first = seen.setdefault(converted.event.id, line)
             if first != line:

@@ -94,10 +94,15 @@ def text(row: dict[str, str], column: str) -> str | None:
     return value or None
 
 
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
 def number(row: dict[str, str], column: str) -> float | None:
     raw = text(row, column)
     if raw is None:
         return None
+    if "," in raw and not _THOUSANDS.match(raw):
+        return None  # "1,5": a decimal comma, or not a number; "1,000" is a thousand
     try:
         value = float(raw.replace(",", ""))
     except ValueError:

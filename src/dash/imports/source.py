@@ -28,6 +28,7 @@ CP1252_UNDEFINED = frozenset({0x81, 0x8D, 0x8F, 0x90, 0x9D})
 # Set on a row whose record ends before the header's last column: the file was cut short or a
 # quote left open, and the row cannot be stored truthfully.
 TRUNCATED = "__truncated__"
+NUL = "__nul__"  # a row holding a NUL byte: binary data inside the text
 
 
 class ImportRefused(Exception):
@@ -204,6 +205,9 @@ class CsvSource:
             row = dict(zip(self.header, values, strict=False))
             if len(values) > width and any(v.strip() for v in values[width:]):
                 row["__extra_values__"] = "|".join(values[width:])
+            if any("\x00" in v for v in values):
+                named = zip(self.header, values, strict=False)
+                row[NUL] = next((h for h, v in named if "\x00" in v), "row")
             the_id = row.get(id_column, "").strip()
             if the_id.casefold().rstrip(":") in TOTALS or (
                 not the_id and any("total" in v.lower() for v in values)
