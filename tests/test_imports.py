@@ -412,6 +412,8 @@ def test_a_newer_export_that_changes_a_document_records_the_change(fresh_db, tmp
     assert revisions and all(r[0] == "ucdp-source:501" for r in revisions)
     assert any("SYNTHETIC raid, corrected" in (r[3] or "") and "corrected" not in (r[2] or "")
                for r in revisions)  # fmt: skip
+    assert all(old != new for _, _, old, new in revisions)  # only what changed
+    assert len(revisions) == len({column for _, column, _, _ in revisions}) <= 3
     title = fresh_db.execute("SELECT title, citation FROM documents").fetchone()
     assert "SYNTHETIC raid, corrected" in " ".join(t or "" for t in title)
 

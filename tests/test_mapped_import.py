@@ -438,3 +438,10 @@ def test_the_cli_reads_utf16_and_names_columns_as_the_import_does(tmp_path, synt
         "SELECT detail FROM quality_notes WHERE kind = 'fatalities_unreadable'"
     ).fetchone()
     assert detail == "killed: 'NaN' is not a whole number ≥ 0"  # once, with its field
+
+
+def test_suggest_drafts_a_file_written_by_pandas_with_its_index_column(tmp_path):
+    path = write_bytes(tmp_path / "pandas.csv", [",When,Where,Dead", "0,2024-12-24,SYNTHETIC,3"])
+    draft = suggest(path)
+    assert '"(column 1)"' in draft  # named as the import names it, so the draft imports
+    assert 'id = { hash = [""' not in draft

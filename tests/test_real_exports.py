@@ -399,6 +399,52 @@ def test_a_comma_in_a_figure_is_a_thousands_separator_or_unreadable(
     assert notes == ([] if stored is not None else ["fatalities_unreadable"])
 
 
+@pytest.mark.parametrize(
+    ("line_end", "encoding", "last", "stored"),
+    [
+        ("\r", "utf-8", "Source: SYNTHETIC export\r", 2),  # Excel for Mac: CR alone
+        ("\n", "utf-32", "Source: SYNTHETIC export\n", 2),
+        ("\r\n", "utf-8", "Source: SYNTHETIC export", 2),  # a note, even without its line end
+        ("\r\n", "utf-8", "7", None),  # one character of the next record: cut short
+        ("\r\n", "utf-8", "Total:,,,\r\n", 2),
+    ],
+    ids=["cr-only", "utf-32", "note-no-line-end", "cut-one-char", "total-colon"],
+)
+def test_the_last_line_is_told_by_its_text_and_its_line_end(
+    fresh_db, tmp_path, line_end, encoding, last, stored
+):
+    rows = [[acled_row(n)[h] for h in ACLED_HEADER] for n in (1, 2)]
+    body = io.StringIO(newline="")
+    csv.writer(body, lineterminator=line_end).writerows([ACLED_HEADER, *rows])
+    path = tmp_path / "end.csv"
+    path.write_bytes((body.getvalue() + last).encode(encoding))
+    if stored is None:
+        with pytest.raises(ImportFailed) as err:
+            import_file(fresh_db, path, "acled")
+        assert "at the end of the file" in err.value.report.rejected[0].value
+        return
+    assert import_file(fresh_db, path, "acled").inserted == stored
+
+
+def test_a_document_still_cited_elsewhere_stays_when_its_event_goes(fresh_db, tmp_path):
+    from dash.imports.bulk import delete_events
+
+    path = write(tmp_path / "a.csv", ACLED_HEADER, [acled_row(1, source="SYNTHETIC Shared")])
+    import_file(fresh_db, path, "acled")
+    (doc,) = column(fresh_db, "SELECT id FROM documents")
+    # a tracker figure cites the same document (each kind of reference keeps it)
+    fresh_db.execute(
+        """INSERT INTO statistics (id, tracker, document_id, period_start, period_end, region,
+                                   metric, value, definition)
+           VALUES ('syn-stat', 'SYNTHETIC', :doc, '2024-01-01', '2024-12-31', 'Pakistan',
+                   'fatalities', 1, 'SYNTHETIC')""",
+        {"doc": doc},
+    )
+    with fresh_db.atomic():
+        assert delete_events(fresh_db, ["acled:SYN1"], None, "SYNTHETIC") == ["acled:SYN1"]
+    assert column(fresh_db, "SELECT id FROM documents") == [doc]
+
+
 # --- the region --------------------------------------------------------------------------------
 
 

@@ -176,6 +176,8 @@ def parse_date(raw: str, column: str, options: ReadOptions) -> dt.date:
             if month:
                 return dt.date(int(m[3]), month, int(m[2]))
         if m := _NUMERIC.match(value):
+            if int(m[1]) > 12 and int(m[2]) > 12:
+                raise ValueError("neither of its first two numbers is a month")
             if options.date_order == "dmy":
                 return dt.date(_year(m[3]), int(m[2]), int(m[1]))
             if options.date_order == "mdy":

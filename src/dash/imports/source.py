@@ -137,7 +137,8 @@ class CsvSource:
                 io.BufferedReader(self._counter), encoding=encoding, errors="strict", newline=""
             )
             try:
-                reader = csv.reader(text, delimiter=self.delimiter or self._sniffed(encoding))
+                lines = self._remembering_the_end(text)
+                reader = csv.reader(lines, delimiter=self.delimiter or self._sniffed(encoding))
                 yield from self._rows(reader, id_column)
             except UnicodeDecodeError as exc:
                 raise ImportRefused(self._encoding_message(exc)) from None
@@ -189,7 +190,8 @@ class CsvSource:
         # record: a note without an id is one wherever it stands; one whose cells could be a
         # record's (an id padded to the full width, two cells) is one only under the table,
         # and the last line of a file that ends mid-line is a record cut short.
-        waiting: list[tuple[int, dict[str, str], int, bool]] = []  # line, row, fields, doubtful
+        # line, row, fields, doubtful, id-like
+        waiting: list[tuple[int, dict[str, str], int, bool, bool]] = []
         for values in reader:
             # A record is named by its first line: a quoted field may span several.
             line, end_of_last = end_of_last + 1, reader.line_num  # type: ignore[attr-defined]
@@ -228,26 +230,29 @@ class CsvSource:
                 )
             )
             if note or doubtful:
-                waiting.append((line, row, len(values), doubtful))
+                # A cut record starts with its id; a note's text has spaces ("Source: …").
+                id_like = bool(the_id) and not any(c.isspace() for c in the_id)
+                waiting.append((line, row, len(values), doubtful, id_like))
                 continue
             yield from self._records_after_all(waiting, width)
             waiting = []
             if short:
                 row[TRUNCATED] = f"{len(values)} of the header's {width} fields"
             yield line, row
-        for i, (line, row, fields, _) in enumerate(waiting):
-            if i == len(waiting) - 1 and fields < width and not self._ends_with_line_end():
+        for i, (line, row, fields, _, id_like) in enumerate(waiting):
+            last = i == len(waiting) - 1
+            if last and id_like and fields < width and not self._ends_with_line_end():
                 row[TRUNCATED] = f"{fields} of the header's {width} fields, at the end of the file"
                 yield line, row
             else:
                 self.stats.footer_rows.append(line)
 
     def _records_after_all(
-        self, waiting: list[tuple[int, dict[str, str], int, bool]], width: int
+        self, waiting: list[tuple[int, dict[str, str], int, bool, bool]], width: int
     ) -> Iterator[tuple[int, dict[str, str]]]:
         """The rows that looked like notes, now that a record follows them: doubtful ones are
         records after all (checked as any other), the others notes."""
-        for line, row, fields, doubtful in waiting:
+        for line, row, fields, doubtful, _ in waiting:
             if not doubtful:
                 self.stats.footer_rows.append(line)
                 continue
@@ -255,10 +260,16 @@ class CsvSource:
                 row[TRUNCATED] = f"{fields} of the header's {width} fields"
             yield line, row
 
+    def _remembering_the_end(self, text: Iterator[str]) -> Iterator[str]:
+        """The lines of ``text``, noting whether the last one ends with a line end (in the
+        decoded text: CR alone, as Excel for Mac writes, and UTF-16 or -32 line ends too)."""
+        self._ended = True
+        for line in text:
+            self._ended = line.endswith(("\n", "\r"))
+            yield line
+
     def _ends_with_line_end(self) -> bool:
-        with self.path.open("rb") as fh:
-            fh.seek(max(0, self.size - 2))
-            return any(end in fh.read() for end in (b"\n", b"\r"))
+        return getattr(self, "_ended", True)
 
     def column_names(self, header: list[str]) -> list[str]:
         """The header with a name for every column, each once: a name the header repeats gets

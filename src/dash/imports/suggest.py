@@ -156,7 +156,8 @@ def suggest(path: str | Path, encoding: str | None = None) -> str:
     read = CsvSource(source_path, "utf-8-sig" if chosen == "utf-8" else chosen)
     header_probe = CsvSource(source_path, read.encoding)
     first = next(iter(header_probe.rows_raw()), [])
-    header = [h.strip().lstrip("\ufeff") for h in first]
+    # Named as the import will name them ("Details (2)", "(column 1)" for pandas' index).
+    header = header_probe.column_names([h.strip().lstrip("\ufeff") for h in first])
     placed = place_columns(header)
     key = placed.get("id") or placed.get("date") or (header[0] if header else "")
     sample = list(itertools.islice(read.rows(key), SAMPLE_ROWS))
