@@ -49,11 +49,15 @@ def event_type_pair(kind: str | None, sub: str | None) -> tuple[str | None, str 
     """ACLED's event type and sub-type in the typology's own spelling when they match it but
     for letter case ("Armed Clash" is "Armed clash"); otherwise as given, for the row check to
     name."""
-    types = {t.casefold(): t for t in EVENT_TYPOLOGY}
-    kind = types.get(kind.casefold(), kind) if kind else kind
-    subs = {s.casefold(): s for s in EVENT_TYPOLOGY.get(kind or "", ())}
-    sub = subs.get(sub.casefold(), sub) if sub else sub
+    if kind in EVENT_TYPOLOGY and sub in EVENT_TYPOLOGY[kind]:
+        return kind, sub  # as ACLED writes them: most rows, at no cost
+    kind = _TYPES.get(kind.casefold(), kind) if kind else kind
+    sub = _SUB_TYPES.get((kind, sub.casefold()), sub) if sub else sub
     return kind, sub
+
+
+_TYPES = {t.casefold(): t for t in EVENT_TYPOLOGY}
+_SUB_TYPES = {(t, s.casefold()): s for t, subs in EVENT_TYPOLOGY.items() for s in subs}
 
 
 # How precisely the date is known; an event's date is always a window [date_start, date_end].

@@ -175,6 +175,7 @@ class CsvSource:
             header = next(reader)
         except StopIteration:
             raise ImportRefused(f"{self.path}: the file is empty") from None
+        self._nul = False  # the header's own NUL, if any, is no record's
         as_written = [h.strip().lstrip("\ufeff") for h in header]
         self.header = self.column_names(as_written)
         if id_column not in self.header:
@@ -195,6 +196,7 @@ class CsvSource:
         for values in reader:
             # A record is named by its first line: a quoted field may span several.
             line, end_of_last = end_of_last + 1, reader.line_num  # type: ignore[attr-defined]
+            nul, self._nul = self._nul, False  # a NUL in this record's lines
             if not any(v.strip() for v in values):
                 self.stats.blank_rows += 1
                 continue
@@ -207,7 +209,7 @@ class CsvSource:
             row = dict(zip(self.header, values, strict=False))
             if len(values) > width and any(v.strip() for v in values[width:]):
                 row["__extra_values__"] = "|".join(values[width:])
-            if any("\x00" in v for v in values):
+            if nul:
                 named = zip(self.header, values, strict=False)
                 row[NUL] = next((h for h, v in named if "\x00" in v), "row")
             the_id = row.get(id_column, "").strip()
@@ -264,8 +266,11 @@ class CsvSource:
         """The lines of ``text``, noting whether the last one ends with a line end (in the
         decoded text: CR alone, as Excel for Mac writes, and UTF-16 or -32 line ends too)."""
         self._ended = True
+        self._nul = False
         for line in text:
             self._ended = line.endswith(("\n", "\r"))
+            if "\x00" in line:  # one search a line; the row finds the column
+                self._nul = True
             yield line
 
     def _ends_with_line_end(self) -> bool:
