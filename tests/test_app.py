@@ -641,3 +641,16 @@ def test_the_map_says_when_the_selected_event_is_outside_the_filter(monkeypatch,
     assert any(c.value.startswith(outside) for c in at.caption)
     at = open_page("pages/map.py", synthetic_db_path, monkeypatch, {"event": "curated:syn-1"})
     assert not any(c.value.startswith(outside) for c in at.caption)
+
+
+def test_the_overview_says_the_list_is_cut_only_when_it_is(monkeypatch, synthetic_db_path):
+    # the synthetic store holds 3 events: all listed, none left out
+    at = open_page("pages/overview.py", synthetic_db_path, monkeypatch)
+    assert not any("most recent of" in c.value for c in at.caption)
+    from dash.web.views import overview
+
+    monkeypatch.setattr(overview, "LATEST", 2)
+    at = open_page("pages/overview.py", synthetic_db_path, monkeypatch)
+    assert "The 2 most recent of 3; the downloads hold all of them." in [
+        c.value for c in at.caption
+    ]

@@ -8,6 +8,8 @@ from ... import exports
 from ...text import fatality_range
 from .. import data, downloads, layout, tables
 
+LATEST = 10  # events the overview lists
+
 
 def render() -> None:
     filters = layout.page_header(
@@ -36,8 +38,11 @@ def render() -> None:
         st.info("No events match the current filter. Widen it or press 'Reset filters'.")
     else:
         st.subheader("Latest events")
-        tables.events_table(reader.events(filters, 10, 0), key="latest")
-        st.caption(f"The 10 most recent of {h['events']:,}; the downloads hold all of them.")
+        tables.events_table(reader.events(filters, LATEST, 0), key="latest")
+        if h["events"] > LATEST:
+            st.caption(
+                f"The {LATEST} most recent of {h['events']:,}; the downloads hold all of them."
+            )
         downloads.downloads("events", "events", lambda db: exports.events(db, filters), filters,
                      key="latest", n_rows=downloads.download_count(filters))  # fmt: skip
 
