@@ -117,7 +117,7 @@ def whole_numbers(top: float | None) -> alt.Axis:
     """An axis of counts: whole-number ticks only. ``tickMinStep`` does it in the browser; the
     server's renderer (vl-convert, for PNG and SVG) ignores it and labels 0, 0.5, 1 … as
     "0, 1, 1", so below five the tick count is set too."""
-    small = top is not None and top == top and top < 5  # NaN: no figure at all
+    small = top is not None and pd.notna(top) and top < 5  # NaN: no figure at all
     return alt.Axis(
         tickMinStep=1, format=",d", tickCount=max(int(top), 1) if small else alt.Undefined
     )

@@ -330,11 +330,6 @@ def apply(db: Database) -> list[str]:
     return pending
 
 
-def _drop_check(db: Database, table: str, constraint: str) -> None:
-    """Remove one named CHECK constraint from a table's definition, in place (``_rewrite_check``)."""
-    _rewrite_check(db, table, constraint, None)
-
-
 def _rewrite_check(db: Database, table: str, constraint: str, check: str | None) -> None:
     """Replace one named CHECK constraint of a table with ``check`` (None: remove it), in place.
 
@@ -364,8 +359,8 @@ def _rewrite_check(db: Database, table: str, constraint: str, check: str | None)
 def m0003_origins_places_quality(db: Database) -> None:
     # Any dataset may come in (a mapped spreadsheet names its own origin): origins are rows of a
     # registry with their licence, not a fixed list in a CHECK.
-    _drop_check(db, "events", "event_origin")
-    _drop_check(db, "imports", "import_origin")
+    _rewrite_check(db, "events", "event_origin", None)
+    _rewrite_check(db, "imports", "import_origin", None)
     _execute_each(
         db,
         f"""

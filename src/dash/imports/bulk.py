@@ -316,18 +316,9 @@ class BatchWriter:
         if sources is not None:  # the links to documents, recorded like a column
             old["(sources)"], changed["(sources)"] = ("; ".join(ids) for ids in sources)
         self.db.conn.executemany(
-            """INSERT INTO revisions (table_name, row_id, column_name, old_value, new_value,
-                                      import_id, changed_at)
-               VALUES ('events', ?, ?, ?, ?, ?, ?)""",
+            _INSERT_REVISION,
             [
-                (
-                    record["id"],
-                    k,
-                    None if old[k] is None else str(old[k]),
-                    None if v is None else str(v),
-                    self.import_id,
-                    now(),
-                )
+                ("events", record["id"], k, _text(old[k]), _text(v), self.import_id, now())
                 for k, v in changed.items()
             ],
         )

@@ -82,8 +82,6 @@ def import_file(
     fmt = ADAPTERS[origin] if isinstance(origin, str) else origin
     status = fmt.status_of(Path(path).name) if fmt.status_of else None
     options = ImportOptions(skip_invalid, rejects_path, encoding, date_order, all_countries, status)
-    if encoding and encoding.replace("-", "").replace("_", "").lower() == "utf8":
-        encoding = "utf-8-sig"  # a byte-order mark is not part of the first column's name
     source = CsvSource(path, encoding, delimiter)
     rejects = rejects_target(source.path, rejects_path)
     report = ImportReport(origin=fmt.origin, file=Path(path), sha256=store.file_sha256(path))

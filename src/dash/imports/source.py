@@ -44,7 +44,7 @@ class ReadStats:
     totals_rows: list[int] = field(default_factory=list)
     header_rows: list[int] = field(default_factory=list)  # the header repeated further down
     footer_rows: list[int] = field(default_factory=list)  # short rows with no id: notes, sources
-    renamed: list[str] = field(default_factory=list)  # header names made distinct (_named)
+    renamed: list[str] = field(default_factory=list)  # header names made distinct (column_names)
 
 
 class _CountingReader(io.RawIOBase):
@@ -101,9 +101,11 @@ class CsvSource:
         self.stats = ReadStats()
         self._counter: _CountingReader | None = None
         self.header: list[str] = []
+        self._ended = True  # the last line read ends with a line end (_remembering_the_end)
+        self._nul = False  # a line read since the last record holds a NUL byte
 
     def _marked_or_refused(self) -> str | None:
-        """UTF-16 when the file starts with its byte-order mark (Excel's "Unicode text"); a
+        """UTF-16 or -32 when the file starts with its byte-order mark (Excel's "Unicode text"); a
         refusal naming what the file is when it is not text at all."""
         with self.path.open("rb") as fh:
             start = fh.read(65536)
@@ -243,7 +245,7 @@ class CsvSource:
             yield line, row
         for i, (line, row, fields, _, id_like) in enumerate(waiting):
             last = i == len(waiting) - 1
-            if last and id_like and fields < width and not self._ends_with_line_end():
+            if last and id_like and fields < width and not self._ended:
                 row[TRUNCATED] = f"{fields} of the header's {width} fields, at the end of the file"
                 yield line, row
             else:
@@ -265,16 +267,11 @@ class CsvSource:
     def _remembering_the_end(self, text: Iterator[str]) -> Iterator[str]:
         """The lines of ``text``, noting whether the last one ends with a line end (in the
         decoded text: CR alone, as Excel for Mac writes, and UTF-16 or -32 line ends too)."""
-        self._ended = True
-        self._nul = False
         for line in text:
             self._ended = line.endswith(("\n", "\r"))
             if "\x00" in line:  # one search a line; the row finds the column
                 self._nul = True
             yield line
-
-    def _ends_with_line_end(self) -> bool:
-        return getattr(self, "_ended", True)
 
     def column_names(self, header: list[str]) -> list[str]:
         """The header with a name for every column, each once: a name the header repeats gets

@@ -153,7 +153,7 @@ def suggest(path: str | Path, encoding: str | None = None) -> str:
     """A draft mapping file (TOML, with comments) for the spreadsheet at ``path``."""
     source_path = Path(path)
     chosen = encoding or guess_encoding(source_path)
-    read = CsvSource(source_path, "utf-8-sig" if chosen == "utf-8" else chosen)
+    read = CsvSource(source_path, chosen)
     header_probe = CsvSource(source_path, read.encoding)
     first = next(iter(header_probe.rows_raw()), [])
     # Named as the import will name them ("Details (2)", "(column 1)" for pandas' index).
