@@ -388,8 +388,11 @@ def test_a_nul_byte_deep_in_a_file_refuses_its_row_naming_the_column(fresh_db, t
     assert (reject.line, reject.column) == (400, "event_id_cnty") and "NUL byte" in reject.reason
 
 
-@pytest.mark.parametrize(("written", "stored"), [("1,000", 1000), ("1,5", None), ("12", 12)])
-def test_a_comma_in_a_figure_is_a_thousands_separator_or_unreadable(
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [("1,000", 1000), ("1,5", None), ("12", 12), ("3.0", 3), ("1.000", None), ("12.000", None)],
+)
+def test_a_comma_in_a_figure_is_a_thousands_separator_and_a_point_before_000_is_unreadable(
     fresh_db, tmp_path, written, stored
 ):
     path = write(tmp_path / "c.csv", ACLED_HEADER, [acled_row(1, fatalities=written)])
@@ -397,6 +400,24 @@ def test_a_comma_in_a_figure_is_a_thousands_separator_or_unreadable(
     assert column(fresh_db, "SELECT fatalities_best FROM events") == [stored]
     notes = column(fresh_db, "SELECT kind FROM quality_notes")
     assert notes == ([] if stored is not None else ["fatalities_unreadable"])
+
+
+def test_a_count_written_with_a_grouping_point_is_noted_as_reading_two_ways(fresh_db, tmp_path):
+    # A German or Turkish spreadsheet writes a thousand as "1.000"; an English one, a decimal.
+    acled = write(tmp_path / "a.csv", ACLED_HEADER, [acled_row(1, fatalities="2.000")])
+    ucdp = write(tmp_path / "u.csv", UCDP_HEADER, [ucdp_row(1, best="1.000", deaths_a="x")])
+    import_file(fresh_db, acled, "acled")
+    import_file(fresh_db, ucdp, "ucdp")
+    details = column(
+        fresh_db,
+        "SELECT detail FROM quality_notes WHERE kind = 'fatalities_unreadable' ORDER BY event_id",
+    )
+    assert details == [
+        "ACLED fatalities '2.000' reads as 2 or as 2,000 (a point may group thousands)",
+        "UCDP best '1.000' reads as 1 or as 1,000 (a point may group thousands); "
+        "deaths_a 'x' is not a whole number ≥ 0",
+    ]
+    assert column(fresh_db, "SELECT fatalities_best FROM events ORDER BY id") == [None, None]
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from .parsing import (
     RowError,
     coordinates,
     count,
+    count_problem,
     date,
     extra,
     place,
@@ -103,7 +104,7 @@ def convert(row: dict[str, str], options: ReadOptions) -> Converted:
     if unreadable(row, "fatalities"):
         note(
             "fatalities_unreadable",
-            f"ACLED fatalities {row['fatalities']!r} is not a whole number ≥ 0",
+            f"ACLED fatalities {count_problem(row['fatalities'])}",
         )
     geo = _code(row, "geo_precision", GEO_PRECISION)
     lat, lon, dropped = coordinates(row, "latitude", "longitude", geo)

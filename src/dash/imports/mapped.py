@@ -34,6 +34,7 @@ from .parsing import (
     RowError,
     coordinates,
     count,
+    count_problem,
     fatalities,
     parse_date,
     place,
@@ -67,7 +68,7 @@ def _count(
         return None
     value = count({"v": raw}, "v")
     if unreadable({"v": raw}, "v"):
-        notes.append(f"{field + ': ' if field else ''}{raw!r} is not a whole number ≥ 0")
+        notes.append(f"{field + ': ' if field else ''}{count_problem(raw)}")
     return value
 
 

@@ -111,12 +111,27 @@ def number(row: dict[str, str], column: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+# "1.000" is a thousand where a point groups digits (German, Turkish or Italian spreadsheets)
+# and one where it is a decimal point: a count written so is read neither way.
+_POINT_GROUPED = re.compile(r"^[-+]?\d{1,3}\.000$")
+
+
 def count(row: dict[str, str], column: str) -> int | None:
     """A whole number ≥ 0, or None when the cell is empty or is not one (see ``unreadable``)."""
     value = number(row, column)
     if value is None or value < 0 or value != int(value):
         return None
+    if "." in row[column] and _POINT_GROUPED.match(row[column].strip()):
+        return None
     return int(value)
+
+
+def count_problem(raw: str) -> str:
+    """Why ``raw`` is not read as a count, for a data-quality note."""
+    if _POINT_GROUPED.match(raw.strip()):
+        whole = raw.strip().split(".")[0]
+        return f"{raw!r} reads as {whole} or as {whole},000 (a point may group thousands)"
+    return f"{raw!r} is not a whole number ≥ 0"
 
 
 def unreadable(row: dict[str, str], *columns: str) -> list[str]:

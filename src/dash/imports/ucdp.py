@@ -19,6 +19,7 @@ from .parsing import (
     RowError,
     coordinates,
     count,
+    count_problem,
     date,
     extra,
     fatalities,
@@ -158,8 +159,8 @@ def convert(row: dict[str, str], options: ReadOptions) -> Converted:
         row, "low", "best", "high", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown"
     )
     if unread:
-        note("fatalities_unreadable", "UCDP " + ", ".join(f"{c} {row[c]!r}" for c in unread)
-             + " not a whole number ≥ 0")  # fmt: skip
+        note("fatalities_unreadable", "UCDP " + "; ".join(f"{c} {count_problem(row[c])}"
+                                                          for c in unread))  # fmt: skip
     low, best, high, reordered = fatalities(
         count(row, "low"), count(row, "best"), count(row, "high"), "UCDP"
     )
