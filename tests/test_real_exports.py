@@ -300,8 +300,11 @@ def test_a_utf16_file_with_its_mark_is_read_without_being_told(fresh_db, tmp_pat
 
 @pytest.mark.parametrize(
     ("start", "said"),
-    [(b"PK\x03\x04", "an Excel workbook (.xlsx)"), (b"\x89PNG\r\n\x1a\n\x00\x00", "NUL bytes")],
-    ids=["xlsx", "png"],
+    [
+        (b"PK\x03\x04", "starts as a zip archive or an Excel workbook (.xlsx) does, but cannot"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "NUL bytes"),
+    ],
+    ids=["damaged-xlsx", "png"],
 )
 def test_a_file_that_is_not_text_is_named_for_what_it_is(fresh_db, tmp_path, start, said):
     path = tmp_path / "renamed.csv"

@@ -20,7 +20,7 @@ from .main import (
 
 @cli.group("import")
 def import_group() -> None:
-    """Import an event export (CSV) into the database.
+    """Import an event export (CSV, or a sheet of an Excel workbook) into the database.
 
     Every row the source publishes is kept: figures that break the store's rules are repaired
     by one documented rule and noted on the event. A row that cannot be stored truthfully (no id,
@@ -43,6 +43,8 @@ def import_options(command: Callable[..., None]) -> Callable[..., None]:
                          help="Where to write refused rows (default: FILE.rejects.csv beside the input)."),
             click.option("--encoding", default=None,
                          help="The file's encoding if not UTF-8, e.g. cp1252."),
+            click.option("--sheet", default=None,
+                         help="The sheet to import from an Excel workbook (.xlsx) of several."),
             click.option("--date-order", type=click.Choice(["dmy", "mdy"]), default=None,
                          help="How to read dates such as 05/09/2020: day first (dmy) or month first (mdy)."),
             click.option("--all-countries", is_flag=True,
@@ -167,7 +169,7 @@ def import_csv(
 
     if suggest:
         try:
-            click.echo(draft(file, options.get("encoding")), nl=False)
+            click.echo(draft(file, options.get("encoding"), options.get("sheet")), nl=False)
         except ImportRefused as exc:
             raise click.ClickException(str(exc)) from exc
         return
@@ -177,7 +179,8 @@ def import_csv(
         spec = load_mapping(mapping)
         # The command line's --encoding over the mapping's; neither: the file's mark or UTF-8.
         options["encoding"] = options.get("encoding") or spec.file.encoding
-        source = CsvSource(file, options["encoding"], spec.file.delimiter)
+        options["sheet"] = options.get("sheet") or spec.file.sheet
+        source = CsvSource(file, options["encoding"], spec.file.delimiter, options["sheet"])
         header = next(iter(source.rows_raw()), [])
         # Named as the import names them: "Details (2)" for a repeated name, "(column 5)".
         check_header(spec, source.column_names([h.strip().lstrip("\ufeff") for h in header]), file)

@@ -76,15 +76,18 @@ def import_file(
     date_order: str | None = None,
     all_countries: bool = False,
     delimiter: str | None = None,
+    sheet: str | None = None,
     progress: Callable[[int, int, int], None] | None = None,
 ) -> ImportReport:
-    """Import one export file; raises ImportFailed (nothing written) or ImportRefused."""
+    """Import one export file (CSV, or a sheet of an Excel workbook); raises ImportFailed
+    (nothing written) or ImportRefused."""
     fmt = ADAPTERS[origin] if isinstance(origin, str) else origin
     status = fmt.status_of(Path(path).name) if fmt.status_of else None
     options = ImportOptions(skip_invalid, rejects_path, encoding, date_order, all_countries, status)
-    source = CsvSource(path, encoding, delimiter)
+    source = CsvSource(path, encoding, delimiter, sheet)
     rejects = rejects_target(source.path, rejects_path)
     report = ImportReport(origin=fmt.origin, file=Path(path), sha256=store.file_sha256(path))
+    report.sheet = source.sheet
     report.region = () if all_countries else regions.region(db)
     started = time.perf_counter()
     started_at = now()
@@ -251,7 +254,8 @@ def _batches(
     source: CsvSource, fmt: Format, report: ImportReport, options: ImportOptions
 ) -> Iterator[tuple[list[Records], int]]:
     """Validated batches with the bytes read so far; fills the report's rows and rejects."""
-    if source.size < PARALLEL_BYTES or fmt.origin not in ADAPTERS:
+    # A workbook's sheet is validated here: the second process would convert it again.
+    if source.size < PARALLEL_BYTES or fmt.origin not in ADAPTERS or source.sheet is not None:
         for batch in _validated_batches(source, fmt, report, options, BATCH_ROWS):
             yield batch, source.bytes_read
         return

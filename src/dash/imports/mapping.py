@@ -66,6 +66,7 @@ class FileSpec(BaseModel):
     encoding: str | None = None  # UTF-8, or UTF-16 by its byte-order mark, unless given
     delimiter: str | None = None  # guessed from the header line when not given
     date_order: Literal["dmy", "mdy"] | None = None
+    sheet: str | None = None  # an Excel workbook's sheet to import, when it has several
 
 
 class TypeMap(BaseModel):

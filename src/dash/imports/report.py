@@ -51,6 +51,7 @@ class ImportReport:
     region: tuple[str, ...] = ()
     duplicate_pairs: int = 0
     duplicate_seconds: float = 0.0
+    sheet: str | None = None  # the workbook's sheet read (its rows are the lines named)
 
     @property
     def stored(self) -> int:
@@ -59,7 +60,8 @@ class ImportReport:
     def summary(self) -> str:
         rate = self.rows_read / self.seconds if self.seconds else 0
         parts = [
-            f"{self.rows_read:,} rows read in {self.seconds:.1f} s ({rate:,.0f} rows/s)",
+            (f"sheet {self.sheet!r}: " if self.sheet is not None else "")
+            + f"{self.rows_read:,} rows read in {self.seconds:.1f} s ({rate:,.0f} rows/s)",
             f"{self.inserted:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged",
             f"{len(self.rejected):,} rejected",
         ]

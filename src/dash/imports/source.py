@@ -13,10 +13,13 @@ import csv
 import io
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+
+from . import workbook
 
 # Fields of a million-row export can be long (UCDP's source_article); the stdlib default of
 # 128 KiB is too small for some of them.
@@ -77,12 +80,22 @@ class CsvSource:
         path: str | os.PathLike[str],
         encoding: str | None = None,
         delimiter: str | None = None,
+        sheet: str | None = None,
     ) -> None:
-        self.path = Path(path)
+        self.path = Path(path)  # the file the user named (messages name it)
         if self.path.is_dir():
             raise ImportRefused(f"{self.path}: is a folder, not a file")
         if not self.path.is_file():
             raise ImportRefused(f"{self.path}: no such file")
+        self.text = self.path  # the text read: the file, or a workbook's sheet as CSV
+        self.sheet: str | None = None  # the workbook's sheet read, if the file is a workbook
+        self._numbered = False  # each record starts with its row number (a sheet's text)
+        if self._workbook(sheet):
+            encoding, delimiter = "utf-8", ","
+        elif sheet is not None:
+            raise ImportRefused(
+                f"{self.path}: --sheet {sheet!r} given, but the file is not a workbook"
+            )
         if encoding:
             try:
                 text_encoding = codecs.lookup(encoding)._is_text_encoding
@@ -96,13 +109,45 @@ class CsvSource:
             if encoding.replace("-", "").replace("_", "").lower() == "utf8":
                 encoding = "utf-8-sig"  # a byte-order mark is not part of the first column's name
         self.delimiter = delimiter
-        self.size = self.path.stat().st_size
+        self.size = self.text.stat().st_size
         self.encoding = encoding or self._marked_or_refused()
         self.stats = ReadStats()
         self._counter: _CountingReader | None = None
         self.header: list[str] = []
         self._ended = True  # the last line read ends with a line end (_remembering_the_end)
         self._nul = False  # a line read since the last record holds a NUL byte
+
+    def _workbook(self, sheet: str | None) -> bool:
+        """Read an Excel workbook's sheet as CSV text (True), refuse another spreadsheet format
+        by name, or leave a text file be (False)."""
+        with self.path.open("rb") as fh:
+            start = fh.read(8)
+        found = workbook.kind(self.path, start)
+        if found == "xls":
+            raise ImportRefused(
+                f"{self.path}: is an Excel 97–2003 workbook (.xls); open it and save it as .xlsx "
+                "or as CSV (UTF-8)"
+            )
+        if found == "ods":
+            raise ImportRefused(
+                f"{self.path}: is an OpenDocument spreadsheet (.ods); save it as .xlsx or as CSV "
+                "(UTF-8)"
+            )
+        if found == "damaged":
+            raise ImportRefused(
+                f"{self.path}: starts as a zip archive or an Excel workbook (.xlsx) does, but "
+                "cannot be opened as either: damaged, or cut short in a download"
+            )
+        if found != "xlsx":
+            return False
+        self._folder = tempfile.TemporaryDirectory(prefix="conflict-events-sheet-")
+        self.text = Path(self._folder.name) / "sheet.csv"
+        try:
+            self.sheet = workbook.sheet_as_csv(self.path, sheet, self.text)
+        except workbook.NotReadable as exc:
+            raise ImportRefused(f"{self.path}: {exc}") from None
+        self._numbered = True
+        return True
 
     def _marked_or_refused(self) -> str | None:
         """UTF-16 or -32 when the file starts with its byte-order mark (Excel's "Unicode text"); a
@@ -115,8 +160,7 @@ class CsvSource:
             return "utf-16"
         if start.startswith(b"PK\x03\x04"):
             raise ImportRefused(
-                f"{self.path}: is a zip archive or an Excel workbook (.xlsx), not CSV text; "
-                "open it and save it as CSV (UTF-8), or unzip it first"
+                f"{self.path}: is a zip archive, not CSV text or an Excel workbook; unzip it first"
             )
         if b"\x00" in start:
             raise ImportRefused(
@@ -133,7 +177,7 @@ class CsvSource:
     def rows(self, id_column: str) -> Iterator[tuple[int, dict[str, str]]]:
         """(line number, row) for every data row; HXL, blank and totals rows are skipped."""
         encoding = self.encoding or "utf-8-sig"
-        with self.path.open("rb") as raw:
+        with self.text.open("rb") as raw:
             self._counter = _CountingReader(raw)
             text = io.TextIOWrapper(
                 io.BufferedReader(self._counter), encoding=encoding, errors="strict", newline=""
@@ -158,12 +202,13 @@ class CsvSource:
     def rows_raw(self) -> Iterator[list[str]]:
         """Every record as a list of values, the header first (for a first look at a file)."""
         encoding = self.encoding or "utf-8-sig"
-        with self.path.open("r", encoding=encoding, errors="replace", newline="") as fh:
-            yield from csv.reader(fh, delimiter=self.delimiter_used)
+        with self.text.open("r", encoding=encoding, errors="replace", newline="") as fh:
+            for values in csv.reader(fh, delimiter=self.delimiter_used):
+                yield values[1:] if self._numbered else values
 
     def _sniffed(self, encoding: str) -> str:
         """The delimiter of the header line: ',' unless ';', tab or '|' splits it better."""
-        with self.path.open("rb") as fh:
+        with self.text.open("rb") as fh:
             first = fh.read(65536).split(b"\n", 1)[0]
         line = first.decode(encoding, errors="replace")
         counts = {d: line.count(d) for d in (",", ";", "\t", "|")}
@@ -177,6 +222,8 @@ class CsvSource:
             header = next(reader)
         except StopIteration:
             raise ImportRefused(f"{self.path}: the file is empty") from None
+        if self._numbered:  # a sheet's text: the row number leads each record
+            header = header[1:]
         self._nul = False  # the header's own NUL, if any, is no record's
         as_written = [h.strip().lstrip("\ufeff") for h in header]
         self.header = self.column_names(as_written)
@@ -198,6 +245,8 @@ class CsvSource:
         for values in reader:
             # A record is named by its first line: a quoted field may span several.
             line, end_of_last = end_of_last + 1, reader.line_num  # type: ignore[attr-defined]
+            if self._numbered:
+                line, values = int(values[0]), values[1:]
             nul, self._nul = self._nul, False  # a NUL in this record's lines
             if not any(v.strip() for v in values):
                 self.stats.blank_rows += 1
@@ -307,7 +356,7 @@ class CsvSource:
         offset = self.bytes_read - len(exc.object) + exc.start if self._counter else exc.start
         offset = max(offset, exc.start)
         bad = exc.object[exc.start]
-        with self.path.open("rb") as fh:
+        with self.text.open("rb") as fh:
             line = fh.read(offset).count(b"\n") + 1
         declared = self.encoding or "UTF-8"
         hint = ""

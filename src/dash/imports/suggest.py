@@ -149,12 +149,13 @@ def _toml(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def suggest(path: str | Path, encoding: str | None = None) -> str:
-    """A draft mapping file (TOML, with comments) for the spreadsheet at ``path``."""
+def suggest(path: str | Path, encoding: str | None = None, sheet: str | None = None) -> str:
+    """A draft mapping file (TOML, with comments) for the spreadsheet at ``path`` (CSV, or a
+    sheet of an Excel workbook)."""
     source_path = Path(path)
     chosen = encoding or guess_encoding(source_path)
-    read = CsvSource(source_path, chosen)
-    header_probe = CsvSource(source_path, read.encoding)
+    read = CsvSource(source_path, chosen, sheet=sheet)
+    header_probe = CsvSource(source_path, read.encoding, sheet=sheet)
     first = next(iter(header_probe.rows_raw()), [])
     # Named as the import will name them ("Details (2)", "(column 1)" for pandas' index).
     header = header_probe.column_names([h.strip().lstrip("\ufeff") for h in first])
@@ -176,8 +177,14 @@ def suggest(path: str | Path, encoding: str | None = None) -> str:
         '# url = "https://…"',
         "",
         "[file]",
-        f"encoding = {_toml(chosen)}       # guessed: the file decodes as {chosen}",
-        f"delimiter = {_toml(delimiter)}",
+        *(
+            [f"sheet = {_toml(read.sheet)}        # the workbook's sheet read"]
+            if read.sheet is not None
+            else [
+                f"encoding = {_toml(chosen)}       # guessed: the file decodes as {chosen}",
+                f"delimiter = {_toml(delimiter)}",
+            ]
+        ),
     ]
     date_column = placed.get("date")
     if date_column:

@@ -51,9 +51,10 @@ def render() -> None:
         "downloaded and imported by one command\n"
         "- `conflict-events fetch acled` — ACLED's events of the region through its API (an ACLED "
         "account is needed)\n"
-        "- `conflict-events import ucdp FILE` / `import acled FILE` — an export you downloaded\n"
+        "- `conflict-events import ucdp FILE` / `import acled FILE` — an export you downloaded, "
+        "as CSV or as an Excel workbook (`.xlsx`; `--sheet NAME` picks one of several sheets)\n"
         "- `conflict-events import csv FILE --suggest`, then `--mapping MAP` — any event "
-        "spreadsheet (a compilation, your own list) through a mapping file\n"
+        "spreadsheet (a compilation, your own list; CSV or `.xlsx`) through a mapping file\n"
         "- `conflict-events region` — the countries imports keep (now: "
         + plain(", ".join(reader.region()))
         + "; the rest are counted and left out unless `--all-countries`)"

@@ -1,0 +1,193 @@
+"""Excel workbooks (.xlsx) imported as they are: small SYNTHETIC workbooks written here with
+typed cells (dates, numbers, line breaks, several sheets), as ACLED's export tool and analysts'
+own spreadsheets save them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from dash import store
+from dash.cli import cli
+from dash.imports.importer import ImportFailed, ImportRefused, import_file
+from dash.imports.suggest import suggest
+from dash.imports.workbook import cell_text
+
+from .support.files import ACLED_HEADER, acled_row, write
+
+
+def typed(column: str, value: str) -> object:
+    """A cell as Excel holds it: dates as dates, numbers as numbers, the rest as text."""
+    if column == "event_date" and value:
+        return dt.datetime.fromisoformat(value)
+    if value.isdigit():
+        return int(value)
+    try:
+        return float(value)
+    except ValueError:
+        return value or None
+
+
+def workbook(path, sheets: dict[str, list[list[object]]]):
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def acled_sheet(rows: list[dict[str, str]]) -> list[list[object]]:
+    return [ACLED_HEADER, *[[typed(c, r[c]) for c in ACLED_HEADER] for r in rows]]
+
+
+def stored_events(db) -> list[tuple]:
+    return db.execute("SELECT * FROM events ORDER BY id").fetchall()
+
+
+def test_a_workbook_imports_the_events_its_csv_would(tmp_path):
+    rows = [acled_row(1), acled_row(2, notes="SYNTHETIC: two lines\nof notes", fatalities="0"),
+            acled_row(3, event_date="2025-01-31", latitude="33.25")]  # fmt: skip
+    from_csv = store.open_writable(tmp_path / "csv.db", create=True)
+    from_xlsx = store.open_writable(tmp_path / "xlsx.db", create=True)
+    import_file(from_csv, write(tmp_path / "acled.csv", ACLED_HEADER, rows), "acled")
+    book = workbook(tmp_path / "acled.xlsx", {"Data": acled_sheet(rows)})
+    report = import_file(from_xlsx, book, "acled")
+    assert report.sheet == "Data" and report.inserted == 3
+    assert "sheet 'Data': 3 rows read" in report.summary()
+    assert stored_events(from_xlsx) == stored_events(from_csv)
+    (notes,) = from_xlsx.execute("SELECT summary FROM events WHERE id = 'acled:SYN2'").fetchone()
+    assert notes == "SYNTHETIC: two lines\nof notes"
+
+
+def test_a_rejected_row_is_named_by_its_row_in_the_sheet(fresh_db, tmp_path):
+    # Row 2's notes hold a line break: the CSV text takes two lines, the sheet one row.
+    rows = [acled_row(1, notes="SYNTHETIC: a\nb\nc"), acled_row(2, event_date="")]
+    book = workbook(tmp_path / "bad.xlsx", {"Sheet1": acled_sheet(rows)})
+    with pytest.raises(ImportFailed) as err:
+        import_file(fresh_db, book, "acled")
+    (reject,) = err.value.report.rejected
+    assert (reject.line, reject.column) == (3, "event_date")
+    assert fresh_db.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+
+
+def test_a_note_under_the_table_and_a_blank_row_are_skipped(fresh_db, tmp_path):
+    sheet = acled_sheet([acled_row(1), acled_row(2)])
+    sheet += [[], ["Source: SYNTHETIC export, downloaded 2026-12-01"]]
+    report = import_file(fresh_db, workbook(tmp_path / "n.xlsx", {"Export": sheet}), "acled")
+    assert report.inserted == 2
+    assert "line 5" in report.skipped and "blank" in report.skipped
+
+
+def test_several_sheets_need_one_named(fresh_db, tmp_path):
+    book = workbook(tmp_path / "two.xlsx", {"README": [["SYNTHETIC notes"]],
+                                             "Data": acled_sheet([acled_row(1)])})  # fmt: skip
+    with pytest.raises(ImportRefused, match=r"2 sheets \('README', 'Data'\).*--sheet"):
+        import_file(fresh_db, book, "acled")
+    with pytest.raises(ImportRefused, match=r"no sheet 'data'; its sheets are 'README', 'Data'"):
+        import_file(fresh_db, book, "acled", sheet="data")
+    assert import_file(fresh_db, book, "acled", sheet="Data").inserted == 1
+
+
+def test_other_spreadsheet_files_are_named_for_what_they_are(fresh_db, tmp_path):
+    xls = tmp_path / "old.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    with pytest.raises(ImportRefused, match=r"Excel 97–2003 workbook \(\.xls\)"):
+        import_file(fresh_db, xls, "acled")
+    text = write(tmp_path / "a.csv", ACLED_HEADER, [acled_row(1)])
+    with pytest.raises(ImportRefused, match="--sheet 'Data' given, but the file is not a workbook"):
+        import_file(fresh_db, text, "acled", sheet="Data")
+    ods = tmp_path / "calc.ods"
+    with zipfile.ZipFile(ods, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+    with pytest.raises(ImportRefused, match=r"OpenDocument spreadsheet \(\.ods\)"):
+        import_file(fresh_db, ods, "acled")
+    archive = tmp_path / "export.zip"  # ACLED's and UCDP's downloads come zipped
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("acled.csv", "SYNTHETIC")
+    with pytest.raises(ImportRefused, match="is a zip archive, not CSV text or an Excel workbook"):
+        import_file(fresh_db, archive, "acled")
+
+
+def test_the_cli_imports_a_named_sheet(tmp_path):
+    book = workbook(tmp_path / "w.xlsx", {"About": [["SYNTHETIC"]],
+                                          "Events": acled_sheet([acled_row(1), acled_row(2)])})  # fmt: skip
+    db_path = tmp_path / "cli.db"
+    store.open_writable(db_path, create=True).close()
+    result = CliRunner().invoke(
+        cli, ["import", "acled", str(book), "--sheet", "Events", "--db", str(db_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "sheet 'Events': 2 rows read" in result.output
+    result = CliRunner().invoke(cli, ["import", "acled", str(book), "--db", str(db_path)])
+    assert result.exit_code == 1 and "name the one to import with --sheet" in result.output
+
+
+def test_suggest_drafts_a_mapping_that_names_the_sheet_and_imports_it(tmp_path):
+    when = dt.datetime(2025, 3, 4)
+    book = workbook(tmp_path / "own.xlsx", {"Incidents": [
+        ["Incident ID", "Date", "Province", "District", "Killed", "Description"],
+        ["SYN-1", when, "Khyber Pakhtunkhwa", "Bannu", 3, "SYNTHETIC clash"],
+        ["SYN-2", when + dt.timedelta(days=1), "Balochistan", "Quetta", 0.0, "SYNTHETIC blast"],
+    ]})  # fmt: skip
+    draft = suggest(book)
+    assert 'sheet = "Incidents"' in draft and "encoding =" not in draft
+    mapping = tmp_path / "own.toml"
+    mapping.write_text(
+        draft.replace('id = "my-dataset"', 'id = "syn-own"').replace(
+            'name = "Name of the compilation"', 'name = "SYNTHETIC own sheet"'
+        ),
+        encoding="utf-8",
+    )
+    db_path = tmp_path / "own.db"
+    store.open_writable(db_path, create=True).close()
+    result = CliRunner().invoke(cli, ["import", "csv", str(book), "--mapping", str(mapping),
+                                      "--db", str(db_path)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    db = store.open_writable(db_path)
+    assert db.execute(
+        "SELECT date_start, admin2, fatalities_low, fatalities_high FROM events ORDER BY date_start"
+    ).fetchall() == [("2025-03-04", "Bannu", 3, 3), ("2025-03-05", "Quetta", 0, 0)]
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (dt.datetime(2024, 12, 25), "2024-12-25"),
+        (dt.datetime(2024, 12, 25, 13, 5), "2024-12-25 13:05:00"),
+        (dt.date(2024, 12, 25), "2024-12-25"),
+        (12.0, "12"),
+        (0.1 + 0.2, "0.3"),  # Excel's 15 significant digits, not Python's repr
+        (34.0151, "34.0151"),
+        (True, "TRUE"),
+        (None, ""),
+        ("SYNTHETIC text", "SYNTHETIC text"),
+    ],
+)
+def test_cells_are_written_as_excel_shows_them(value, written):
+    assert cell_text(value) == written
+
+
+def test_a_date_typed_as_a_number_and_an_error_cell_are_read_as_excel_leaves_them(
+    fresh_db, tmp_path
+):
+    sheet = acled_sheet([acled_row(1), acled_row(2)])
+    sheet[1][ACLED_HEADER.index("fatalities")] = "#N/A"  # an error cell: no figure
+    sheet[2][ACLED_HEADER.index("event_date")] = 45651  # a date cell formatted as a number
+    book = tmp_path / "serial.xlsx"
+    workbook(book, {"Data": sheet})
+    with pytest.raises(ImportFailed) as err:
+        import_file(fresh_db, book, "acled")
+    (reject,) = err.value.report.rejected
+    assert (reject.line, reject.column, reject.value) == (3, "event_date", "45651")
+    assert "serial day number" in reject.reason
+    report = import_file(fresh_db, book, "acled", skip_invalid=True)
+    assert report.inserted == 1
+    row = fresh_db.execute("SELECT fatalities_best FROM events WHERE id = 'acled:SYN1'").fetchone()
+    assert row == (None,)
