@@ -68,6 +68,7 @@ def run_import(db_path: Path | None, file: Path, fmt: Any, **options: Any) -> No
     started = time.perf_counter()
 
     def progress(done: int, total: int, rows: int) -> None:
+        bar.total = total  # of the text read: a workbook's sheet as CSV is larger than the file
         bar.update(done - bar.n)
         bar.set_postfix(
             rows=f"{rows:,}", rows_per_s=f"{rows / max(time.perf_counter() - started, 1e-9):,.0f}"
