@@ -4,7 +4,10 @@ own spreadsheets save them."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import tomllib
 import zipfile
 
 import pytest
@@ -13,9 +16,10 @@ from openpyxl import Workbook
 
 from dash import store
 from dash.cli import cli
+from dash.imports import ucdp
 from dash.imports.importer import ImportFailed, ImportRefused, import_file
 from dash.imports.suggest import suggest
-from dash.imports.workbook import cell_text
+from dash.imports.workbook import _write_rows, cell_text
 
 from .support.files import ACLED_HEADER, acled_row, write
 
@@ -88,11 +92,76 @@ def test_a_note_under_the_table_and_a_blank_row_are_skipped(fresh_db, tmp_path):
 def test_several_sheets_need_one_named(fresh_db, tmp_path):
     book = workbook(tmp_path / "two.xlsx", {"README": [["SYNTHETIC notes"]],
                                              "Data": acled_sheet([acled_row(1)])})  # fmt: skip
-    with pytest.raises(ImportRefused, match=r"2 sheets \('README', 'Data'\).*--sheet"):
+    with pytest.raises(ImportRefused, match=r"2 visible sheets \('README', 'Data'\).*--sheet"):
         import_file(fresh_db, book, "acled")
-    with pytest.raises(ImportRefused, match=r"no sheet 'data'; its sheets are 'README', 'Data'"):
+    with pytest.raises(
+        ImportRefused, match=r"no worksheet 'data'; its sheets are 'README', 'Data'"
+    ):
         import_file(fresh_db, book, "acled", sheet="data")
     assert import_file(fresh_db, book, "acled", sheet="Data").inserted == 1
+
+
+def test_a_hidden_sheet_does_not_count_but_can_be_named(fresh_db, tmp_path):
+    book = Workbook()
+    book.active.title = "Data"
+    for row in acled_sheet([acled_row(1)]):
+        book.active.append(row)
+    lookup = book.create_sheet("lookup")
+    for row in acled_sheet([acled_row(2), acled_row(3)]):
+        lookup.append(row)
+    lookup.sheet_state = "hidden"
+    path = tmp_path / "hidden.xlsx"
+    book.save(path)
+    report = import_file(fresh_db, path, "acled")
+    assert (report.sheet, report.inserted) == ("Data", 1)
+    assert import_file(fresh_db, path, "acled", sheet="lookup").inserted == 2
+
+
+def test_a_workbook_named_for_another_format_is_read_by_its_contents(fresh_db, tmp_path):
+    book = workbook(tmp_path / "book.xlsx", {"Data": acled_sheet([acled_row(1)])})
+    renamed = book.rename(tmp_path / "export.xls")  # saved by a tool that names it so
+    assert import_file(fresh_db, renamed, "acled").inserted == 1
+
+
+def test_a_damaged_sheet_inside_a_readable_archive_is_refused_naming_it(fresh_db, tmp_path):
+    book = workbook(tmp_path / "good.xlsx", {"Data": acled_sheet([acled_row(1)])})
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(damaged, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data[: len(data) // 2]  # the sheet's XML cut short
+            out.writestr(item, data)
+    with pytest.raises(ImportRefused, match="sheet 'Data' cannot be read .*damaged"):
+        import_file(fresh_db, damaged, "acled")
+
+
+def test_notes_of_two_cells_padded_to_the_header_width_are_notes(fresh_db, tmp_path):
+    # Excel pads every row of a sheet's CSV, and a workbook's sheet is read so: a heading
+    # between records and a two-cell source line under the table are notes, not records.
+    sheet = acled_sheet([acled_row(1)])
+    sheet += [[None, "SYNTHETIC section: Paktika"], acled_sheet([acled_row(2)])[1]]
+    sheet += [["Source:", "SYNTHETIC export, downloaded 2026-12-01"]]
+    report = import_file(fresh_db, workbook(tmp_path / "p.xlsx", {"Data": sheet}), "acled")
+    assert report.inserted == 2
+    assert report.skipped.endswith("skipped at line 3, 5")
+    padded = tmp_path / "padded.csv"  # the same, as Excel saves CSV: every row at full width
+    padded.write_text(
+        "\r\n".join(",".join(row) for row in [ACLED_HEADER,
+            *[[acled_row(n)[c] for c in ACLED_HEADER] for n in (3, 4)],
+            ["Source:", "SYNTHETIC export", *[""] * (len(ACLED_HEADER) - 2)]]) + "\r\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    assert import_file(fresh_db, padded, "acled").inserted == 2
+
+
+def test_blank_rows_at_the_end_of_a_sheet_are_not_read():
+    # A formula filled down a column leaves a million empty rows below the table.
+    rows = iter([["id", "date"], ["SYN1", "2024-01-01"], [None, None], ["SYN2", "2024-01-02"],
+                 *([[None, None]] * 100_000)])  # fmt: skip
+    out = io.StringIO()
+    _write_rows(rows, csv.writer(out, lineterminator="\n"))
+    assert out.getvalue() == "1,id,date\n2,SYN1,2024-01-01\n3,,\n4,SYN2,2024-01-02\n"
 
 
 def test_other_spreadsheet_files_are_named_for_what_they_are(fresh_db, tmp_path):
@@ -101,7 +170,10 @@ def test_other_spreadsheet_files_are_named_for_what_they_are(fresh_db, tmp_path)
     with pytest.raises(ImportRefused, match=r"Excel 97–2003 workbook \(\.xls\)"):
         import_file(fresh_db, xls, "acled")
     text = write(tmp_path / "a.csv", ACLED_HEADER, [acled_row(1)])
-    with pytest.raises(ImportRefused, match="--sheet 'Data' given, but the file is not a workbook"):
+    with pytest.raises(
+        ImportRefused,
+        match=r"a sheet \('Data', from --sheet or the mapping\) was named, but the file is not",
+    ):
         import_file(fresh_db, text, "acled", sheet="Data")
     ods = tmp_path / "calc.ods"
     with zipfile.ZipFile(ods, "w") as z:
@@ -165,6 +237,7 @@ def test_suggest_drafts_a_mapping_that_names_the_sheet_and_imports_it(tmp_path):
         (12.0, "12"),
         (0.1 + 0.2, "0.3"),  # Excel's 15 significant digits, not Python's repr
         (34.0151, "34.0151"),
+        (1.2345678901234567e19, "1.23456789012346e+19"),  # past 15 digits: as Excel shows it
         (True, "TRUE"),
         (None, ""),
         ("SYNTHETIC text", "SYNTHETIC text"),
@@ -191,3 +264,21 @@ def test_a_date_typed_as_a_number_and_an_error_cell_are_read_as_excel_leaves_the
     assert report.inserted == 1
     row = fresh_db.execute("SELECT fatalities_best FROM events WHERE id = 'acled:SYN1'").fetchone()
     assert row == (None,)
+
+
+def test_a_header_with_a_line_break_gives_a_draft_that_loads(tmp_path):
+    book = workbook(tmp_path / "alt-enter.xlsx", {"Incidents": [
+        ["Incident\nDate", "Province", "Killed", "Notes\tfree"],
+        [dt.datetime(2025, 3, 4), "Khyber Pakhtunkhwa", 3, "SYNTHETIC"],
+    ]})  # fmt: skip
+    text = suggest(book)
+    draft = tomllib.loads(text)  # loads: every name written as a valid TOML string
+    assert draft["file"]["sheet"] == "Incidents"
+    assert '"Incident\\nDate"' in text and '"Notes\\tfree"' in text
+
+
+def test_ucdp_file_names_are_known_as_workbooks_too():
+    # The release guard and the candidate mark go by UCDP's file names, .csv or .xlsx.
+    assert ucdp.release_of("GEDEvent_v25_1.xlsx") == (25, 1)
+    assert ucdp.status_of("GEDEvent_v26_0_4.xlsx") == ucdp.status_of("GEDEvent_v26_0_4.csv")
+    assert ucdp.status_of("GEDEvent_v26_0_4.xlsx") is not None

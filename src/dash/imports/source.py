@@ -94,7 +94,8 @@ class CsvSource:
             encoding, delimiter = "utf-8", ","
         elif sheet is not None:
             raise ImportRefused(
-                f"{self.path}: --sheet {sheet!r} given, but the file is not a workbook"
+                f"{self.path}: a sheet ({sheet!r}, from --sheet or the mapping) was named, but "
+                "the file is not an Excel workbook"
             )
         if encoding:
             try:
@@ -125,8 +126,9 @@ class CsvSource:
         found = workbook.kind(self.path, start)
         if found == "xls":
             raise ImportRefused(
-                f"{self.path}: is an Excel 97–2003 workbook (.xls); open it and save it as .xlsx "
-                "or as CSV (UTF-8)"
+                f"{self.path}: is an Excel 97–2003 workbook (.xls), or a workbook saved with a "
+                "password (Excel encrypts those in the same container); open it and save it, "
+                "without a password, as .xlsx or as CSV (UTF-8)"
             )
         if found == "ods":
             raise ImportRefused(
@@ -271,14 +273,16 @@ class CsvSource:
                 continue
             filled = len([v for v in values if v.strip()])
             short = len(values) < width
-            note = (short and not the_id and filled <= 2) or (
+            # Excel pads a sheet's rows to the header's width when it saves CSV (and a workbook's
+            # sheet is read so): a note of one or two cells is one, padded or short.
+            note = (not the_id and filled <= 2) or (
                 short and filled == 1 and len(values) <= width // 2
             )
             doubtful = (
                 not note
                 and width > 2
                 and (
-                    (not short and filled == 1)
+                    (not short and filled <= 2)
                     or (short and filled <= 2 and len(values) <= width // 2)
                 )
             )

@@ -10,6 +10,7 @@ nothing.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -146,7 +147,9 @@ def guess_type(value: str) -> tuple[str, str] | None:
 
 
 def _toml(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # JSON's string escapes are all TOML's too: a header cell with a line break (Alt+Enter in
+    # Excel) or a tab stays one valid string.
+    return json.dumps(value, ensure_ascii=False)
 
 
 def suggest(path: str | Path, encoding: str | None = None, sheet: str | None = None) -> str:
@@ -201,7 +204,11 @@ def suggest(path: str | Path, encoding: str | None = None, sheet: str | None = N
     else:
         hashed = [c for c in (placed.get("date"), placed.get("location"), placed.get("admin2"),
                               placed.get("admin1")) if c]  # fmt: skip
-        lines.append("# no id column: a stable hash of these columns identifies each row")
+        lines.append("# no id column: a stable hash of these columns' text identifies each row;")
+        lines.append(
+            "# import this source always as the same kind of file (CSV or .xlsx write dates"
+        )
+        lines.append("# differently, and other text gives other ids)")
         lines.append("id = { hash = [" + ", ".join(_toml(c) for c in hashed or header[:3]) + "] }")
     for field in ("date", "date_end", "country", "admin1", "admin2", "location", "latitude",
                   "longitude", "actor1", "actor2", "killed", "killed_low", "killed_high",
@@ -239,10 +246,11 @@ def suggest(path: str | Path, encoding: str | None = None, sheet: str | None = N
             'default = ["Explosions/Remote violence", "Remote explosive/landmine/IED"]   # no type column: every row gets this'
         )
     unplaced = [c for c in header if c not in placed.values()]
-    lines += ["", "# Placed columns: " + ", ".join(f"{c} → {f}" for f, c in placed.items())]
+    # Names as TOML strings: a name holding a line break must not end the comment.
+    lines += ["", "# Placed columns: " + ", ".join(f"{_toml(c)} → {f}" for f, c in placed.items())]
     lines.append(
         "# Unplaced (kept verbatim in each event's extra fields): "
-        + (", ".join(unplaced) or "none")
+        + (", ".join(map(_toml, unplaced)) or "none")
     )
     skipped = read.stats
     skips = []

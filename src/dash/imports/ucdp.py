@@ -59,9 +59,9 @@ MAPPED = {
 
 
 # UCDP's own file names: a GED release's CSV, a month's candidates, the year's so far.
-_RELEASE = re.compile(r"GEDEvent_v(\d{2})_([1-9])\.csv", re.IGNORECASE)
-_MONTH = re.compile(r"GEDEvent_v(\d{2})_0_(\d{1,2})\.csv", re.IGNORECASE)
-_YEAR_SO_FAR = re.compile(r"GEDEvent_v(\d{2})_01_(\d{2})_(\d{2})\.csv", re.IGNORECASE)
+_RELEASE = re.compile(r"GEDEvent_v(\d{2})_([1-9])\.(?:csv|xlsx)", re.IGNORECASE)
+_MONTH = re.compile(r"GEDEvent_v(\d{2})_0_(\d{1,2})\.(?:csv|xlsx)", re.IGNORECASE)
+_YEAR_SO_FAR = re.compile(r"GEDEvent_v(\d{2})_01_(\d{2})_(\d{2})\.(?:csv|xlsx)", re.IGNORECASE)
 # extra.ucdp_status of an event from a candidate file. One wording for every candidate file, so
 # the same event in the next month's or the year-so-far file is not a change; the final release
 # (which vets it) leaves the key out, and that change is recorded as a revision.

@@ -57,34 +57,54 @@ def cell_text(value: Any) -> str:
     if isinstance(value, dt.timedelta):
         return str(value)
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else format(value, ".15g")
+        # Excel keeps 15 significant digits: a longer whole number is not exact either.
+        whole = value.is_integer() and abs(value) < 1e15
+        return str(int(value)) if whole else format(value, ".15g")
     return str(value)
 
 
 def sheet_as_csv(path: Path, sheet: str | None, out: Path) -> str:
     """Write one sheet of the workbook at ``path`` to ``out`` (UTF-8 CSV, each record led by its
-    row number); return the sheet's name. Several sheets and none named: refused, naming them."""
-    from python_calamine import CalamineWorkbook
+    row number); return the sheet's name. Several visible worksheets and none named: refused,
+    naming them (hidden sheets and chart sheets do not count, but a hidden one can be named)."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        # Read from the file, not its name: calamine picks its reader by a name's extension,
+        # and a workbook saved as "export.xls" or "export.csv" is still a workbook.
+        with path.open("rb") as fh:
+            book = CalamineWorkbook.from_filelike(fh)
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds; all mean "unreadable"
         raise NotReadable(f"cannot be read as an Excel workbook ({exc})") from None
     try:
-        names = book.sheet_names
-        listed = ", ".join(repr(n) for n in names)
-        if sheet is None and len(names) > 1:
+        sheets = {m.name: m for m in book.sheets_metadata}
+        shown = [n for n, m in sheets.items() if m.typ == SheetTypeEnum.WorkSheet
+                 and m.visible == SheetVisibleEnum.Visible]  # fmt: skip
+        hidden = [n for n, m in sheets.items() if m.typ == SheetTypeEnum.WorkSheet
+                  and n not in shown]  # fmt: skip
+        listed = ", ".join(repr(n) for n in shown) + (
+            f"; hidden: {', '.join(repr(n) for n in hidden)}" if hidden else ""
+        )
+        if sheet is None and len(shown) != 1:
             raise NotReadable(
-                f"is a workbook of {len(names)} sheets ({listed}): name the one to import "
+                f"is a workbook of {len(shown)} visible sheets ({listed}): name the one to import "
                 "with --sheet"
+                if shown
+                else f"has no visible worksheet ({listed or 'none'}): name one with --sheet"
             )
-        name = sheet if sheet is not None else names[0]
-        if name not in names:
-            raise NotReadable(f"has no sheet {name!r}; its sheets are {listed}")
-        # iter_rows starts at the sheet's first row, empty or not: row numbers are Excel's.
-        rows = book.get_sheet_by_name(name).iter_rows()
-        with out.open("w", encoding="utf-8", newline="") as fh:
-            _write_rows(rows, csv.writer(fh))
+        name = sheet if sheet is not None else shown[0]
+        if name not in sheets or sheets[name].typ != SheetTypeEnum.WorkSheet:
+            raise NotReadable(f"has no worksheet {name!r}; its sheets are {listed}")
+        try:
+            # iter_rows starts at the sheet's first row, empty or not: row numbers are Excel's.
+            rows = book.get_sheet_by_name(name).iter_rows()
+            with out.open("w", encoding="utf-8", newline="") as fh:
+                _write_rows(rows, csv.writer(fh))
+        except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a readable archive
+            raise NotReadable(
+                f"sheet {name!r} cannot be read ({exc}): the file is damaged, or was cut short "
+                "in a download"
+            ) from None
         return name
     finally:
         book.close()
@@ -92,11 +112,18 @@ def sheet_as_csv(path: Path, sheet: str | None, out: Path) -> str:
 
 def _write_rows(rows: Any, writer: Any) -> None:
     width = 0  # the header's: shorter rows are padded to it, as Excel pads a sheet's CSV rows
+    blank = 0  # empty rows not yet written: a formula filled down a column leaves a million
     for number, values in enumerate(rows, start=1):
         cells = [cell_text(v) for v in values]
         while len(cells) > max(width, 1) and not cells[-1]:
             cells.pop()
         if number == 1:
             width = len(cells)
+        elif not any(cells):
+            blank += 1
+            continue
+        for empty in range(number - blank, number):  # blank rows between records are reported
+            writer.writerow([empty, *[""] * width])
+        blank = 0
         cells += [""] * (width - len(cells))
         writer.writerow([number, *cells])
