@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from dash import store
 from dash.cli import cli
 from dash.filters import Filters
-from dash.imports.importer import ImportRefused, import_file
+from dash.imports.importer import ImportFailed, ImportRefused, import_file
 from dash.imports.mapped import MappedFormat, MappingError, load_mapping
 from dash.imports.suggest import place_columns, suggest
 from dash.queries import catalogue
@@ -445,3 +445,35 @@ def test_suggest_drafts_a_file_written_by_pandas_with_its_index_column(tmp_path)
     draft = suggest(path)
     assert '"(column 1)"' in draft  # named as the import names it, so the draft imports
     assert 'id = { hash = [""' not in draft
+
+
+NARROW_MAP = """\
+    [origin]
+    id = "syn-narrow"
+    name = "SYNTHETIC narrow list"
+    licence = "SYNTHETIC terms"
+
+    [fields]
+    id = "S#"
+    date = "Date"
+    location = "Location"
+    country = { value = "Pakistan" }
+
+    [event_type]
+    default = ["Battles", "Armed clash"]
+"""
+
+
+def test_in_a_narrow_table_two_cells_are_a_record_not_a_note(fresh_db, tmp_path):
+    # Padded to the header's width, as Excel saves CSV: in three columns, an id and a date (the
+    # place unknown) is a whole record, and a date and a place without an id is a record that
+    # cannot be stored, refused by name, never skipped as a note.
+    fmt = MappedFormat(load_mapping(mapping(tmp_path, NARROW_MAP))).format()
+    whole = ["S#,Date,Location", "1,2024-12-24,SYNTHETIC Mirali", "2,2024-12-25,", "3,2024-12-26,"]
+    assert import_file(fresh_db, write_bytes(tmp_path / "w.csv", whole), fmt).inserted == 3
+    no_id = ["S#,Date,Location", "4,2024-12-24,SYNTHETIC A", ",2024-12-25,SYNTHETIC B",
+             "6,2024-12-26,SYNTHETIC C"]  # fmt: skip
+    with pytest.raises(ImportFailed) as err:
+        import_file(fresh_db, write_bytes(tmp_path / "n.csv", no_id), fmt)
+    (reject,) = err.value.report.rejected
+    assert (reject.line, reject.column) == (3, "S#")

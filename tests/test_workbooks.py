@@ -95,9 +95,9 @@ def test_several_sheets_need_one_named(fresh_db, tmp_path):
     with pytest.raises(ImportRefused, match=r"2 visible sheets \('README', 'Data'\).*--sheet"):
         import_file(fresh_db, book, "acled")
     with pytest.raises(
-        ImportRefused, match=r"no worksheet 'data'; its sheets are 'README', 'Data'"
+        ImportRefused, match=r"no worksheet 'Events'; its sheets are 'README', 'Data'"
     ):
-        import_file(fresh_db, book, "acled", sheet="data")
+        import_file(fresh_db, book, "acled", sheet="Events")
     assert import_file(fresh_db, book, "acled", sheet="Data").inserted == 1
 
 
@@ -114,7 +114,23 @@ def test_a_hidden_sheet_does_not_count_but_can_be_named(fresh_db, tmp_path):
     book.save(path)
     report = import_file(fresh_db, path, "acled")
     assert (report.sheet, report.inserted) == ("Data", 1)
-    assert import_file(fresh_db, path, "acled", sheet="lookup").inserted == 2
+    assert import_file(fresh_db, path, "acled", sheet="LOOKUP").inserted == 2  # as Excel: any case
+
+
+def test_a_visible_notes_sheet_read_by_default_names_the_hidden_data_sheet(fresh_db, tmp_path):
+    book = Workbook()
+    book.active.title = "README"
+    book.active.append(["SYNTHETIC readme"])
+    data = book.create_sheet("Data")
+    for row in acled_sheet([acled_row(1)]):
+        data.append(row)
+    data.sheet_state = "hidden"
+    path = tmp_path / "readme-first.xlsx"
+    book.save(path)
+    with pytest.raises(
+        ImportRefused, match=r"sheet 'README' read; its other sheets: 'Data' \(hidden\)"
+    ):
+        import_file(fresh_db, path, "acled")
 
 
 def test_a_workbook_named_for_another_format_is_read_by_its_contents(fresh_db, tmp_path):
@@ -237,7 +253,8 @@ def test_suggest_drafts_a_mapping_that_names_the_sheet_and_imports_it(tmp_path):
         (12.0, "12"),
         (0.1 + 0.2, "0.3"),  # Excel's 15 significant digits, not Python's repr
         (34.0151, "34.0151"),
-        (1.2345678901234567e19, "1.23456789012346e+19"),  # past 15 digits: as Excel shows it
+        (2025030400000001.0, "2025030400000001"),  # a 16-digit id, exact in a float
+        (1.2345678901234567e19, "1.23456789012346e+19"),  # past 2**53: not exact anyway
         (True, "TRUE"),
         (None, ""),
         ("SYNTHETIC text", "SYNTHETIC text"),
@@ -275,6 +292,13 @@ def test_a_header_with_a_line_break_gives_a_draft_that_loads(tmp_path):
     draft = tomllib.loads(text)  # loads: every name written as a valid TOML string
     assert draft["file"]["sheet"] == "Incidents"
     assert '"Incident\\nDate"' in text and '"Notes\\tfree"' in text
+
+
+def test_a_header_with_a_delete_character_gives_a_draft_that_loads(tmp_path):
+    book = workbook(
+        tmp_path / "del.xlsx", {"S": [["Date", "Killed\x7f"], [dt.datetime(2025, 3, 4), 2]]}
+    )
+    assert tomllib.loads(suggest(book))["file"]["sheet"] == "S"
 
 
 def test_ucdp_file_names_are_known_as_workbooks_too():

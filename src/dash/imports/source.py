@@ -89,6 +89,7 @@ class CsvSource:
             raise ImportRefused(f"{self.path}: no such file")
         self.text = self.path  # the text read: the file, or a workbook's sheet as CSV
         self.sheet: str | None = None  # the workbook's sheet read, if the file is a workbook
+        self.other_sheets = ""  # the workbook's other worksheets, named for a refusal
         self._numbered = False  # each record starts with its row number (a sheet's text)
         if self._workbook(sheet):
             encoding, delimiter = "utf-8", ","
@@ -145,7 +146,7 @@ class CsvSource:
         self._folder = tempfile.TemporaryDirectory(prefix="conflict-events-sheet-")
         self.text = Path(self._folder.name) / "sheet.csv"
         try:
-            self.sheet = workbook.sheet_as_csv(self.path, sheet, self.text)
+            self.sheet, self.other_sheets = workbook.sheet_as_csv(self.path, sheet, self.text)
         except workbook.NotReadable as exc:
             raise ImportRefused(f"{self.path}: {exc}") from None
         self._numbered = True
@@ -234,6 +235,11 @@ class CsvSource:
                 f"{self.path}: line 1 has no '{id_column}' column; the header is: "
                 + ", ".join(self.header[:12])
                 + (" …" if len(self.header) > 12 else "")
+                + (
+                    f" (sheet {self.sheet!r} read; {self.other_sheets}: choose with --sheet)"
+                    if self.sheet is not None and self.other_sheets
+                    else ""
+                )  # fmt: skip
             )
         width = len(self.header)
         header_key = [h.casefold() for h in as_written]
@@ -274,15 +280,21 @@ class CsvSource:
             filled = len([v for v in values if v.strip()])
             short = len(values) < width
             # Excel pads a sheet's rows to the header's width when it saves CSV (and a workbook's
-            # sheet is read so): a note of one or two cells is one, padded or short.
-            note = (not the_id and filled <= 2) or (
-                short and filled == 1 and len(values) <= width // 2
+            # sheet is read so): a row of one or two cells padded across a wide table (a quarter
+            # of its columns at most) reads as a note, as a short one does; in a narrow table two
+            # cells can be a whole record.
+            sparse = not short and filled <= 2 and filled * 4 <= width
+            note = (
+                (short and not the_id and filled <= 2)
+                or (short and filled == 1 and len(values) <= width // 2)
+                or (sparse and not the_id)
             )
             doubtful = (
                 not note
                 and width > 2
                 and (
-                    (not short and filled <= 2)
+                    (not short and filled == 1)
+                    or sparse
                     or (short and filled <= 2 and len(values) <= width // 2)
                 )
             )

@@ -149,7 +149,7 @@ def guess_type(value: str) -> tuple[str, str] | None:
 def _toml(value: str) -> str:
     # JSON's string escapes are all TOML's too: a header cell with a line break (Alt+Enter in
     # Excel) or a tab stays one valid string.
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")  # DEL: JSON allows it
 
 
 def suggest(path: str | Path, encoding: str | None = None, sheet: str | None = None) -> str:

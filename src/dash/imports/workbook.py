@@ -57,16 +57,18 @@ def cell_text(value: Any) -> str:
     if isinstance(value, dt.timedelta):
         return str(value)
     if isinstance(value, float):
-        # Excel keeps 15 significant digits: a longer whole number is not exact either.
-        whole = value.is_integer() and abs(value) < 1e15
+        # Every whole number a float holds exactly (to 2**53) as digits, as in an id column.
+        whole = value.is_integer() and abs(value) < 2**53
         return str(int(value)) if whole else format(value, ".15g")
     return str(value)
 
 
-def sheet_as_csv(path: Path, sheet: str | None, out: Path) -> str:
+def sheet_as_csv(path: Path, sheet: str | None, out: Path) -> tuple[str, str]:
     """Write one sheet of the workbook at ``path`` to ``out`` (UTF-8 CSV, each record led by its
-    row number); return the sheet's name. Several visible worksheets and none named: refused,
-    naming them (hidden sheets and chart sheets do not count, but a hidden one can be named)."""
+    row number); return the sheet's name and the other worksheets, named for a message.
+    Several visible worksheets and none named: refused, naming them (hidden sheets and chart
+    sheets do not count, but a hidden one can be named; names match as in Excel, whatever
+    their letter case)."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
@@ -82,8 +84,13 @@ def sheet_as_csv(path: Path, sheet: str | None, out: Path) -> str:
                  and m.visible == SheetVisibleEnum.Visible]  # fmt: skip
         hidden = [n for n, m in sheets.items() if m.typ == SheetTypeEnum.WorkSheet
                   and n not in shown]  # fmt: skip
-        listed = ", ".join(repr(n) for n in shown) + (
-            f"; hidden: {', '.join(repr(n) for n in hidden)}" if hidden else ""
+        listed = "; ".join(
+            part
+            for part in (
+                ", ".join(repr(n) for n in shown),
+                "hidden: " + ", ".join(repr(n) for n in hidden) if hidden else "",
+            )
+            if part
         )
         if sheet is None and len(shown) != 1:
             raise NotReadable(
@@ -93,8 +100,12 @@ def sheet_as_csv(path: Path, sheet: str | None, out: Path) -> str:
                 else f"has no visible worksheet ({listed or 'none'}): name one with --sheet"
             )
         name = sheet if sheet is not None else shown[0]
+        if name not in sheets:  # Excel's sheet names ignore letter case
+            name = next((n for n in sheets if n.casefold() == name.casefold()), name)
         if name not in sheets or sheets[name].typ != SheetTypeEnum.WorkSheet:
             raise NotReadable(f"has no worksheet {name!r}; its sheets are {listed}")
+        others = [n for n in (*shown, *hidden) if n != name]
+        other = ", ".join(repr(n) + (" (hidden)" if n in hidden else "") for n in others)
         try:
             # iter_rows starts at the sheet's first row, empty or not: row numbers are Excel's.
             rows = book.get_sheet_by_name(name).iter_rows()
@@ -105,7 +116,7 @@ def sheet_as_csv(path: Path, sheet: str | None, out: Path) -> str:
                 f"sheet {name!r} cannot be read ({exc}): the file is damaged, or was cut short "
                 "in a download"
             ) from None
-        return name
+        return name, (f"its other sheets: {other}" if other else "")
     finally:
         book.close()
 
@@ -114,6 +125,9 @@ def _write_rows(rows: Any, writer: Any) -> None:
     width = 0  # the header's: shorter rows are padded to it, as Excel pads a sheet's CSV rows
     blank = 0  # empty rows not yet written: a formula filled down a column leaves a million
     for number, values in enumerate(rows, start=1):
+        if number > 1 and all(v == "" or v is None for v in values):
+            blank += 1  # before converting its cells: a million of them take seconds
+            continue
         cells = [cell_text(v) for v in values]
         while len(cells) > max(width, 1) and not cells[-1]:
             cells.pop()
