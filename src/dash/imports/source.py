@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from . import workbook
 
@@ -70,6 +70,11 @@ class _CountingReader(io.RawIOBase):
 
 # What a spreadsheet writes in the first column of a totals row; no event id reads like this.
 TOTALS = frozenset({"total", "totals", "grand total", "sum", "overall"})
+
+
+# The last workbook sheet read as text, by file (path, size, modification time) and sheet asked
+# for: (its temporary folder, the text, the sheet's name, the other sheets).
+_SHEETS: dict[tuple[Path, int, int, str | None], tuple[Any, Path, str, str]] = {}
 
 
 class CsvSource:
@@ -143,12 +148,18 @@ class CsvSource:
             )
         if found != "xlsx":
             return False
-        self._folder = tempfile.TemporaryDirectory(prefix="conflict-events-sheet-")
-        self.text = Path(self._folder.name) / "sheet.csv"
-        try:
-            self.sheet, self.other_sheets = workbook.sheet_as_csv(self.path, sheet, self.text)
-        except workbook.NotReadable as exc:
-            raise ImportRefused(f"{self.path}: {exc}") from None
+        stat = self.path.stat()
+        key = (self.path.resolve(), stat.st_size, stat.st_mtime_ns, sheet)
+        if key not in _SHEETS:  # --suggest and a mapped import open one file twice: read it once
+            folder = tempfile.TemporaryDirectory(prefix="conflict-events-sheet-")
+            text = Path(folder.name) / "sheet.csv"
+            try:
+                name, others = workbook.sheet_as_csv(self.path, sheet, text)
+            except workbook.NotReadable as exc:
+                raise ImportRefused(f"{self.path}: {exc}") from None
+            _SHEETS.clear()  # the last one only; a source still reading an older one keeps it
+            _SHEETS[key] = (folder, text, name, others)
+        self._folder, self.text, self.sheet, self.other_sheets = _SHEETS[key]
         self._numbered = True
         return True
 
