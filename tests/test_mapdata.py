@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from dash import mapdata
+from dash import mapcharts, mapdata
 from dash.filters import Filters
 
 from .support import oracle
@@ -103,3 +103,20 @@ def test_province_names_in_view_come_from_the_cited_gazetteer():
     frame = mapdata.view(mapdata.prepare_points([row("a", "exact", lat=32.5, lon=68.8)]))
     names = set(mapdata.province_labels(frame)["name"])
     assert "Paktika" in names and "Khost" in names and "Kandahar" not in names
+
+
+def test_a_centres_badge_and_a_nearby_towns_badge_sit_on_opposite_sides():
+    # Balochistan's centre lies near Quetta: side by side, the two "×N" badges overlapped.
+    points = mapdata.prepare_points(
+        [row("p1", "province"), row("p2", "province"),
+         row("t1", "exact", lat=33.1), row("t2", "exact", lat=33.1), row("t3", "exact", lat=33.1)]
+    )  # fmt: skip
+    spec = mapcharts.incident_map(points, mapdata.view(points)).to_dict()
+    texts = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "text"]
+    placed = {}
+    for layer in texts:
+        values = spec["datasets"][layer["data"]["name"]]
+        for value in values:
+            if value.get("badge"):
+                placed[value["badge"]] = (layer["mark"]["align"], layer["mark"]["dx"])
+    assert placed == {"×2": ("right", -9), "×3": ("left", 9)}

@@ -173,21 +173,26 @@ def incident_map(
         )
         .add_params(pick)
     )
-    # How many events share a spot (a district's centroid, say): a badge beside the mark.
+    # How many events share a spot (a district's centroid, say): a badge beside the mark. A
+    # province's or country's centre often lies near a town with events of its own (Balochistan's
+    # near Quetta): their badges go below left, the others above right, so the two do not overlap.
     stacked = points[points["spot_head"] & (points["at_spot"] > 1)].assign(
-        badge=lambda d: "×" + d["at_spot"].astype(str)
+        badge=lambda d: "×" + d["at_spot"].astype(str),
+        centre=lambda d: d["geo_precision"].isin(["province", "country"]),
     )
-    badges = (
-        alt.Chart(stacked)
-        .mark_text(align="left", dx=9, dy=-9, fontSize=12, fontWeight="bold", color="#111")
+    badges = [
+        alt.Chart(stacked[stacked["centre"] == centre])
+        .mark_text(align=align, dx=dx, dy=-dx, fontSize=12, fontWeight="bold", color="#111")
         .encode(
             longitude=alt.Longitude("longitude:Q"),
             latitude=alt.Latitude("latitude:Q"),
             text=alt.Text("badge:N"),
             tooltip=[alt.Tooltip("at_spot:Q", title="Events at this spot")],
         )
-    )
-    layers: list[alt.Chart] = [_outlines(outlines_url), *_context(frame), marks, badges]
+        for centre, align, dx in ((False, "left", 9), (True, "right", -9))
+        if (stacked["centre"] == centre).any()
+    ]
+    layers: list[alt.Chart] = [_outlines(outlines_url), *_context(frame), marks, *badges]
     if selected is not None and (points["event_id"] == selected).any():
         ring = (
             alt.Chart(points[points["event_id"] == selected])
