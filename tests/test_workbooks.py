@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import tomllib
 import zipfile
@@ -18,6 +19,7 @@ from dash import store
 from dash.cli import cli
 from dash.imports import ucdp
 from dash.imports.importer import ImportFailed, ImportRefused, import_file
+from dash.imports.mapped import MappedFormat, load_mapping
 from dash.imports.suggest import suggest
 from dash.imports.workbook import _write_rows, cell_text
 
@@ -306,3 +308,48 @@ def test_ucdp_file_names_are_known_as_workbooks_too():
     assert ucdp.release_of("GEDEvent_v25_1.xlsx") == (25, 1)
     assert ucdp.status_of("GEDEvent_v26_0_4.xlsx") == ucdp.status_of("GEDEvent_v26_0_4.csv")
     assert ucdp.status_of("GEDEvent_v26_0_4.xlsx") is not None
+
+
+HASHED_MAP = """\
+[origin]
+id = "syn-hashed"
+name = "SYNTHETIC compilation without ids"
+licence = "SYNTHETIC terms"
+
+[fields]
+id = {{ hash = ["Date", "Location"]{dates} }}
+date = "Date"
+location = "Location"
+country = {{ value = "Pakistan" }}
+
+[event_type]
+default = ["Battles", "Armed clash"]
+"""
+
+
+def test_a_workbook_and_the_csv_saved_from_it_give_one_id_when_dates_are_read(fresh_db, tmp_path):
+    # Excel saves the workbook's date cell 2025-03-04 as "4-Mar-25" in CSV.
+    csv_file = tmp_path / "own.csv"
+    csv_file.write_text("Date,Location\r\n4-Mar-25,SYNTHETIC Mirali\r\n", encoding="utf-8")
+    book = workbook(tmp_path / "own.xlsx", {"S": [["Date", "Location"],
+                                                  [dt.datetime(2025, 3, 4), "SYNTHETIC Mirali"]]})  # fmt: skip
+    read = tmp_path / "read.toml"
+    read.write_text(HASHED_MAP.format(dates=', dates = "read"'), encoding="utf-8")
+    fmt = MappedFormat(load_mapping(read)).format()
+    assert import_file(fresh_db, csv_file, fmt).inserted == 1
+    report = import_file(fresh_db, book, fmt)
+    assert (report.inserted, report.unchanged) == (0, 1)
+    # Without the choice, ids stay as mappings before it made them: a hash of the text.
+    written = tmp_path / "written.toml"
+    written.write_text(HASHED_MAP.format(dates=""), encoding="utf-8")
+    as_written = store.open_writable(tmp_path / "old.db", create=True)
+    import_file(as_written, csv_file, MappedFormat(load_mapping(written)).format())
+    key = hashlib.sha256(b"4-Mar-25\x1fSYNTHETIC Mirali").hexdigest()[:16]
+    assert as_written.execute("SELECT id FROM events").fetchall() == [(f"syn-hashed:{key}",)]
+
+
+def test_suggest_drafts_hashed_ids_that_read_dates(tmp_path):
+    book = workbook(tmp_path / "noid.xlsx", {"S": [["Date", "Location"],
+                                                   [dt.datetime(2025, 3, 4), "SYNTHETIC"]]})  # fmt: skip
+    draft = tomllib.loads(suggest(book))
+    assert draft["fields"]["id"] == {"hash": ["Date", "Location"], "dates": "read"}

@@ -112,8 +112,21 @@ class MappedFormat:
 
     def convert(self, row: dict[str, str], options: ReadOptions) -> Converted:
         m, f = self.mapping, self.mapping.fields
+        # --date-order on the command line overrides the mapping's date_order
+        read = ReadOptions(date_order=options.date_order or m.file.date_order)
+        raw_start = _value(row, f.date)
+        if raw_start is None:
+            raise RowError(_name(f.date), row.get(_name(f.date)), "a date is required")
+        start = parse_date(raw_start, _name(f.date), read)
+        raw_end = _value(row, f.date_end)
+        end = parse_date(raw_end, _name(f.date_end), read) if raw_end else start
         if isinstance(f.id, Hashed):
-            key = "\x1f".join(text(row, c) or "" for c in f.id.hash)
+            read_as = ((f.date, start), (f.date_end, end)) if f.id.dates == "read" else ()
+            dates = {column: day for column, day in read_as if isinstance(column, str)}
+            key = "\x1f".join(
+                d.isoformat() if (d := dates.get(c)) is not None else text(row, c) or ""
+                for c in f.id.hash
+            )
             if not key.strip("\x1f"):
                 raise RowError(",".join(f.id.hash), "", "the columns the id is made from are empty")
             origin_id = hashlib.sha256(key.encode()).hexdigest()[:16]
@@ -127,14 +140,6 @@ class MappedFormat:
         def note(kind: str, detail: str) -> None:
             notes.append(QualityNoteRow(event_id=eid, kind=kind, detail=detail))
 
-        # --date-order on the command line overrides the mapping's date_order
-        read = ReadOptions(date_order=options.date_order or m.file.date_order)
-        raw_start = _value(row, f.date)
-        if raw_start is None:
-            raise RowError(_name(f.date), row.get(_name(f.date)), "a date is required")
-        start = parse_date(raw_start, _name(f.date), read)
-        raw_end = _value(row, f.date_end)
-        end = parse_date(raw_end, _name(f.date_end), read) if raw_end else start
         if start > end:
             note("date_window_reversed", f"start {start} is after end {end}")
             start, end = end, start

@@ -38,10 +38,14 @@ Source = str | Fixed | Joined
 
 
 class Hashed(BaseModel):
-    """A stable id when the file has none: a hash of the named columns' values."""
+    """A stable id when the file has none: a hash of the named columns' values. With ``dates =
+    "read"``, the date columns among them count by the date they hold, not the text that writes
+    it (a workbook's ``2025-03-04`` and its CSV's ``4-Mar-25`` give one id); ``"as_written"``,
+    the default, keeps the ids of mappings written before the choice existed."""
 
     model_config = ConfigDict(extra="forbid")
     hash: Annotated[list[str], Field(min_length=1)]
+    dates: Literal["as_written", "read"] = "as_written"
 
 
 class OriginSpec(BaseModel):

@@ -204,12 +204,10 @@ def suggest(path: str | Path, encoding: str | None = None, sheet: str | None = N
     else:
         hashed = [c for c in (placed.get("date"), placed.get("location"), placed.get("admin2"),
                               placed.get("admin1")) if c]  # fmt: skip
-        lines.append("# no id column: a stable hash of these columns' text identifies each row;")
-        lines.append(
-            "# import this source always as the same kind of file (CSV or .xlsx write dates"
-        )
-        lines.append("# differently, and other text gives other ids)")
-        lines.append("id = { hash = [" + ", ".join(_toml(c) for c in hashed or header[:3]) + "] }")
+        lines.append("# no id column: a stable hash of these columns identifies each row (a date")
+        lines.append("# by the day it holds, so a workbook and the CSV saved from it give one id)")
+        named = ", ".join(_toml(c) for c in hashed or header[:3])
+        lines.append(f'id = {{ hash = [{named}], dates = "read" }}')
     for field in ("date", "date_end", "country", "admin1", "admin2", "location", "latitude",
                   "longitude", "actor1", "actor2", "killed", "killed_low", "killed_high",
                   "injured", "civilians", "security_forces", "militants", "summary",
