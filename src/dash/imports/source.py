@@ -13,11 +13,10 @@ import csv
 import io
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from . import workbook
 
@@ -72,11 +71,6 @@ class _CountingReader(io.RawIOBase):
 TOTALS = frozenset({"total", "totals", "grand total", "sum", "overall"})
 
 
-# The last workbook sheet read as text, by file (path, size, modification time) and sheet asked
-# for: (its temporary folder, the text, the sheet's name, the other sheets).
-_SHEETS: dict[tuple[Path, int, int, str | None], tuple[Any, Path, str, str]] = {}
-
-
 class CsvSource:
     """Rows of an export file as dicts, numbered by their line in the file."""
 
@@ -127,39 +121,14 @@ class CsvSource:
     def _workbook(self, sheet: str | None) -> bool:
         """Read an Excel workbook's sheet as CSV text (True), refuse another spreadsheet format
         by name, or leave a text file be (False)."""
-        with self.path.open("rb") as fh:
-            start = fh.read(8)
-        found = workbook.kind(self.path, start)
-        if found == "xls":
-            raise ImportRefused(
-                f"{self.path}: is an Excel 97–2003 workbook (.xls), or a workbook saved with a "
-                "password (Excel encrypts those in the same container); open it and save it, "
-                "without a password, as .xlsx or as CSV (UTF-8)"
+        try:
+            if not workbook.is_workbook(self.path):
+                return False
+            self._folder, self.text, self.sheet, self.other_sheets = workbook.sheet_text(
+                self.path, sheet
             )
-        if found == "ods":
-            raise ImportRefused(
-                f"{self.path}: is an OpenDocument spreadsheet (.ods); save it as .xlsx or as CSV "
-                "(UTF-8)"
-            )
-        if found == "damaged":
-            raise ImportRefused(
-                f"{self.path}: starts as a zip archive or an Excel workbook (.xlsx) does, but "
-                "cannot be opened as either: damaged, or cut short in a download"
-            )
-        if found != "xlsx":
-            return False
-        stat = self.path.stat()
-        key = (self.path.resolve(), stat.st_size, stat.st_mtime_ns, sheet)
-        if key not in _SHEETS:  # --suggest and a mapped import open one file twice: read it once
-            folder = tempfile.TemporaryDirectory(prefix="conflict-events-sheet-")
-            text = Path(folder.name) / "sheet.csv"
-            try:
-                name, others = workbook.sheet_as_csv(self.path, sheet, text)
-            except workbook.NotReadable as exc:
-                raise ImportRefused(f"{self.path}: {exc}") from None
-            _SHEETS.clear()  # the last one only; a source still reading an older one keeps it
-            _SHEETS[key] = (folder, text, name, others)
-        self._folder, self.text, self.sheet, self.other_sheets = _SHEETS[key]
+        except workbook.NotReadable as exc:
+            raise ImportRefused(f"{self.path}: {exc}") from None
         self._numbered = True
         return True
 

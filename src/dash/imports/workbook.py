@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,49 @@ def kind(path: Path, start: bytes) -> str | None:
     except (zipfile.BadZipFile, OSError):
         return "damaged"
     return "zip"
+
+
+def is_workbook(path: Path) -> bool:
+    """True for an Excel workbook (.xlsx), False for anything else to read as text; another
+    spreadsheet format, or a damaged archive, is refused by name (NotReadable)."""
+    with path.open("rb") as fh:
+        found = kind(path, fh.read(8))
+    if found == "xls":
+        raise NotReadable(
+            "is an Excel 97–2003 workbook (.xls), or a workbook saved with a password (Excel "
+            "encrypts those in the same container); open it and save it, without a password, "
+            "as .xlsx or as CSV (UTF-8)"
+        )
+    if found == "ods":
+        raise NotReadable(
+            "is an OpenDocument spreadsheet (.ods); save it as .xlsx or as CSV (UTF-8)"
+        )
+    if found == "damaged":
+        raise NotReadable(
+            "starts as a zip archive or an Excel workbook (.xlsx) does, but cannot be opened as "
+            "either: damaged, or cut short in a download"
+        )
+    return found == "xlsx"
+
+
+# The last sheet read, by file (path, size, modification time) and sheet asked for: its
+# temporary folder, the text, the sheet's name and the other sheets.
+_SHEETS: dict[tuple[Path, int, int, str | None], tuple[Any, Path, str, str]] = {}
+
+
+def sheet_text(path: Path, sheet: str | None) -> tuple[Any, Path, str, str]:
+    """One sheet as CSV text in a temporary folder (removed once no holder of the folder is
+    left), with the sheet's name and the other sheets. --suggest and a mapped import open one
+    file twice: the last sheet read is read once."""
+    stat = path.stat()
+    key = (path.resolve(), stat.st_size, stat.st_mtime_ns, sheet)
+    if key not in _SHEETS:
+        folder = tempfile.TemporaryDirectory(prefix="conflict-events-sheet-")
+        text = Path(folder.name) / "sheet.csv"
+        name, others = sheet_as_csv(path, sheet, text)
+        _SHEETS.clear()  # the last one only; a source still reading an older one keeps it
+        _SHEETS[key] = (folder, text, name, others)
+    return _SHEETS[key]
 
 
 def cell_text(value: Any) -> str:
