@@ -118,5 +118,6 @@ def test_a_centres_badge_and_a_nearby_towns_badge_sit_on_opposite_sides():
         values = spec["datasets"][layer["data"]["name"]]
         for value in values:
             if value.get("badge"):
-                placed[value["badge"]] = (layer["mark"]["align"], layer["mark"]["dx"])
-    assert placed == {"×2": ("right", -9), "×3": ("left", 9)}
+                mark = layer["mark"]
+                placed[value["badge"]] = (mark["align"], mark["dx"], mark["dy"])
+    assert placed == {"×2": ("right", -9, 9), "×3": ("left", 9, -9)}  # below left, above right

@@ -167,7 +167,7 @@ def test_excel_totals_and_notes_padded_to_the_full_width_are_skipped(fresh_db, t
     assert (report.inserted, report.rejected) == (2, [])
     summary = report.summary()
     assert "totals row(s) skipped at line 4" in summary
-    assert "note row(s) under the table (one or two cells, no record) skipped at line 5" in summary
+    assert "note row(s) (one or two cells, no record) skipped at line 5" in summary
 
 
 def test_a_link_that_is_not_a_web_address_as_it_stands_is_kept_in_the_citation(fresh_db, tmp_path):
@@ -262,10 +262,7 @@ def test_a_spreadsheet_export_with_a_bom_and_semicolons(fresh_db, tmp_path):
     report = import_file(fresh_db, path, fmt)
     assert (report.inserted, report.rejected) == (3, [])
     assert "repeated header row(s) skipped at line 4" in report.skipped
-    assert (
-        "note row(s) under the table (one or two cells, no record) skipped at line 7"
-        in report.skipped
-    )
+    assert "note row(s) (one or two cells, no record) skipped at line 7" in report.skipped
     got = fresh_db.execute(
         "SELECT id, date_start, admin1, fatalities_low, fatalities_high, summary FROM events ORDER BY id"
     ).fetchall()
@@ -473,6 +470,29 @@ def test_in_a_narrow_table_two_cells_are_a_record_not_a_note(fresh_db, tmp_path)
     assert import_file(fresh_db, write_bytes(tmp_path / "w.csv", whole), fmt).inserted == 3
     no_id = ["S#,Date,Location", "4,2024-12-24,SYNTHETIC A", ",2024-12-25,SYNTHETIC B",
              "6,2024-12-26,SYNTHETIC C"]  # fmt: skip
+    with pytest.raises(ImportFailed) as err:
+        import_file(fresh_db, write_bytes(tmp_path / "n.csv", no_id), fmt)
+    (reject,) = err.value.report.rejected
+    assert (reject.line, reject.column) == (3, "S#")
+
+
+WIDE_MAP = NARROW_MAP.replace('id = "syn-narrow"', 'id = "syn-wide"')
+
+
+def test_in_a_wide_table_a_padded_row_with_a_date_is_a_record_and_a_heading_is_not(
+    fresh_db, tmp_path
+):
+    # Eight columns, every row padded to them as Excel saves: a row without an id but with a
+    # date is a record that cannot be stored (refused by name), wherever it stands; a heading
+    # without figures is a note; the last record with only its id and date is stored.
+    fmt = MappedFormat(load_mapping(mapping(tmp_path, WIDE_MAP))).format()
+    header = "S#,Date,Location,A,B,C,D,E"
+    lines = [header, "1,2024-12-24,SYNTHETIC Mirali,,,,,", ",,SYNTHETIC heading: Bannu,,,,,",
+             "2,2024-12-25,SYNTHETIC Bannu,,,,,", "3,2024-12-26,,,,,,"]  # fmt: skip
+    report = import_file(fresh_db, write_bytes(tmp_path / "wide.csv", lines), fmt)
+    assert report.inserted == 3 and report.skipped.endswith("skipped at line 3")
+    no_id = [header, "4,2024-12-24,SYNTHETIC A,,,,,", ",2024-12-25,SYNTHETIC B,,,,,",
+             "6,2024-12-26,SYNTHETIC C,,,,,"]  # fmt: skip
     with pytest.raises(ImportFailed) as err:
         import_file(fresh_db, write_bytes(tmp_path / "n.csv", no_id), fmt)
     (reject,) = err.value.report.rejected

@@ -251,7 +251,9 @@ def test_a_last_line_holding_only_an_id_is_a_cut_record_unless_the_line_ends(
     path.write_bytes(path.read_bytes() + b"SYN9998" + line_end.encode())
     if line_end:  # a finished line with one value: a note ("Source: ..."), skipped and reported
         report = import_file(fresh_db, path, "acled")
-        assert report.inserted == 2 and "note row(s) under the table" in report.summary()
+        assert (
+            report.inserted == 2 and "note row(s) (one or two cells, no record)" in report.summary()
+        )
         return
     with pytest.raises(ImportFailed) as err:
         import_file(fresh_db, path, "acled")
@@ -331,9 +333,7 @@ def test_an_id_padded_to_full_width_mid_table_is_a_record_and_a_two_cell_note_un
     assert [r.line for r in err.value.report.rejected] == [3]
     report = import_file(fresh_db, path, "acled", skip_invalid=True)
     assert report.inserted == 2
-    assert "note row(s) under the table (one or two cells, no record) skipped at line 5" in (
-        report.summary()
-    )
+    assert "note row(s) (one or two cells, no record) skipped at line 5" in (report.summary())
 
 
 def test_a_renamed_column_never_takes_a_name_the_header_already_has(fresh_db, tmp_path):
@@ -393,7 +393,15 @@ def test_a_nul_byte_deep_in_a_file_refuses_its_row_naming_the_column(fresh_db, t
 
 @pytest.mark.parametrize(
     ("written", "stored"),
-    [("1,000", 1000), ("1,5", None), ("12", 12), ("3.0", 3), ("1.000", None), ("12.000", None)],
+    [
+        ("1,000", 1000),
+        ("1,5", None),
+        ("12", 12),
+        ("3.0", 3),
+        ("1.000", None),
+        ("12.000", None),
+        ("0.000", 0),
+    ],
 )
 def test_a_comma_in_a_figure_is_a_thousands_separator_and_a_point_before_000_is_unreadable(
     fresh_db, tmp_path, written, stored

@@ -190,7 +190,7 @@ def test_other_spreadsheet_files_are_named_for_what_they_are(fresh_db, tmp_path)
     text = write(tmp_path / "a.csv", ACLED_HEADER, [acled_row(1)])
     with pytest.raises(
         ImportRefused,
-        match=r"a sheet \('Data', from --sheet or the mapping\) was named, but the file is not",
+        match="--sheet 'Data' was given, but the file is not an Excel workbook",
     ):
         import_file(fresh_db, text, "acled", sheet="Data")
     ods = tmp_path / "calc.ods"

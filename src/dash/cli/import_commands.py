@@ -116,7 +116,7 @@ def persist_columns(db_path: Path | None) -> None:
 def _import_command(origin: str, what: str) -> None:
     from ..imports.adapters import ADAPTERS
 
-    @import_group.command(origin, help=f"Import an export file from {what} (CSV).")
+    @import_group.command(origin, help=f"Import an export file from {what} (CSV or .xlsx).")
     @import_options
     def command(db_path: Path | None, file: Path, **options: Any) -> None:
         run_import(db_path, file, ADAPTERS[origin], **options)
@@ -125,7 +125,9 @@ def _import_command(origin: str, what: str) -> None:
 _import_command("acled", "ACLED (current or older layout)")
 
 
-@import_group.command("ucdp", help="Import an export file from UCDP GED (UCDP or HDX) (CSV).")
+@import_group.command(
+    "ucdp", help="Import an export file from UCDP GED (UCDP or HDX) (CSV or .xlsx)."
+)
 @import_options
 @click.option("--older", is_flag=True,
               help="Import a UCDP file older than the GED release the store follows (its rows "
@@ -158,7 +160,7 @@ def import_ucdp_command(db_path: Path | None, file: Path, older: bool, **options
 def import_csv(
     db_path: Path | None, file: Path, mapping: Path | None, suggest: bool, **options: Any
 ) -> None:
-    """Import any event spreadsheet (CSV) through a mapping file.
+    """Import any event spreadsheet (CSV or .xlsx) through a mapping file.
 
     Start with --suggest: it reads the header and a sample and prints a draft mapping (every
     column placed or listed as unplaced, the guessed encoding, delimiter and date order, the
@@ -180,8 +182,10 @@ def import_csv(
         spec = load_mapping(mapping)
         # The command line's --encoding over the mapping's; neither: the file's mark or UTF-8.
         options["encoding"] = options.get("encoding") or spec.file.encoding
-        options["sheet"] = options.get("sheet") or spec.file.sheet
-        source = CsvSource(file, options["encoding"], spec.file.delimiter, options["sheet"])
+        # The mapping's sheet applies to a workbook; the CSV saved from it imports too.
+        if not options.get("sheet") and spec.file.sheet and _is_workbook(file):
+            options["sheet"] = spec.file.sheet
+        source = CsvSource(file, options["encoding"], spec.file.delimiter, options.get("sheet"))
         header = next(iter(source.rows_raw()), [])
         # Named as the import names them: "Details (2)" for a repeated name, "(column 5)".
         check_header(spec, source.column_names([h.strip().lstrip("\ufeff") for h in header]), file)
@@ -189,3 +193,12 @@ def import_csv(
         raise click.ClickException(str(exc)) from exc
     options["date_order"] = options.get("date_order") or spec.file.date_order
     run_import(db_path, file, MappedFormat(spec).format(), delimiter=spec.file.delimiter, **options)
+
+
+def _is_workbook(file: Path) -> bool:
+    from ..imports.workbook import NotReadable, is_workbook
+
+    try:
+        return is_workbook(file)
+    except NotReadable:
+        return False  # refused with its reason when the import opens it

@@ -254,7 +254,8 @@ def _batches(
     source: CsvSource, fmt: Format, report: ImportReport, options: ImportOptions
 ) -> Iterator[tuple[list[Records], int]]:
     """Validated batches with the bytes read so far; fills the report's rows and rejects."""
-    # A workbook's sheet is validated here: the second process would convert it again.
+    # A workbook's sheet is validated here: the second process, given only the file, would
+    # read the sheet again and not know which one --sheet named.
     if source.size < PARALLEL_BYTES or fmt.origin not in ADAPTERS or source.sheet is not None:
         for batch in _validated_batches(source, fmt, report, options, BATCH_ROWS):
             yield batch, source.bytes_read

@@ -113,7 +113,7 @@ def number(row: dict[str, str], column: str) -> float | None:
 
 # "1.000" is a thousand where a point groups digits (German, Turkish or Italian spreadsheets)
 # and one where it is a decimal point: a count written so is read neither way.
-_POINT_GROUPED = re.compile(r"^[-+]?\d{1,3}\.000$")
+_POINT_GROUPED = re.compile(r"^\+?[1-9]\d{0,2}\.000$")  # 0.000 is 0 either way
 
 
 def count(row: dict[str, str], column: str) -> int | None:

@@ -129,10 +129,11 @@ def skipped_lines(source: CsvSource) -> str:
         lines = ", ".join(str(n) for n in source.stats.header_rows[:5])
         parts.append(f"repeated header row(s) skipped at line {lines}")
     if source.stats.footer_rows:
-        lines = ", ".join(str(n) for n in source.stats.footer_rows[:5])
-        parts.append(
-            f"note row(s) under the table (one or two cells, no record) skipped at line {lines}"
+        found = source.stats.footer_rows
+        lines = ", ".join(str(n) for n in found[:5]) + (
+            f" … ({len(found)})" if len(found) > 5 else ""
         )
+        parts.append(f"note row(s) (one or two cells, no record) skipped at line {lines}")
     parts.extend(source.stats.renamed)
     return "; ".join(parts)
 

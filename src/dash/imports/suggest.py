@@ -156,8 +156,11 @@ def suggest(path: str | Path, encoding: str | None = None, sheet: str | None = N
     """A draft mapping file (TOML, with comments) for the spreadsheet at ``path`` (CSV, or a
     sheet of an Excel workbook)."""
     source_path = Path(path)
-    chosen = encoding or guess_encoding(source_path)
-    read = CsvSource(source_path, chosen, sheet=sheet)
+    read = CsvSource(source_path, encoding, sheet=sheet)  # a workbook's sheet, or the file
+    chosen = encoding or read.encoding  # given, or a byte-order mark's
+    if read.sheet is None and chosen is None:  # no mark: guessed from the bytes
+        chosen = guess_encoding(source_path)
+        read = CsvSource(source_path, chosen)
     header_probe = CsvSource(source_path, read.encoding, sheet=sheet)
     first = next(iter(header_probe.rows_raw()), [])
     # Named as the import will name them ("Details (2)", "(column 1)" for pandas' index).

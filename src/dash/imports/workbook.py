@@ -1,13 +1,14 @@
-"""Excel workbooks (.xlsx): one sheet read as the CSV text Excel would save, so one reader, with
-its rules for notes, totals and cut records, serves both.
+"""Excel workbooks (.xlsx): one sheet read as CSV text, rows padded to the header's width as
+Excel pads them, so one reader, with its rules for notes, totals and cut records, serves both.
 
 Read by calamine (python-calamine, Rust): a sheet of 117,000 ACLED rows in about 2 s, where
 openpyxl took 30 s. Each record of that text starts with the sheet's row number (``CsvSource``
 takes it as the record's line), so a report names the row a user sees in Excel even when a cell
-holds a line break. Cells are written as Excel shows them: a date cell as ``2024-12-25`` (a time
-only when it has one), a whole number without ``.0``, other numbers to Excel's 15 significant
-digits, ``TRUE``/``FALSE``, a formula as its last computed value; an error cell (``#N/A``) and a
-formula never computed are empty.
+holds a line break. Cells are written by their value, not their display format (which Excel's
+own CSV follows): a date cell as ``2024-12-25`` (a time only when it has one), a whole number
+without ``.0``, other numbers to 15 significant digits (``25%`` as ``0.25``), ``TRUE``/``FALSE``,
+a formula as its last computed value; an error cell (``#N/A``) and a formula never computed are
+empty.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ class NotReadable(Exception):
 
 
 def kind(path: Path, start: bytes) -> str | None:
-    """'xlsx', 'xls', 'ods', 'zip' or 'damaged' (a zip's start, unreadable as one) for a file
-    that starts with ``start``; None for anything else."""
+    """'xlsx', 'xlsb', 'xls', 'ods', 'zip' or 'damaged' (a zip's start, unreadable as one) for
+    a file that starts with ``start``; None for anything else."""
     if start.startswith(XLS_MARK):
         return "xls"
     if not start.startswith(b"PK\x03\x04"):
@@ -38,9 +39,11 @@ def kind(path: Path, start: bytes) -> str | None:
             names = set(archive.namelist())
             if "xl/workbook.xml" in names:
                 return "xlsx"
+            if "xl/workbook.bin" in names:
+                return "xlsb"
             if "mimetype" in names and b"spreadsheet" in archive.read("mimetype"):
                 return "ods"
-    except (zipfile.BadZipFile, OSError):
+    except Exception:  # noqa: BLE001 - BadZipFile, an encrypted or oddly packed member: unreadable
         return "damaged"
     return "zip"
 
@@ -56,6 +59,8 @@ def is_workbook(path: Path) -> bool:
             "encrypts those in the same container); open it and save it, without a password, "
             "as .xlsx or as CSV (UTF-8)"
         )
+    if found == "xlsb":
+        raise NotReadable("is an Excel binary workbook (.xlsb); save it as .xlsx or as CSV (UTF-8)")
     if found == "ods":
         raise NotReadable(
             "is an OpenDocument spreadsheet (.ods); save it as .xlsx or as CSV (UTF-8)"
@@ -70,7 +75,7 @@ def is_workbook(path: Path) -> bool:
 
 # The last sheet read, by file (path, size, modification time) and sheet asked for: its
 # temporary folder, the text, the sheet's name and the other sheets.
-_SHEETS: dict[tuple[Path, int, int, str | None], tuple[Any, Path, str, str]] = {}
+_SHEETS: dict[tuple[Any, ...], tuple[Any, Path, str, str]] = {}
 
 
 def sheet_text(path: Path, sheet: str | None) -> tuple[Any, Path, str, str]:
@@ -78,14 +83,24 @@ def sheet_text(path: Path, sheet: str | None) -> tuple[Any, Path, str, str]:
     left), with the sheet's name and the other sheets. --suggest and a mapped import open one
     file twice: the last sheet read is read once."""
     stat = path.stat()
-    key = (path.resolve(), stat.st_size, stat.st_mtime_ns, sheet)
-    if key not in _SHEETS:
-        folder = tempfile.TemporaryDirectory(prefix="conflict-events-sheet-")
+    # ctime and inode too: a file replaced by a copy keeping size and time (cp -p) is another.
+    key = (path.resolve(), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, sheet)
+    entry = _SHEETS.get(key)
+    if entry is None:
+        try:
+            folder = tempfile.TemporaryDirectory(prefix="conflict-events-sheet-")
+        except OSError as exc:
+            raise NotReadable(
+                f"needs a temporary folder to read its sheet ({exc}); set TMPDIR"
+            ) from None
         text = Path(folder.name) / "sheet.csv"
         name, others = sheet_as_csv(path, sheet, text)
-        _SHEETS.clear()  # the last one only; a source still reading an older one keeps it
-        _SHEETS[key] = (folder, text, name, others)
-    return _SHEETS[key]
+        entry = (folder, text, name, others)
+        # The last one only (the CLI's process ends after one file); a source still reading an
+        # older one holds its folder, removed when that source is done with it.
+        _SHEETS.clear()
+        _SHEETS[key] = entry
+    return entry
 
 
 def cell_text(value: Any) -> str:
@@ -155,6 +170,11 @@ def sheet_as_csv(path: Path, sheet: str | None, out: Path) -> tuple[str, str]:
             rows = book.get_sheet_by_name(name).iter_rows()
             with out.open("w", encoding="utf-8", newline="") as fh:
                 _write_rows(rows, csv.writer(fh))
+        except OSError as exc:  # ours: writing the text, not reading the workbook
+            raise NotReadable(
+                f"sheet {name!r} could not be written as text to {out.parent} ({exc}): free "
+                "space there, or set TMPDIR to a folder with room"
+            ) from None
         except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a readable archive
             raise NotReadable(
                 f"sheet {name!r} cannot be read ({exc}): the file is damaged, or was cut short "
