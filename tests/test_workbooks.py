@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from dash import store
 from dash.cli import cli
-from dash.imports import ucdp
+from dash.imports import importer, ucdp
 from dash.imports.importer import ImportFailed, ImportRefused, import_file
 from dash.imports.mapped import MappedFormat, load_mapping
 from dash.imports.suggest import suggest
@@ -353,3 +353,14 @@ def test_suggest_drafts_hashed_ids_that_read_dates(tmp_path):
                                                    [dt.datetime(2025, 3, 4), "SYNTHETIC"]]})  # fmt: skip
     draft = tomllib.loads(suggest(book))
     assert draft["fields"]["id"] == {"hash": ["Date", "Location"], "dates": "read"}
+
+
+def test_a_large_workbook_is_validated_in_one_process_on_its_named_sheet(
+    fresh_db, tmp_path, monkeypatch
+):
+    # Above PARALLEL_BYTES a CSV is validated by a second process that opens the file itself:
+    # a workbook stays in this one, where the sheet --sheet named has been read.
+    monkeypatch.setattr(importer, "PARALLEL_BYTES", 0)
+    book = workbook(tmp_path / "big.xlsx", {"About": [["SYNTHETIC"]],
+                                            "Data": acled_sheet([acled_row(1), acled_row(2)])})  # fmt: skip
+    assert import_file(fresh_db, book, "acled", sheet="Data").inserted == 2
