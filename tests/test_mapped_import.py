@@ -497,3 +497,23 @@ def test_in_a_wide_table_a_padded_row_with_a_date_is_a_record_and_a_heading_is_n
         import_file(fresh_db, write_bytes(tmp_path / "n.csv", no_id), fmt)
     (reject,) = err.value.report.rejected
     assert (reject.line, reject.column) == (3, "S#")
+
+
+@pytest.mark.parametrize(("width", "is_note"), [(4, False), (7, False), (8, True)])
+def test_two_padded_cells_are_a_heading_only_across_four_times_their_width(
+    fresh_db, tmp_path, width, is_note
+):
+    # A padded row without an id and without figures: a heading when it fills a quarter of the
+    # columns at most; in a narrower table, a record without an id, refused by name.
+    fmt = MappedFormat(load_mapping(mapping(tmp_path, WIDE_MAP))).format()
+    pad = "," * (width - 3)
+    lines = ["S#,Date,Location" + "".join(f",X{i}" for i in range(width - 3)),
+             f"1,2024-12-24,SYNTHETIC A{pad}", f",SYNTHETIC heading,SYNTHETIC Bannu{pad}",
+             f"2,2024-12-25,SYNTHETIC B{pad}"]  # fmt: skip
+    path = write_bytes(tmp_path / f"w{width}.csv", lines)
+    if is_note:
+        assert import_file(fresh_db, path, fmt).skipped.endswith("skipped at line 3")
+    else:
+        with pytest.raises(ImportFailed) as err:
+            import_file(fresh_db, path, fmt)
+        assert [r.line for r in err.value.report.rejected] == [3]

@@ -112,6 +112,9 @@ def test_a_hidden_sheet_does_not_count_but_can_be_named(fresh_db, tmp_path):
     for row in acled_sheet([acled_row(2), acled_row(3)]):
         lookup.append(row)
     lookup.sheet_state = "hidden"
+    codes = book.create_sheet("codes")  # "very hidden": only a macro can show it
+    codes.append(["SYNTHETIC"])
+    codes.sheet_state = "veryHidden"
     path = tmp_path / "hidden.xlsx"
     book.save(path)
     report = import_file(fresh_db, path, "acled")
