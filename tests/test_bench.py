@@ -69,3 +69,13 @@ def test_the_duckdb_anchor_runs_the_reference_sql_in_its_dialect():
         "SELECT sum(greatest(coalesce(a, 0) - b, 0)), count_if(x IS NULL AND y IS NOT NULL), "
         "substr(d, 1, 7) || '-01' FROM e WHERE d >= $date_from AND t IN ($t0, $t1) AND u = 'a:b'"
     )
+
+
+def test_the_workbook_bench_imports_the_same_rows_both_ways(tmp_path):
+    # A quick run (it asserts no times): the generated rows as a workbook and as CSV both import.
+    from bench import workbook as workbook_bench
+
+    medians = workbook_bench.main(["--rows", "300", "--repeat", "1"])
+    assert set(medians) == {"read the sheet as text", "import the workbook",
+                            "import the same rows as CSV (baseline)"}  # fmt: skip
+    assert all(seconds > 0 for seconds in medians.values())
