@@ -73,8 +73,8 @@ def is_workbook(path: Path) -> bool:
     return found == "xlsx"
 
 
-# The last sheet read, by file (path, size, modification time) and sheet asked for: its
-# temporary folder, the text, the sheet's name and the other sheets.
+# The last sheet read, by file (path, size, times, inode) and sheet asked for: its temporary
+# folder, the text, the sheet's name and the other sheets.
 _SHEETS: dict[tuple[Any, ...], tuple[Any, Path, str, str]] = {}
 
 
@@ -104,7 +104,7 @@ def sheet_text(path: Path, sheet: str | None) -> tuple[Any, Path, str, str]:
 
 
 def cell_text(value: Any) -> str:
-    """A cell's value as Excel writes it to CSV."""
+    """A cell's value as text, by the value, not its display format (see the module's note)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -197,9 +197,6 @@ def _write_rows(rows: Any, writer: Any) -> None:
             cells.pop()
         if number == 1:
             width = len(cells)
-        elif not any(cells):
-            blank += 1
-            continue
         for empty in range(number - blank, number):  # blank rows between records are reported
             writer.writerow([empty, *[""] * width])
         blank = 0
