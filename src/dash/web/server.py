@@ -6,6 +6,15 @@ shared instance needs around the pages.
   the store before serving (``data.warm``: columns mapped, the sidebar's choices, the store-wide
   figures and the default views worked out once; a second or two at a million events), so
   ``/_stcore/health`` answers when the first page can be quick.
+- ``send_small_writes_at_once``: Streamlit binds its listening socket itself, in a way that
+  leaves Nagle's algorithm on for every connection it accepts (asyncio sets TCP_NODELAY only on
+  sockets that say they are TCP, and this one, made with protocol 0, does not: the same cause as
+  uvicorn issue 3149). Every small response on a reused connection then waits ~40 ms for the
+  browser's delayed ACK: a first visit fetches ~150 scripts over six connections, and a page's
+  messages on the websocket wait too. Set on the listening socket, the option passes to each
+  connection it accepts.
+- ``FrontendFiles`` (``dash.web.assets``): Streamlit's own scripts from memory, so that the
+  chunks a first visit loads do not queue behind the page's run.
 - ``MediaGate`` (``dash.web.media``): every download link is a random token bound to the
   browser that asked for it and valid for a few minutes.
 
@@ -15,15 +24,18 @@ when the server imports it; run as the page script it is the router.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
+import os
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.middleware import Middleware
 
-from . import media
+from . import assets, media
 
 VIEWS = ("overview", "statistics", "map", "narratives", "sources")
 
@@ -37,6 +49,7 @@ async def lifespan(app: Any) -> AsyncIterator[None]:
     except Exception:  # noqa: BLE001 - a speed-up only: Streamlit's or Altair's insides moved
         logging.getLogger(__name__).warning("start-up warm-up skipped", exc_info=True)
     media.install()
+    send_small_writes_at_once()
     # app.py routes with st.navigation: never Streamlit's old pages-folder mode (which a
     # pages/ folder beside it starts in, until app.py has run once): a shared deep link as the
     # first request then goes through the router at once, without layout.py's rerun.
@@ -46,7 +59,42 @@ async def lifespan(app: Any) -> AsyncIterator[None]:
     from . import data
 
     data.warm()  # before serving: the health check passes once the first page can be quick
+    # Streamlit runs a full garbage collection after every page run (runner.postScriptGC): at a
+    # million events it walks the warmed store's objects each time, ~0.085 s of every first
+    # visit and filter change, with the event loop stopped. They live as long as the process:
+    # frozen, they are left out, and the collection takes ~1 ms.
+    gc.collect()
+    gc.freeze()
     yield None
+
+
+def send_small_writes_at_once() -> int:
+    """Turn Nagle's algorithm off on this process's listening TCP sockets (connections they
+    accept inherit it, on Linux); the number of sockets changed. Nothing to do where the
+    process's open files cannot be listed."""
+    try:
+        descriptors = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return 0
+    changed = 0
+    for fd in descriptors:
+        try:
+            sock = socket.socket(fileno=fd)
+        except OSError:
+            continue  # not a socket, or the descriptor listdir itself used
+        try:
+            if (
+                sock.family in (socket.AF_INET, socket.AF_INET6)
+                and sock.type == socket.SOCK_STREAM
+                and sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+            ):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                changed += 1
+        except OSError:
+            pass
+        finally:
+            sock.detach()  # the descriptor stays the server's
+    return changed
 
 
 def _first_use_costs() -> None:
@@ -87,4 +135,5 @@ def _first_use_costs() -> None:
         chart.to_dict(validate=False)
 
 
-MIDDLEWARE = [Middleware(media.MediaGate)]
+# MediaGate first: it sets the viewer's cookie on whatever answers, Streamlit or FrontendFiles.
+MIDDLEWARE = [Middleware(media.MediaGate), Middleware(assets.FrontendFiles)]
