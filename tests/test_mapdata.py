@@ -121,3 +121,55 @@ def test_a_centres_badge_and_a_nearby_towns_badge_sit_on_opposite_sides():
                 mark = layer["mark"]
                 placed[value["badge"]] = (mark["align"], mark["dx"], mark["dy"])
     assert placed == {"×2": ("right", -9, 9), "×3": ("left", 9, -9)}  # below left, above right
+
+
+def _outline_filters(chart) -> list[str]:
+    """The filter expressions on the country outlines' layer of a map's spec."""
+    spec = chart.to_dict(validate=False)
+    outlines = spec["layer"][0]["layer"][0]
+    assert outlines["mark"]["type"] == "geoshape"
+    return [t["filter"] for t in outlines.get("transform", [])]
+
+
+def test_country_boxes_put_pakistan_and_afghanistan_where_they_are():
+    boxes = mapdata.country_boxes()
+    # Pakistan: about 60.9–77.8° E, 23.7–37.1° N; Afghanistan: 60.5–75.2° E, 29.4–38.5° N
+    for name, expected in (
+        ("Pakistan", (60.9, 23.7, 77.8, 37.1)),
+        ("Afghanistan", (60.5, 29.4, 75.2, 38.5)),
+    ):
+        assert boxes[name] == pytest.approx(expected, abs=0.5)
+    assert len(boxes) > 150  # the world's countries, not a handful
+
+
+def test_a_map_of_the_region_draws_its_neighbours_and_not_the_rest_of_the_world():
+    frame = mapdata.view(mapdata.prepare_points([]))
+    shown = set(mapdata.countries_in_view(frame))
+    assert {"Pakistan", "Afghanistan", "Iran", "India", "China", "Tajikistan", "Turkmenistan",
+            "Uzbekistan", "Oman"} <= shown  # fmt: skip
+    assert not shown & {"Brazil", "Canada", "Australia", "France", "Mexico"}
+    chart = mapcharts.incident_map(mapdata.prepare_points([row("a", "exact", 1)]), frame)
+    (only,) = _outline_filters(chart)
+    assert '"Pakistan"' in only and '"Iran"' in only and "Brazil" not in only
+
+
+def test_a_map_of_one_district_still_draws_the_land_on_every_side():
+    points = mapdata.prepare_points([row("a", "exact", 1, lat=34.0, lon=71.5)])  # Peshawar
+    frame = mapdata.view(points)
+    shown = set(mapdata.countries_in_view(frame))
+    assert {"Pakistan", "Afghanistan"} <= shown
+    assert "Brazil" not in shown
+
+
+def test_without_the_outlines_file_every_country_is_drawn(monkeypatch, tmp_path):
+    monkeypatch.setattr(mapdata, "OUTLINES_FILE", tmp_path / "missing.json")
+    mapdata.country_boxes.cache_clear()
+    try:
+        frame = mapdata.view(mapdata.prepare_points([]))
+        assert mapdata.countries_in_view(frame) is None
+        cells = mapdata.prepare_cells(
+            [{"latitude": 33.0, "longitude": 70.0, "events": 1, "killed": 1, "exact": 1}]
+        )
+        assert _outline_filters(mapcharts.incident_grid(cells, frame)) == []
+    finally:
+        mapdata.country_boxes.cache_clear()

@@ -3,13 +3,14 @@ No Streamlit and no SQL here; the statistics and narratives charts are in ``dash
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
-from .charts import EVENT_TYPE_COLOURS, SVG, type_scale, typed_condition
+from .charts import CANVAS, EVENT_TYPE_COLOURS, SVG, type_scale, typed_condition
 
 PRECISION_SHAPES = {
     "exact": "circle",
@@ -31,19 +32,23 @@ COUNTRY_LABELS = [
 ]
 
 
-def _outlines(url: str) -> alt.LayerChart:
-    shapes = (
-        alt.Chart(alt.topo_feature(url, "countries"))
-        .mark_geoshape(stroke="#6f6f6f", strokeWidth=1, clip=True)
-        .encode(
-            fill=typed_condition(
-                alt.FillValue,
-                "indexof(['Pakistan', 'Afghanistan'], datum.properties.name) >= 0",
-                alt.value(FOCUS_FILL),
-                alt.value(OTHER_FILL),
-            ),
-            tooltip=[alt.Tooltip("properties.name:N", title="Country")],
+def _outlines(url: str, frame: dict[str, Any]) -> alt.LayerChart:
+    from . import mapdata
+
+    shapes = alt.Chart(alt.topo_feature(url, "countries"))
+    names = mapdata.countries_in_view(frame)
+    if names is not None:
+        shapes = shapes.transform_filter(
+            f"indexof({json.dumps(names)}, datum.properties.name) >= 0"
         )
+    shapes = shapes.mark_geoshape(stroke="#6f6f6f", strokeWidth=1, clip=True).encode(
+        fill=typed_condition(
+            alt.FillValue,
+            "indexof(['Pakistan', 'Afghanistan'], datum.properties.name) >= 0",
+            alt.value(FOCUS_FILL),
+            alt.value(OTHER_FILL),
+        ),
+        tooltip=[alt.Tooltip("properties.name:N", title="Country")],
     )
     labels = (
         alt.Chart(pd.DataFrame(COUNTRY_LABELS))
@@ -192,7 +197,7 @@ def incident_map(
         for centre, align, dx in ((False, "left", 9), (True, "right", -9))
         if (stacked["centre"] == centre).any()
     ]
-    layers: list[alt.Chart] = [_outlines(outlines_url), *_context(frame), marks, *badges]
+    layers: list[alt.Chart] = [_outlines(outlines_url, frame), *_context(frame), marks, *badges]
     if selected is not None and (points["event_id"] == selected).any():
         ring = (
             alt.Chart(points[points["event_id"] == selected])
@@ -222,7 +227,10 @@ def incident_grid(
             ],
         )
     )
-    return _projected([_outlines(outlines_url), *_context(frame), marks], frame)
+    # Canvas: up to thousands of cells, each an element in SVG; the table lists the events.
+    return _projected(
+        [_outlines(outlines_url, frame), *_context(frame), marks], frame, usermeta=CANVAS
+    )
 
 
 BASEMAP_ENV = "EVENTS_BASEMAP"

@@ -7,6 +7,8 @@ are tested without a browser.
 from __future__ import annotations
 
 import functools
+import itertools
+import json
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -175,3 +177,84 @@ def province_labels(frame: dict[str, Any]) -> pd.DataFrame:
         and b["lon_min"] <= p["longitude"] <= b["lon_max"]
     ]  # fmt: skip
     return pd.DataFrame(inside, columns=["name", "latitude", "longitude"])
+
+
+OUTLINES_FILE = store.PROJECT_ROOT / "static" / "world-atlas" / "countries-110m.json"
+# The widest and narrowest a map is drawn, width over height: a wide screen's main column, and
+# a phone held upright. The box a frame fits is in view at either, with land beside or above it.
+WIDEST, NARROWEST = 4.0, 0.5
+MARGIN = 1.1  # the legends and title take some of the chart from the map
+
+
+@functools.cache
+def country_boxes() -> dict[str, tuple[float, float, float, float]]:
+    """Each country's (lon_min, lat_min, lon_max, lat_max) in the map's outlines file (TopoJSON:
+    quantised arcs, each point a step from the one before); empty without the file."""
+    try:
+        topology = json.loads(OUTLINES_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
+    arc_boxes = []
+    for arc in topology["arcs"]:
+        points = list(itertools.accumulate(arc, lambda a, b: (a[0] + b[0], a[1] + b[1])))
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        arc_boxes.append(
+            (min(xs) * sx + tx, min(ys) * sy + ty, max(xs) * sx + tx, max(ys) * sy + ty)
+        )
+    boxes = {}
+    for country in topology["objects"]["countries"]["geometries"]:
+        rings = (
+            country["arcs"] if country["type"] == "Polygon" else itertools.chain(*country["arcs"])
+        )
+        parts = [arc_boxes[i if i >= 0 else ~i] for ring in rings for i in ring]
+        if parts:
+            boxes[country["properties"]["name"]] = (
+                min(p[0] for p in parts),
+                min(p[1] for p in parts),
+                max(p[2] for p in parts),
+                max(p[3] for p in parts),
+            )
+    return boxes
+
+
+def countries_in_view(frame: dict[str, Any]) -> list[str] | None:
+    """The countries a map of ``frame`` can show at any width it is drawn at, so that it draws
+    their outlines only (the world's others cost a map a tenth of a second of path work, off
+    screen); None when the outlines file cannot be read (draw them all)."""
+    boxes = country_boxes()
+    if not boxes:
+        return None
+    b = frame["bounds"]
+    dx = math.radians(b["lon_max"] - b["lon_min"])
+    y0, y1 = _mercator_y(b["lat_min"]), _mercator_y(b["lat_max"])
+    dy = y1 - y0
+    # Fitted to a wider map, the box has land beside it; to a narrower one, above and below.
+    # Any width between shows less than one of the two.
+    views = [
+        _around(b, max(dx, dy * WIDEST) * MARGIN, dy * MARGIN),
+        _around(b, dx * MARGIN, max(dy, dx / NARROWEST) * MARGIN),
+    ]
+    return sorted(
+        name
+        for name, (w, s, e, n) in boxes.items()
+        if any(w <= v[2] and e >= v[0] and s <= v[3] and n >= v[1] for v in views)
+    )
+
+
+def _around(bounds: dict[str, float], width: float, height: float) -> tuple[float, ...]:
+    """(lon_min, lat_min, lon_max, lat_max) of a view ``width`` by ``height`` (Mercator units)
+    centred on ``bounds``."""
+    middle_lon = (bounds["lon_min"] + bounds["lon_max"]) / 2
+    middle_y = (_mercator_y(bounds["lat_min"]) + _mercator_y(bounds["lat_max"])) / 2
+    lowest, highest = _mercator_y(-85), _mercator_y(85)
+    return (
+        middle_lon - math.degrees(width / 2),
+        _latitude(max(middle_y - height / 2, lowest)),
+        middle_lon + math.degrees(width / 2),
+        _latitude(min(middle_y + height / 2, highest)),
+    )
+
+
+def _latitude(mercator_y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(mercator_y)) - math.pi / 2)
