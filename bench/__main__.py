@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import http.client
 import io
 import json
 import os
@@ -548,6 +549,45 @@ def bench_first_visits(
         browser.close()
 
 
+def _keep_alive_fetches(port: int, path: str, n: int = 30) -> list[float]:
+    """Seconds for each of ``n`` requests for ``path``, one after another on one connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    times = []
+    try:
+        for _ in range(n):
+            start = time.perf_counter()
+            connection.request("GET", path)
+            connection.getresponse().read()
+            times.append(time.perf_counter() - start)
+    finally:
+        connection.close()
+    return times
+
+
+def bench_script_fetches(results: list[Measurement], path: Path, size: int) -> None:
+    """One of Streamlit's small script files fetched over and over on one kept-alive connection,
+    as a browser fetches a first visit's 150 chunks over six: from our server, beside a bare
+    ``streamlit run`` (Nagle's algorithm on, as Streamlit binds its socket, and its files read
+    from disk in worker threads)."""
+    from dash.web.assets import STATIC
+
+    chunks = sorted((STATIC / "js").glob("*.js"), key=lambda p: p.stat().st_size)
+    script = f"/static/js/{chunks[len(chunks) // 4].name}"  # a small one, as most are
+    env = {**os.environ, store.ENV_VAR: str(path)}
+    runs = {}
+    with tempfile.TemporaryDirectory() as folder:
+        hello = Path(folder) / "hello.py"
+        hello.write_text(HELLO_WORLD, encoding="utf-8")
+        for name, app in (("ours", ROOT / "app.py"), ("bare", hello)):
+            port = _free_port()
+            with _server(_streamlit_run(app, port), f"http://127.0.0.1:{port}/_stcore/health", env):
+                runs[name] = _keep_alive_fetches(port, script)
+    measure(results, "a small Streamlit script, fetched again on a kept-alive connection", size,
+            runs["ours"], baseline_seconds=statistics.median(runs["bare"]),
+            baseline="a bare `streamlit run` (hello world) answering the same file",
+            note=f"{script}, {len(runs['ours'])} requests in a row")  # fmt: skip
+
+
 def bench_browser(results: list[Measurement], path: Path, size: int, repeat: int) -> None:
     """Datasette's facets against the statistics page, one year, in the same Chromium."""
     if shutil.which("chromium") is None:
@@ -687,6 +727,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             columns.write_for(shipped)
             n = store.open_readonly(shipped).execute("SELECT count(*) FROM events").fetchone()[0]
             print(f"== the shipped store ({n} events)", flush=True)
+            bench_script_fetches(results, shipped, n)
             bench_first_visits(results, shipped, n, args.visits)
             bench_browser(results, shipped, n, min(args.repeat, 3))
     for size in sizes:
