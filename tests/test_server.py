@@ -145,3 +145,11 @@ def test_the_start_up_leaves_what_it_warmed_out_of_later_collections(monkeypatch
 def test_the_server_answers_frontend_files_behind_the_download_gate():
     # MediaGate outermost: the viewer's cookie is set whichever of them answers
     assert [m.cls for m in server.MIDDLEWARE] == [server.media.MediaGate, assets.FrontendFiles]
+
+
+def test_names_asked_for_but_not_found_take_no_memory(tmp_path):
+    files = assets.FrontendFiles(Starlette(), folder=tmp_path)
+    client = TestClient(files)
+    for n in range(50):
+        client.get(f"/static/js/made-up-{n}.js")
+    assert files._files == {}

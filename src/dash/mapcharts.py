@@ -10,6 +10,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from . import mapdata
 from .charts import CANVAS, EVENT_TYPE_COLOURS, SVG, type_scale, typed_condition
 
 PRECISION_SHAPES = {
@@ -19,7 +20,7 @@ PRECISION_SHAPES = {
     "province": "diamond",
     "country": "triangle-up",
 }
-OUTLINES_URL = "app/static/world-atlas/countries-110m.json"
+OUTLINES_URL = f"app/{mapdata.OUTLINES}"  # Streamlit serves static/ at app/static/
 MAP_SELECTION = "pick"
 
 
@@ -33,8 +34,6 @@ COUNTRY_LABELS = [
 
 
 def _outlines(url: str, frame: dict[str, Any]) -> alt.LayerChart:
-    from . import mapdata
-
     shapes = alt.Chart(alt.topo_feature(url, "countries"))
     names = mapdata.countries_in_view(frame)
     if names is not None:
@@ -64,8 +63,6 @@ def _outlines(url: str, frame: dict[str, Any]) -> alt.LayerChart:
 
 def _context(frame: dict[str, Any]) -> list[alt.Chart]:
     """What makes a map readable: the provinces' names in view and a scale bar."""
-    from . import mapdata
-
     layers: list[alt.Chart] = []
     provinces = mapdata.province_labels(frame)
     if len(provinces):

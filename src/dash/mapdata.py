@@ -101,6 +101,10 @@ def _mercator_y(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
+def _latitude(mercator_y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(mercator_y)) - math.pi / 2)
+
+
 def view(
     df: pd.DataFrame, height: int = MAP_HEIGHT - LEGEND_ROOM, width: int = MAP_WIDTH_GUESS
 ) -> dict[str, Any]:
@@ -127,7 +131,7 @@ def view(
     dy = _mercator_y(lat_max) - _mercator_y(lat_min)
     scale = 0.92 * min(height / dy, width / dx)
     centre_y = (_mercator_y(lat_max) + _mercator_y(lat_min)) / 2
-    centre_lat = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
+    centre_lat = _latitude(centre_y)
     return {
         "center": [round((lon_min + lon_max) / 2, 4), round(centre_lat, 4)],
         "scale": round(scale, 1),
@@ -179,7 +183,10 @@ def province_labels(frame: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(inside, columns=["name", "latitude", "longitude"])
 
 
-OUTLINES_FILE = store.PROJECT_ROOT / "static" / "world-atlas" / "countries-110m.json"
+# The country outlines the offline map draws: served by Streamlit from the project's static/
+# folder (mapcharts.OUTLINES_URL), read here for each country's box.
+OUTLINES = "static/world-atlas/countries-110m.json"
+OUTLINES_FILE = store.PROJECT_ROOT / OUTLINES
 # The widest and narrowest a map is drawn, width over height: a wide screen's main column, and
 # a phone held upright. The box a frame fits is in view at either, with land beside or above it.
 WIDEST, NARROWEST = 4.0, 0.5
@@ -229,11 +236,12 @@ def countries_in_view(frame: dict[str, Any]) -> list[str] | None:
     dx = math.radians(b["lon_max"] - b["lon_min"])
     y0, y1 = _mercator_y(b["lat_min"]), _mercator_y(b["lat_max"])
     dy = y1 - y0
+    middle = ((b["lon_min"] + b["lon_max"]) / 2, (y0 + y1) / 2)
     # Fitted to a wider map, the box has land beside it; to a narrower one, above and below.
     # Any width between shows less than one of the two.
     views = [
-        _around(b, max(dx, dy * WIDEST) * MARGIN, dy * MARGIN),
-        _around(b, dx * MARGIN, max(dy, dx / NARROWEST) * MARGIN),
+        _around(middle, max(dx, dy * WIDEST) * MARGIN, dy * MARGIN),
+        _around(middle, dx * MARGIN, max(dy, dx / NARROWEST) * MARGIN),
     ]
     return sorted(
         name
@@ -242,11 +250,10 @@ def countries_in_view(frame: dict[str, Any]) -> list[str] | None:
     )
 
 
-def _around(bounds: dict[str, float], width: float, height: float) -> tuple[float, ...]:
+def _around(middle: tuple[float, float], width: float, height: float) -> tuple[float, ...]:
     """(lon_min, lat_min, lon_max, lat_max) of a view ``width`` by ``height`` (Mercator units)
-    centred on ``bounds``."""
-    middle_lon = (bounds["lon_min"] + bounds["lon_max"]) / 2
-    middle_y = (_mercator_y(bounds["lat_min"]) + _mercator_y(bounds["lat_max"])) / 2
+    centred on ``middle`` (longitude, Mercator y)."""
+    middle_lon, middle_y = middle
     lowest, highest = _mercator_y(-85), _mercator_y(85)
     return (
         middle_lon - math.degrees(width / 2),
@@ -254,7 +261,3 @@ def _around(bounds: dict[str, float], width: float, height: float) -> tuple[floa
         middle_lon + math.degrees(width / 2),
         _latitude(min(middle_y + height / 2, highest)),
     )
-
-
-def _latitude(mercator_y: float) -> float:
-    return math.degrees(2 * math.atan(math.exp(mercator_y)) - math.pi / 2)

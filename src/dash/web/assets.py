@@ -17,7 +17,6 @@ HEAD, goes on to Streamlit unchanged.
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 
 import streamlit
@@ -46,23 +45,22 @@ class FrontendFiles:
     def __init__(self, app: object, folder: Path = STATIC) -> None:
         self.app = app
         self.folder = folder
-        self._files: dict[str, tuple[bytes, bytes] | None] = {}
-        self._lock = threading.Lock()
+        # Only files found: a miss is not kept, or any made-up name would take memory.
+        self._files: dict[str, tuple[bytes, bytes]] = {}
 
     def _file(self, kind: str, name: str) -> tuple[bytes, bytes] | None:
         """(content type, content) of static/<kind>/<name>, or None when there is no such
         file; read from disk once. The name pattern admits no separator, so the path stays
-        inside the folder."""
+        inside the folder. Called on the event loop only: no lock."""
         key = f"{kind}/{name}"
-        if key not in self._files:
+        found = self._files.get(key)
+        if found is None:
             path = self.folder / kind / name
             content_type = CONTENT_TYPES.get(path.suffix)
-            found = None
-            if content_type is not None and path.is_file():
-                found = (content_type, path.read_bytes())
-            with self._lock:
-                self._files[key] = found
-        return self._files[key]
+            if content_type is None or not path.is_file():
+                return None
+            found = self._files[key] = (content_type, path.read_bytes())
+        return found
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         found = None
