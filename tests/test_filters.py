@@ -98,3 +98,18 @@ def test_reversed_dates_are_dropped():
     filters, notes = Filters.from_query({"from": "2024-12-31", "to": "2024-01-01"})
     assert filters.date_from is None and filters.date_to is None
     assert notes
+
+
+def test_a_long_value_the_data_holds_is_kept_and_an_unknown_one_dropped():
+    # Curated actors carry their attribution and run past the 200-character cap on link values.
+    long_actor = (
+        "SYNTHETIC armed group (" + "attributed by one side, denied by the other; " * 6 + ")"
+    )
+    assert len(long_actor) > MAX_VALUE_LENGTH
+    query = {"actor": [long_actor, "y" * 250]}
+    filters, notes = Filters.from_query(query, allowed={"actors": {long_actor: 1}})
+    assert filters.actors == (long_actor,)
+    assert notes == ["'actor': a value of 250 characters is too long"]
+    # Without the data's values (nothing to recognise it by), the cap holds for both.
+    filters, notes = Filters.from_query(query)
+    assert filters.actors == () and len(notes) == 2

@@ -29,6 +29,9 @@ class Spec:
     help: str  # the CLI option's help, and the sidebar's where it has one
     column: str | None = None  # the events column a "list" field matches
     cli: str | None = None  # the CLI option when not --<url>
+    # Drawn in the sidebar's "More filters" fold (open whenever one of them is set): the less
+    # used filters, so a first visit draws fewer widgets and a phone's sidebar stays short.
+    folded: bool = False
 
 
 def _spec(url: str, label: str, kind: Kind, help: str, **more: Any) -> Any:  # noqa: A002
@@ -71,9 +74,16 @@ class Filters:
         "type", "Event type", "list", "ACLED event type.", column="event_type"
     )
     sub_event_types: tuple[str, ...] = _spec(
-        "subtype", "Sub-event type", "list", "ACLED sub-event type.", column="sub_event_type"
+        "subtype",
+        "Sub-event type",
+        "list",
+        "ACLED sub-event type.",
+        column="sub_event_type",
+        folded=True,
     )
-    actors: tuple[str, ...] = _spec("actor", "Actor", "actors", "Actor (actor1 or actor2).")
+    actors: tuple[str, ...] = _spec(
+        "actor", "Actor", "actors", "Actor (actor1 or actor2).", folded=True
+    )
     parties: tuple[str, ...] = _spec(
         "party",
         "Party with a claim",
@@ -86,6 +96,7 @@ class Filters:
         "min",
         "Best estimate of deaths (or the low end) at least this.",
         cli="--min-killed",
+        folded=True,
     )
     precisions: tuple[str, ...] = _spec(
         "precision",
@@ -93,6 +104,7 @@ class Filters:
         "list",
         "Location precision: exact, near, district, province, country.",
         column="geo_precision",
+        folded=True,
     )
     origins: tuple[str, ...] = _spec(
         "origin",
@@ -100,6 +112,7 @@ class Filters:
         "list",
         "Origin dataset: curated, acled, ucdp or a registered one.",
         column="origin",
+        folded=True,
     )
     cross_border_only: bool = _spec(
         "xborder",
@@ -107,6 +120,7 @@ class Filters:
         "flag",
         "Only events that crossed the border.",
         cli="--cross-border",
+        folded=True,
     )
     text: str = _spec("q", "Search text", "text", "Free text, matched in events and claims.", cli="--search")  # fmt: skip
 
@@ -117,6 +131,15 @@ class Filters:
     def is_empty(self) -> bool:
         return self == Filters()
 
+    def in_force(self) -> dict[str, Spec]:
+        """The fields set to anything but their empty value, with their specs, in declaration
+        order. A minimum of 0 killed is set: it leaves out events whose toll is unknown."""
+        return {
+            name: spec
+            for name, spec in specs().items()
+            if getattr(self, name) != _DEFAULTS[spec.kind]
+        }
+
     def describe(self) -> str:
         """The filter in words, from each field's label: 'from 2024-01-01 to 2024-12-31;
         Province: Paktika, Khost; Search text: "strike"', or 'all events'."""
@@ -125,9 +148,9 @@ class Filters:
             start = self.date_from.isoformat() if self.date_from else "the first event"
             end = self.date_to.isoformat() if self.date_to else "the last"
             parts.append(f"from {start} to {end}")
-        for name, spec in specs().items():
+        for name, spec in self.in_force().items():
             value = getattr(self, name)
-            if spec.kind in ("date_from", "date_to") or value in ((), None, False, ""):
+            if spec.kind in ("date_from", "date_to"):
                 continue
             if spec.kind == "flag":
                 parts.append(spec.label.lower())
@@ -230,8 +253,11 @@ class Filters:
             raw = query[key]
             items = [raw] if isinstance(raw, str) else list(raw)
             good: list[str] = []
+            # A value the data holds is taken at any length (an actor named with its
+            # attribution runs past 200 characters); the cap is for anything else.
+            known = (allowed or {}).get(f.name) or ()
             for item in items[:MAX_VALUES]:
-                if len(item) > MAX_VALUE_LENGTH:
+                if len(item) > MAX_VALUE_LENGTH and item not in known:
                     notes.append(f"'{key}': a value of {len(item)} characters is too long")
                     continue
                 good.append(item)
