@@ -439,10 +439,9 @@ with st.sidebar:
     st.date_input("From")
     st.date_input("To")
     st.text_input("Search")
-    for i in range(9):
+    for i in range(5):
         st.multiselect(f"List {i}", ["a", "b", "c"])
-    st.number_input("Minimum")
-    st.checkbox("Only")
+    st.expander("More")  # closed: the sidebar's fold, its widgets drawn once opened
     st.button("Reset")
 rows = pd.DataFrame({"a": ["x", "y", "z"], "b": [1, 2, 3]})
 st.metric("Events", 3)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import fields
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dash import csvcolumns, store
+from dash.filters import Filters
 from dash.imports.importer import import_file
 from dash.web import tables
 
@@ -19,6 +21,7 @@ from .support.app import (
     matching,
     open_every_fold,
     open_every_menu,
+    open_more_filters,
     open_page,
     party_columns,
     texts,
@@ -207,11 +210,49 @@ def test_changing_a_widget_writes_the_url(monkeypatch, synthetic_db_path):
     at.sidebar.multiselect(key="f_countries").select("Afghanistan").run()
     assert at.query_params["country"] == "Afghanistan"
     assert matching(at) == 1
-    at.sidebar.checkbox(key="f_cross_border_only").check().run()
+    open_more_filters(at).sidebar.checkbox(key="f_cross_border_only").check().run()
     assert at.query_params["xborder"] == "1"
     at.sidebar.button[0].click().run()  # reset
     assert matching(at) == 3
     assert "country" not in at.query_params and "xborder" not in at.query_params
+
+
+def _sidebar_keys(at: AppTest) -> set[str]:
+    kinds = ("multiselect", "number_input", "checkbox", "date_input", "text_input")
+    return {w.key for kind in kinds for w in getattr(at.sidebar, kind)}
+
+
+def _fold_labels(at: AppTest) -> list[str]:
+    return [e.label for e in at.sidebar.expander if e.label.startswith("More filters")]
+
+
+def test_the_less_used_filters_wait_in_a_fold_that_draws_them_once_opened(
+    monkeypatch, synthetic_db_path
+):
+    at = open_page("pages/overview.py", synthetic_db_path, monkeypatch)
+    assert _fold_labels(at) == ["More filters"]
+    drawn = _sidebar_keys(at)
+    assert {"f_countries", "f_provinces", "f_event_types", "f_parties"} <= drawn
+    assert not drawn & {"f_actors", "f_sub_event_types", "f_min_fatalities", "f_cross_border_only"}
+    # Opened, every field of the filter has its widget, each exactly once.
+    assert _sidebar_keys(open_more_filters(at)) == {f"f_{f.name}" for f in fields(Filters)}
+    assert not at.exception
+
+
+def test_a_link_setting_a_folded_filter_opens_the_fold_and_it_stays_in_force_closed(
+    monkeypatch, synthetic_db_path
+):
+    at = open_page("pages/overview.py", synthetic_db_path, monkeypatch, {"xborder": "1"})
+    assert _fold_labels(at) == ["More filters (1 set)"]
+    assert at.sidebar.checkbox(key="f_cross_border_only").value is True
+    assert matching(at) == 1  # syn-1 crossed the border
+    at.session_state["more_filters"] = False
+    at.run()
+    assert "f_cross_border_only" not in _sidebar_keys(at)
+    assert _fold_labels(at) == ["More filters (1 set)"]  # closed, it still says it restricts
+    at.sidebar.multiselect(key="f_countries").select("Pakistan").run()
+    assert at.query_params["xborder"] == "1" and at.query_params["country"] == "Pakistan"
+    assert matching(at) == 0  # Pakistan's two events did not cross it
 
 
 def test_the_sidebar_link_carries_the_filters_and_the_event(monkeypatch, synthetic_db_path):

@@ -24,7 +24,7 @@ from dash import store
 from dash.cli import cli
 
 from .conftest import ROOT, SHIPPED_DB, hold_write_lock
-from .support.app import APP, PAGES, matching, open_page
+from .support.app import APP, PAGES, matching, open_more_filters, open_page
 from .support.files import ACLED_HEADER, acled_row, write
 from .support.hosting import FAULTS, PASSWORD, side_files
 
@@ -111,7 +111,7 @@ def test_readonly_mode_browses_every_page_without_touching_the_file(monkeypatch,
         at.switch_page(page).run()
         assert not at.exception and not at.error, page
         at.sidebar.text_input(key="f_text").input("Paktika").run()
-        at.sidebar.checkbox(key="f_cross_border_only").check().run()
+        open_more_filters(at).sidebar.checkbox(key="f_cross_border_only").check().run()
         assert not at.exception and matching(at) > 0, page
         # nothing on any page takes data in: no upload, no editable table
         assert not at.get("file_uploader") and not at.get("data_editor"), page

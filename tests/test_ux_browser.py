@@ -116,6 +116,28 @@ def test_search_finds_a_stem_and_a_transliteration(page: Page, analyst_server, t
     assert any(finds in r["summary"] for r in rows)  # the spelling typed is not the one stored
 
 
+def test_more_filters_opens_on_a_click_and_a_link_with_one_set_reopens_it(
+    page: Page, analyst_server
+):
+    base, _ = analyst_server
+    page.goto(base)
+    settle(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    fold = sidebar.locator('[data-testid="stExpander"] summary').filter(has_text="More filters")
+    expect(fold).to_have_text(re.compile(r"More filters\s*$"))
+    expect(sidebar.get_by_text("Cross-border events only")).to_have_count(0)  # drawn once opened
+    before = matching_count(page)
+    fold.click()
+    sidebar.get_by_text("Cross-border events only").click()
+    after = wait_for_count_below(page, before)
+    expect(page).to_have_url(re.compile(r"[?&]xborder=1"))
+    page.goto(page.url)  # the link, opened afresh
+    settle(page)
+    expect(fold).to_have_text(re.compile(r"More filters \(1 set\)\s*$"))
+    expect(sidebar.get_by_role("checkbox", name="Cross-border events only")).to_be_checked()
+    assert matching_count(page) == after
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_fits_a_phone_without_sideways_scrolling(page: Page, analyst_server, path):
     page.set_viewport_size({"width": 390, "height": 844})

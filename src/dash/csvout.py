@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from .csvcolumns import Column
-from .filters import Filters, specs
+from .filters import Filters
 
 # Characters that make a spreadsheet treat a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -142,9 +142,9 @@ def _slug(value: object) -> str:
 def _filter_words(filters: Filters) -> list[str]:
     """The filter's values (beyond the dates) as file-name parts: 'Paktika+Khost', 'q-strike'."""
     parts: list[str] = []
-    for name, spec in specs().items():
+    for name, spec in filters.in_force().items():
         value = getattr(filters, name)
-        if spec.kind in ("date_from", "date_to") or value in ((), None, False, ""):
+        if spec.kind in ("date_from", "date_to"):
             continue
         if spec.kind == "flag":
             parts.append(spec.url)

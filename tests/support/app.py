@@ -60,6 +60,12 @@ def _folds(at: AppTest, kind: str) -> set[str]:
     return keys
 
 
+def open_more_filters(at: AppTest) -> AppTest:
+    """Open the sidebar's "More filters" fold, as a viewer clicking it does, and rerun."""
+    at.session_state["more_filters"] = True
+    return at.run()
+
+
 def open_every_menu(at: AppTest) -> AppTest:
     """Open every menu (popover) that draws its content only once opened, and rerun: what a
     viewer sees after opening each one."""

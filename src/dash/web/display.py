@@ -29,11 +29,11 @@ def altair_chart(chart: alt.TopLevelMixin, **kwargs: Any) -> Any:
     return st.altair_chart(chart, **kwargs)
 
 
-def unfolded(label: str, *, key: str) -> Any | None:
+def unfolded(label: str, *, key: str, expanded: bool = False) -> Any | None:
     """An expander labelled ``label``: returns it when open (draw into it), else None.
 
     Opening or closing it reruns the page. It stays as the viewer left it while its label is
-    unchanged (Streamlit names an expander by its label and key: a label with a count closes
-    when the count changes)."""
-    box = st.expander(label, key=key, on_change="rerun")
+    unchanged (Streamlit names an expander by its label and key: a label with a count starts
+    again as ``expanded`` says when the count changes)."""
+    box = st.expander(label, key=key, expanded=expanded, on_change="rerun")
     return box if box.open else None

@@ -18,13 +18,21 @@ import streamlit as st
 from .. import bundle, vocab
 from ..filters import URL_KEYS, Filters, fts_query, specs
 from ..text import plain
-from . import data, downloads, state
+from . import data, display, downloads, state
 from .state import PAGE_KEYS, PARAMS
 
 # The fields drawn as a choice among the data's values, with their labels (the filter spec's).
 LIST_FIELDS: dict[str, str] = {
     name: spec.label for name, spec in specs().items() if spec.kind in ("list", "actors", "parties")
 }
+# Drawn one below the other after the dates and the search text: the lists, the minimum and
+# the flag; the folded ones inside "More filters" (drawn only while it is open).
+_WIDGETS = [
+    n for n, spec in specs().items() if spec.kind in ("list", "actors", "parties", "min", "flag")
+]
+MAIN_FIELDS = [n for n in _WIDGETS if not specs()[n].folded]
+FOLDED_FIELDS = [n for n in _WIDGETS if specs()[n].folded]
+MORE = "more_filters"
 _INIT = "_filters_initialised"
 PARTY_LABELS = vocab.PARTY_LABELS
 NOTES = "url_notes"
@@ -67,6 +75,41 @@ def _start_from_url(allowed: dict[str, dict[str, int]]) -> None:
     st.session_state[state.EVENT] = wanted
     st.session_state[NOTES] = notes
     st.session_state[_INIT] = True
+
+
+def _filter_widget(name: str, facets: dict[str, dict[str, int]]) -> None:
+    spec = specs()[name]
+    if spec.kind == "min":
+        st.number_input(
+            spec.label,
+            min_value=0,
+            step=1,
+            key=widget_key(name),
+            on_change=_changed,
+            help="Uses the low end where an event has no best estimate.",
+        )
+    elif spec.kind == "flag":
+        st.checkbox(spec.label, key=widget_key(name), on_change=_changed)
+    else:
+        counts = facets.get(name, {})
+        labels = PARTY_LABELS if name == "parties" else {}
+        st.multiselect(
+            spec.label,
+            options=list(counts),
+            key=widget_key(name),
+            on_change=_changed,
+            format_func=lambda v, c=counts, lab=labels: f"{lab.get(v, v)} ({c.get(v, 0):,})",
+            placeholder="Any",
+        )
+
+
+def _more_filters(saved: Filters) -> Any | None:
+    """The "More filters" fold: returned to draw into while open, else None. Its label counts
+    the folded filters in force, so a closed fold still says it restricts; it opens by itself
+    when the first of them is set (a link that sets one, a filter set on another page)."""
+    in_force = sum(1 for name in saved.in_force() if name in FOLDED_FIELDS)
+    label = f"More filters ({in_force} set)" if in_force else "More filters"
+    return display.unfolded(label, key=MORE, expanded=bool(in_force))
 
 
 def _reset() -> None:
@@ -140,28 +183,13 @@ def render() -> Filters:
             max_chars=200,
             help="Words in titles, summaries, places, actors, claims and quotes (all words must match).",
         )
-        for name, label in LIST_FIELDS.items():
-            counts = facets.get(name, {})
-            labels = PARTY_LABELS if name == "parties" else {}
-            st.multiselect(
-                label,
-                options=list(counts),
-                key=widget_key(name),
-                on_change=_changed,
-                format_func=lambda v, c=counts, lab=labels: f"{lab.get(v, v)} ({c.get(v, 0):,})",
-                placeholder="Any",
-            )
-        st.number_input(
-            "Minimum killed (best estimate)",
-            min_value=0,
-            step=1,
-            key=widget_key("min_fatalities"),
-            on_change=_changed,
-            help="Uses the low end where an event has no best estimate.",
-        )
-        st.checkbox(
-            "Cross-border events only", key=widget_key("cross_border_only"), on_change=_changed
-        )
+        for name in MAIN_FIELDS:
+            _filter_widget(name, facets)
+        more = _more_filters(saved)
+        if more is not None:
+            with more:
+                for name in FOLDED_FIELDS:
+                    _filter_widget(name, facets)
         st.button("Reset filters", on_click=_reset, width="stretch")
 
     filters = filters_from_widgets()
