@@ -255,6 +255,43 @@ def test_a_link_setting_a_folded_filter_opens_the_fold_and_it_stays_in_force_clo
     assert matching(at) == 0  # Pakistan's two events did not cross it
 
 
+def test_the_fold_stays_as_the_viewer_left_it_across_counts_pages_and_reset(
+    monkeypatch, synthetic_db_path
+):
+    at = open_more_filters(open_page("pages/overview.py", synthetic_db_path, monkeypatch))
+    at.sidebar.multiselect(key="f_origins").select("curated").run()
+    at.sidebar.checkbox(key="f_cross_border_only").check().run()
+    assert _fold_labels(at) == ["More filters (2 set)"] and matching(at) == 1
+    # Clearing what is set inside it does not shut it under the viewer's hand.
+    at.sidebar.multiselect(key="f_origins").unselect("curated").run()
+    at.sidebar.checkbox(key="f_cross_border_only").uncheck().run()
+    assert _fold_labels(at) == ["More filters"] and "f_origins" in _sidebar_keys(at)
+    # Open, it stays open on another page; closed with one set, it stays closed there.
+    at.switch_page("pages/statistics.py").run()
+    assert "f_origins" in _sidebar_keys(at)
+    at.sidebar.checkbox(key="f_cross_border_only").check().run()
+    at.session_state["more_filters"] = False
+    at.run()
+    at.switch_page("pages/map.py").run()
+    assert _fold_labels(at) == ["More filters (1 set)"]
+    assert "f_cross_border_only" not in _sidebar_keys(at) and matching(at) == 1
+    # Reset clears what the closed fold holds, and the label says so.
+    at.sidebar.button[0].click().run()
+    assert _fold_labels(at) == ["More filters"] and matching(at) == 3
+    assert "xborder" not in at.query_params and not at.exception
+
+
+def test_a_folded_filter_set_from_a_chart_opens_the_fold(monkeypatch, synthetic_db_path):
+    at = open_page("pages/statistics.py", synthetic_db_path, monkeypatch, {"by": "actor"})
+    assert _fold_labels(at) == ["More filters"] and "f_actors" not in _sidebar_keys(at)
+    # a click on the actor's bar
+    at.session_state["by_actor"] = {"selection": {"value_pick": [{"value": "SYNTHETIC air force"}]}}
+    at.run()
+    assert not at.exception and at.query_params["actor"] == "SYNTHETIC air force"
+    assert _fold_labels(at) == ["More filters (1 set)"]
+    assert at.sidebar.multiselect(key="f_actors").value == ["SYNTHETIC air force"]
+
+
 def test_the_sidebar_link_carries_the_filters_and_the_event(monkeypatch, synthetic_db_path):
     at = open_page("pages/narratives.py", synthetic_db_path, monkeypatch)
     at.sidebar.multiselect(key="f_countries").select("Afghanistan").run()

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlencode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dash import csvout
 from dash.filters import MAX_VALUE_LENGTH, URL_KEYS, Filters
 
 # Values a user can actually pick: non-blank, no surrounding spaces, not absurdly long.
@@ -110,6 +111,21 @@ def test_a_long_value_the_data_holds_is_kept_and_an_unknown_one_dropped():
     filters, notes = Filters.from_query(query, allowed={"actors": {long_actor: 1}})
     assert filters.actors == (long_actor,)
     assert notes == ["'actor': a value of 250 characters is too long"]
+    # Matched as any value is: another case and surrounding spaces name the same actor.
+    filters, _ = Filters.from_query(
+        {"actor": f" {long_actor.upper()} "}, allowed={"actors": {long_actor: 1}}
+    )
+    assert filters.actors == (long_actor,)
     # Without the data's values (nothing to recognise it by), the cap holds for both.
     filters, notes = Filters.from_query(query)
     assert filters.actors == () and len(notes) == 2
+
+
+def test_a_minimum_of_zero_killed_is_in_force_and_said_so():
+    # 0 leaves out the events whose toll is unknown: it restricts, so it is described and named.
+    zero = Filters(min_fatalities=0, provinces=("Paktika",))
+    assert list(zero.in_force()) == ["provinces", "min_fatalities"]
+    assert zero.describe() == "Province: Paktika; Minimum killed (best estimate): 0"
+    assert "_minkilled-0_" in csvout.filename_for("events", zero, 2)
+    assert Filters().in_force() == {} and Filters().describe() == "all events"
+    assert list(Filters(cross_border_only=False, text="").in_force()) == []

@@ -131,6 +131,13 @@ def test_more_filters_opens_on_a_click_and_a_link_with_one_set_reopens_it(
     sidebar.get_by_text("Cross-border events only").click()
     after = wait_for_count_below(page, before)
     expect(page).to_have_url(re.compile(r"[?&]xborder=1"))
+    # Another filter changed, the fold stays open under the viewer's hand.
+    page.get_by_role("textbox", name="Search text").fill("SYNTHETIC")
+    page.get_by_role("textbox", name="Search text").press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]q=SYNTHETIC"))
+    settle(page)
+    expect(sidebar.get_by_role("checkbox", name="Cross-border events only")).to_be_checked()
+    after = matching_count(page)
     page.goto(page.url)  # the link, opened afresh
     settle(page)
     expect(fold).to_have_text(re.compile(r"More filters \(1 set\)\s*$"))

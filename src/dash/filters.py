@@ -29,8 +29,8 @@ class Spec:
     help: str  # the CLI option's help, and the sidebar's where it has one
     column: str | None = None  # the events column a "list" field matches
     cli: str | None = None  # the CLI option when not --<url>
-    # Drawn in the sidebar's "More filters" fold (open whenever one of them is set): the less
-    # used filters, so a first visit draws fewer widgets and a phone's sidebar stays short.
+    # Drawn in the sidebar's "More filters" fold, whose label counts those set: the less used
+    # filters, so a first visit draws fewer widgets and a phone's sidebar stays short.
     folded: bool = False
 
 
@@ -254,10 +254,12 @@ class Filters:
             items = [raw] if isinstance(raw, str) else list(raw)
             good: list[str] = []
             # A value the data holds is taken at any length (an actor named with its
-            # attribution runs past 200 characters); the cap is for anything else.
-            known = (allowed or {}).get(f.name) or ()
+            # attribution runs past 200 characters), matched as any value is (case, spaces);
+            # the cap is for anything else.
+            known = list((allowed or {}).get(f.name) or ())
             for item in items[:MAX_VALUES]:
-                if len(item) > MAX_VALUE_LENGTH and item not in known:
+                long = len(item) > MAX_VALUE_LENGTH
+                if long and not (known and match_known(f.name, item.strip(), known)):
                     notes.append(f"'{key}': a value of {len(item)} characters is too long")
                     continue
                 good.append(item)

@@ -21,10 +21,6 @@ from ..text import plain
 from . import data, display, downloads, state
 from .state import PAGE_KEYS, PARAMS
 
-# The fields drawn as a choice among the data's values, with their labels (the filter spec's).
-LIST_FIELDS: dict[str, str] = {
-    name: spec.label for name, spec in specs().items() if spec.kind in ("list", "actors", "parties")
-}
 # Drawn one below the other after the dates and the search text: the lists, the minimum and
 # the flag; the folded ones inside "More filters" (drawn only while it is open).
 _WIDGETS = [
@@ -33,6 +29,7 @@ _WIDGETS = [
 MAIN_FIELDS = [n for n in _WIDGETS if not specs()[n].folded]
 FOLDED_FIELDS = [n for n in _WIDGETS if specs()[n].folded]
 MORE = "more_filters"
+MORE_SEEN = "_more_filters_seen"  # (open, folded filters set) at the end of the last run
 _INIT = "_filters_initialised"
 PARTY_LABELS = vocab.PARTY_LABELS
 NOTES = "url_notes"
@@ -104,12 +101,21 @@ def _filter_widget(name: str, facets: dict[str, dict[str, int]]) -> None:
 
 
 def _more_filters(saved: Filters) -> Any | None:
-    """The "More filters" fold: returned to draw into while open, else None. Its label counts
-    the folded filters in force, so a closed fold still says it restricts; it opens by itself
-    when the first of them is set (a link that sets one, a filter set on another page)."""
+    """The "More filters" fold: returned to draw into while open, else None.
+
+    Its label counts the folded filters in force, so a closed fold still says it restricts.
+    It stays as the viewer left it, on every page, except that it opens when one more of them
+    is set from outside it (a link, a click on a statistics bar). Streamlit names an expander
+    by its label, so a new count would start it afresh: the viewer's last state (kept under a
+    plain key, which a page switch keeps too) says how it starts.
+    """
     in_force = sum(1 for name in saved.in_force() if name in FOLDED_FIELDS)
     label = f"More filters ({in_force} set)" if in_force else "More filters"
-    return display.unfolded(label, key=MORE, expanded=bool(in_force))
+    seen = st.session_state.get(MORE_SEEN)
+    expanded = bool(in_force) if seen is None else seen[0] or in_force > seen[1]
+    box = display.unfolded(label, key=MORE, expanded=expanded)
+    st.session_state[MORE_SEEN] = (box is not None, in_force)
+    return box
 
 
 def _reset() -> None:
