@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 import sys
 from collections.abc import Iterator
@@ -383,13 +384,7 @@ class CsvSource:
 
 def _filled_up_to_three(values: list[str]) -> int:
     """How many cells hold something, counted up to three."""
-    filled = 0
-    for value in values:
-        if value.strip():
-            filled += 1
-            if filled == 3:
-                break
-    return filled
+    return sum(1 for _ in itertools.islice((v for v in values if v.strip()), 3))
 
 
 def _wordy(values: list[str]) -> bool:
