@@ -428,9 +428,9 @@ def _streamlit_run(script: Path, port: int) -> list[str]:
 HELLO_WORLD = 'import streamlit as st\n\nst.title("Hello")\n'
 # What Streamlit itself needs to draw the kinds of element our pages show, with no data: the
 # sidebar's widgets as a first visit draws them (nine and the closed "More filters" fold), a
-# metric, a three-bar chart and a three-row table. Streamlit loads
-# each kind's code on first use (the chart's Vega, about 0.8 MB, and the table's grid, about
-# 1.3 MB): a floor under any page that shows a chart or a table.
+# metric, a three-bar chart and a three-row table. Streamlit loads each kind's code on first
+# use (the chart's Vega, about 0.8 MB, and the table's grid, about 1.3 MB): a floor under any
+# page that shows a chart or a table.
 SAME_KINDS = """import altair as alt
 import pandas as pd
 import streamlit as st
