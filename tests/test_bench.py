@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from bench.duck import dialect
 
 from .conftest import ROOT
@@ -56,6 +58,13 @@ def test_the_benchmark_runs_at_10k_and_reports_every_measurement(tmp_path):
             row = by_name[f"browser: {page}, first visit of a fresh server"]
             assert row["seconds"] > 0 and row["extra"]["server_peak_mb"] > 20
             assert row["baseline_seconds"] > 0  # a hello-world page, visited the same way
+            # read against the floor of the same rounds, and the browser's main thread busy
+            extra = row["extra"]
+            assert extra["same_kinds_seconds"] > 0 and extra["same_kinds_main_thread_seconds"] > 0
+            assert 0 < extra["main_thread_seconds"] < row["seconds"] + 1  # busy within the visit
+            assert extra["over_floor_seconds"] == pytest.approx(
+                row["runs"][0] - extra["same_kinds_seconds"], abs=0.002
+            )  # one round: the page's time less the floor's
             again = by_name[f"browser: {page}, fresh server, returning viewer"]
             assert again["seconds"] > 0 and again["baseline_seconds"] > 0
 
