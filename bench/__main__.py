@@ -521,20 +521,23 @@ def bench_first_visits(
         # floor of its own round (paired): a reading the drift moves far less than the times.
         visited = {"hello": (hello, ""), "floor": (same_kinds, "")}
         visited |= {name: (ROOT / "app.py", page_path) for name, page_path in PAGE_PATHS.items()}
-        runs: dict[str, list[dict[str, float]]] = {name: [] for name in visited}
+        first_visits: dict[str, list[dict[str, float]]] = {name: [] for name in visited}
         for _ in range(visits):
             for name, (script, page_path) in visited.items():
                 warmed = name in ("hello", "floor")
-                runs[name].append(_first_visit(browser, script, page_path, env, warmed=warmed))
-        baseline = statistics.median(v["seconds"] for v in runs["hello"])
-        floor = statistics.median(v["seconds"] for v in runs["floor"])
-        floor_cpu = statistics.median(v["main_thread"] for v in runs["floor"])
+                first_visits[name].append(
+                    _first_visit(browser, script, page_path, env, warmed=warmed)
+                )
+        baseline = statistics.median(v["seconds"] for v in first_visits["hello"])
+        floor = statistics.median(v["seconds"] for v in first_visits["floor"])
+        floor_cpu = statistics.median(v["main_thread"] for v in first_visits["floor"])
         for name in PAGE_PATHS:
-            page_runs = runs[name]
+            page_runs = first_visits[name]
             peak = max(v["peak"] for v in page_runs)
             ready = statistics.median(v["ready"] for v in page_runs)
             over = statistics.median(
-                v["seconds"] - f["seconds"] for v, f in zip(page_runs, runs["floor"], strict=True)
+                v["seconds"] - f["seconds"]
+                for v, f in zip(page_runs, first_visits["floor"], strict=True)
             )
             cpu = statistics.median(v["main_thread"] for v in page_runs)
             measure(results, f"browser: {name}, first visit of a fresh server", size, [v["seconds"] for v in page_runs],
