@@ -52,10 +52,10 @@ def test_no_module_is_a_room_that_does_everything():
 
 # Where SQL may be written apart from dash/queries/: the store's upkeep (schema, checks,
 # publishing, recovery), and the in-memory engine (the loaders that fill its arrays once per
-# data change, and the tally's matching of free text and parties). The import path
+# data change, and its matching of free text and parties, in figures.py). The import path
 # (dash/imports/) writes, and is the one other package that holds SQL.
 SQL_ALLOWED = {"store.py", "migrations/base.py", "integrity.py", "regions.py", "cli/store_commands.py",
-               "columns.py", "figures.py", "tally.py"}  # fmt: skip
+               "columns.py", "figures.py"}  # fmt: skip
 # A statement as SQL is written here, in upper or lower case (not "Select a row from …").
 STATEMENT = re.compile(
     r"^\s*(?:(?:WITH|with)\b.*?)?(?:SELECT|select)\b.*?\b(?:FROM|from)\b", re.DOTALL

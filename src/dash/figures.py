@@ -1,5 +1,6 @@
 """The column primitives behind ``dash.tally``: coded text, per-event figures with unknowns,
-selections, day numbers, and the claims-side figures read from SQL once per store."""
+selections, day numbers, the claims-side figures read from SQL once per store, and the events
+a search or a party filter matches, read from SQL."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from .queries import LENS_CLAIMS, lens_parts
+from .search import fts_query
 
 UNKNOWN = "(unknown)"
 # Text columns kept as codes, and the count columns kept as numbers.
@@ -140,3 +142,38 @@ def claim_parties(db: Database, positions: Callable[[np.ndarray], np.ndarray]) -
         "has_toll": np.array([bool(r[2]) for r in rows], dtype=bool),
         "order": [r[0] for r in db.execute("SELECT id FROM parties ORDER BY sort_order")],
     }
+
+
+# ``Filters.where``'s match of a search (an event's own text, or a claim's) and of a party filter
+# (the claims' parties), as one compound SELECT of rowids: "strike" matches 358,000 of a million
+# events in 0.18 s read from the full-text index as they are, 0.58 s in ``where``'s form, which
+# looks each one up in the events table.
+_TEXT_ROWIDS = """SELECT rowid FROM events_fts WHERE events_fts MATCH :text
+    UNION SELECT e.rowid FROM claims c JOIN claims_fts ON claims_fts.rowid = c.rowid
+     JOIN events e ON e.id = c.event_id WHERE claims_fts MATCH :text"""
+_PARTY_ROWIDS = """SELECT e.rowid FROM claims c JOIN events e ON e.id = c.event_id
+    WHERE c.party_id IN ({names})"""
+
+
+def search_hits(db: Database, text: str, parties: tuple[str, ...], rowid: np.ndarray) -> np.ndarray:
+    """Which events (by position in the sorted ``rowid``) a search and a party filter match."""
+    names = [f"party_{i}" for i in range(len(parties))]
+    params: dict[str, Any] = dict(zip(names, parties, strict=True))
+    parts = []
+    if match := fts_query(text):
+        parts.append(_TEXT_ROWIDS)
+        params["text"] = match
+    if parties:
+        parts.append(_PARTY_ROWIDS.format(names=", ".join(f":{name}" for name in names)))
+    if not parts:
+        return np.ones(len(rowid), dtype=bool)
+    # As one row of text: SQLite reads every hit with the GIL released, and Python makes one
+    # object, not one per event.
+    select = " INTERSECT ".join(parts)
+    listed = db.execute(f"SELECT group_concat(rowid) FROM ({select})", params).fetchone()[0]  # noqa: S608
+    hit = np.zeros(len(rowid), dtype=bool)
+    if listed:
+        found = np.fromstring(listed, dtype=np.int64, sep=",")
+        at = np.searchsorted(rowid, found).clip(max=len(rowid) - 1)
+        hit[at[rowid[at] == found]] = True  # an index row without its event matches nothing
+    return hit

@@ -5,8 +5,8 @@ a dozen of them per filter change. ``Tally`` keeps the columns those aggregates 
 as NumPy arrays (dates as day numbers, text as integer codes, counts as floats with NaN for
 unknown), loaded once per database file and shared by every session. A filter becomes a boolean
 mask; each aggregate is a ``bincount`` over the mask. Free text and parties are matched by SQL
-(FTS5 and the claims table, through ``Filters.where``), and every other filter field is matched
-on the arrays by ``_mask``, which a property test holds equal to ``Filters.where``.
+(FTS5 and the claims table: ``figures.search_hits``), every other filter field on the arrays by
+``_mask``; a property test holds both equal to ``Filters.where``.
 
 Every method returns what the SQL function of the same name in ``tests/support/oracle.py``
 returns, row for row (the tests compare them on random filters); that SQL is the reference and the
@@ -36,6 +36,7 @@ from .figures import (
     figure_of,
     iso,
     party_figures,
+    search_hits,
     subset,
     sums,
 )
@@ -139,13 +140,7 @@ class Tally:
         return self._hits.get((text, parties), lambda: self._query_hits(text, parties))
 
     def _query_hits(self, text: str, parties: tuple[str, ...]) -> np.ndarray:
-        where, params = Filters(text=text, parties=parties).where()
-        if where == "1 = 1":
-            return np.ones(self.size, dtype=bool)
-        cursor = self.db.execute(f"SELECT e.rowid FROM events e WHERE {where}", params)  # noqa: S608
-        hit = np.zeros(self.size, dtype=bool)
-        hit[self._positions(np.array(cursor.fetchall(), dtype=np.int64).reshape(-1))] = True
-        return hit
+        return search_hits(self.db, text, parties, self.rowid)
 
     def _isin(self, column: str, values: tuple[str, ...]) -> np.ndarray:
         coded = self.coded[column]
