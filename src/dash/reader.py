@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import columns, queries
+from . import columns, queries, store
 from .filters import Filters
 from .kept import Kept
 from .queries import CURATED_LENS, catalogue
@@ -45,9 +46,48 @@ def _remembered(method: Callable[..., Any]) -> Callable[..., Any]:
         bound = signature.bind(self, *args, **kwargs)
         bound.apply_defaults()
         key = (method.__name__, tuple(bound.arguments.values())[1:])
-        return copy.deepcopy(self._memo.get(key, lambda: method(self, *args, **kwargs)))
+        return _copied(self._memo.get(key, lambda: method(self, *args, **kwargs)))
 
     return remembered
+
+
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
+def _copied(answer: Any) -> Any:
+    """A copy of a remembered answer that its caller may change. Rows of plain values (most
+    answers) are copied row by row: the most-contested ranking of a million events (17,693
+    rows, read on every overview and narratives page run) in 0.013 s, 0.15 s by ``deepcopy``."""
+    if isinstance(answer, list) and all(
+        type(row) is dict and _PLAIN.issuperset(map(type, row.values())) for row in answer
+    ):
+        return [dict(row) for row in answer]
+    return copy.deepcopy(answer)
+
+
+class ConnectionPerThread(Database):
+    """A read-only ``Database`` that gives each thread its own SQLite connection (opened on the
+    thread's first read, about 1 ms; closed with the thread).
+
+    The app serves each page run in a thread of its own. Through one shared connection SQLite
+    takes their reads in turn: a viewer's 1 ms lookup waited behind another's 0.2 s search, and
+    no read ran beside another run's Python, though SQLite reads outside the GIL."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._path = path
+        self._threads = threading.local()
+        super().__init__(store.open_readonly(path).conn)
+
+    @property  # type: ignore[override]
+    def conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._threads, "conn", None)
+        if conn is None:
+            conn = self._threads.conn = store.open_readonly(self._path).conn
+        return conn
+
+    @conn.setter
+    def conn(self, conn: sqlite3.Connection) -> None:
+        self._threads.conn = conn
 
 
 class Reader:

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from .. import exports, mapdata, stats, store, text
 from ..filters import Filters
-from ..reader import Reader
+from ..reader import ConnectionPerThread, Reader
 from . import access, media
 
 DATA_STAMP = "_data_stamp"
@@ -58,7 +58,7 @@ def _stamp(path: str) -> tuple[str, int]:
 def _reader(path: str, stamp: tuple[str, int]) -> Reader:
     # One per state of the store, shared by every session: its in-memory columns (about 150 MB
     # at a million events) are read once, or memory-mapped from their persisted copy.
-    return Reader(_connection(path, stamp[0]), Path(path))
+    return Reader(ConnectionPerThread(path), Path(path))
 
 
 def read() -> Reader:
