@@ -74,15 +74,16 @@ class ConnectionPerThread(Database):
     no read ran beside another run's Python, though SQLite reads outside the GIL."""
 
     def __init__(self, path: str | Path) -> None:
-        self._path = path
+        self._path = store.database_path(path)
         self._threads = threading.local()
-        super().__init__(store.open_readonly(path).conn)
+        # The store is checked once, here: a page run's connection opens without the checks.
+        super().__init__(store.open_readonly(self._path).conn)
 
     @property  # type: ignore[override]
     def conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._threads, "conn", None)
         if conn is None:
-            conn = self._threads.conn = store.open_readonly(self._path).conn
+            conn = self._threads.conn = store.readonly_connection(self._path)
         return conn
 
     @conn.setter

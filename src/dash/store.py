@@ -191,6 +191,13 @@ def readonly_uri(db_path: Path) -> str:
     return f"{db_path.as_uri()}?{query}"
 
 
+def readonly_connection(db_path: Path) -> sqlite3.Connection:
+    """A read-only connection to a store ``open_readonly`` has checked (no checks again)."""
+    return sqlite3.connect(
+        readonly_uri(db_path), uri=True, check_same_thread=False, timeout=READ_BUSY_TIMEOUT_S
+    )
+
+
 def open_readonly(path: str | os.PathLike[str] | None = None) -> Database:
     """A read-only, thread-shareable connection for the app; raises StoreError if unusable."""
     db_path = database_path(path)
@@ -208,12 +215,7 @@ def open_readonly(path: str | os.PathLike[str] | None = None) -> Database:
             db_path,
             hint=f"{RECOVER_HINT} (folds them in), or serve a copy made by conflict-events publish",
         )
-    conn = sqlite3.connect(
-        readonly_uri(db_path),
-        uri=True,
-        check_same_thread=False,
-        timeout=READ_BUSY_TIMEOUT_S,
-    )
+    conn = readonly_connection(db_path)
     db = Database(conn)
     try:
         version = schema_version(db)
