@@ -172,7 +172,7 @@ def search_hits(db: Database, text: str, parties: tuple[str, ...], rowid: np.nda
     select = " INTERSECT ".join(parts)
     listed = db.execute(f"SELECT group_concat(rowid) FROM ({select})", params).fetchone()[0]  # noqa: S608
     hit = np.zeros(len(rowid), dtype=bool)
-    if listed:
+    if listed and len(rowid):
         found = np.fromstring(listed, dtype=np.int64, sep=",")
         at = np.searchsorted(rowid, found).clip(max=len(rowid) - 1)
         hit[at[rowid[at] == found]] = True  # an index row without its event matches nothing
