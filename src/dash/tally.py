@@ -137,10 +137,9 @@ class Tally:
         """The events a search and a party filter match, from SQL (FTS5, the claims table),
         as a boolean array; the last ``SQL_HITS_KEPT`` kept, since many viewers search the same
         few words and a word such as "strike" matches a third of a million events."""
-        return self._hits.get((text, parties), lambda: self._query_hits(text, parties))
-
-    def _query_hits(self, text: str, parties: tuple[str, ...]) -> np.ndarray:
-        return search_hits(self.db, text, parties, self.rowid)
+        return self._hits.get(
+            (text, parties), lambda: search_hits(self.db, text, parties, self.rowid)
+        )
 
     def _isin(self, column: str, values: tuple[str, ...]) -> np.ndarray:
         coded = self.coded[column]
