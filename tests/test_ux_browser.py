@@ -133,7 +133,9 @@ def test_more_filters_opens_on_a_click_and_a_link_with_one_set_reopens_it(
     box = sidebar.get_by_role("checkbox", name="Cross-border events only")
     expect(box).to_have_count(1)
     settle(page)
-    sidebar.get_by_text("Cross-border events only").click()
+    # check() on the box's label: Playwright waits for the box behind it to be enabled (it is
+    # not while the page reconnects) and fails at once if the click left it unchecked.
+    sidebar.locator("label").filter(has_text="Cross-border events only").check()
     expect(box).to_be_checked()
     after = wait_for_count_below(page, before)
     expect(page).to_have_url(re.compile(r"[?&]xborder=1"))

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-SETTLED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# A run finished, and the page connected: Streamlit disables every widget while its websocket
+# reconnects (a busy machine can drop it), and a click on a widget's label then does nothing.
+SETTLED = (
+    '[data-testid="stApp"][data-test-script-state="notRunning"]'
+    '[data-test-connection-state="CONNECTED"]'
+)
 # Every element on the page drawn. A run can finish before the browser has the code to draw
 # what it sent: Streamlit loads each kind of widget, metric, table and chart on first use and
 # shows a grey skeleton in its place until then, and Vega draws a chart's canvas later still.
@@ -35,6 +40,7 @@ def wait_for_count_below(page: Page, ceiling: int) -> int:
             const el = document.querySelector('[data-testid="stSidebar"] [data-testid="stMetricValue"]');
             const app = document.querySelector('[data-testid="stApp"]');
             return el && app.dataset.testScriptState === 'notRunning'
+                && app.dataset.testConnectionState === 'CONNECTED'
                 && parseInt(el.innerText.replace(/,/g, '')) < ceiling;
         }""",
         arg=ceiling,
