@@ -669,6 +669,8 @@ def test_the_sources_folds_draw_their_tables_once_opened(monkeypatch, synthetic_
     assert list(columns["column"]) == [c.name for c in csvcolumns.EVENT_COLUMNS]
     places = next(d.value for d in at.dataframe if "also written" in d.value.columns)
     assert "Khyber Pakhtunkhwa" in set(places["province"])
+    khost = places.set_index("province").loc["Khost"]  # the script's names in their own column
+    assert "خوست" in khost["in Urdu, Pashto or Dari"] and "خوست" not in khost["also written"]
 
 
 def _add_claim(db_path, event_n: int, party: str) -> None:

@@ -619,6 +619,13 @@ SPELLINGS = [
     ("Afghanistan", "Hirat", "Herat"),
     ("Afghanistan", "Ningarhar", "Nangarhar"),
     ("Afghanistan", "Nangarhar province", "Nangarhar"),
+    # in the countries' own scripts, with the letters each language writes its own way
+    ("Afghanistan", "ننګرهار", "Nangarhar"),  # Pashto's gaf with a ring
+    ("Afghanistan", "ننگرهار", "Nangarhar"),  # Dari's gaf
+    ("Afghanistan", "كابل", "Kabul"),  # the Arabic kaf
+    ("Afghanistan", "ولایت خوست", "Khost"),  # "province" in Dari
+    ("Pakistan", "خیبر پښتونخوا", "Khyber Pakhtunkhwa"),  # Pashto
+    ("Pakistan", "صوبہ خیبر پختونخوا", "Khyber Pakhtunkhwa"),  # Urdu, with "province"
 ]
 
 
@@ -687,6 +694,39 @@ def test_every_breakdown_shows_one_bar_per_province(fresh_db, tmp_path):
     published = column(fresh_db, "SELECT admin1_as_published FROM events WHERE id = 'ucdp:501'")
     assert published == ["Khyber Pakhtunkwa province"]
     assert queries.quality_notes_for(fresh_db, "ucdp:506")[0]["kind"] == "place_not_in_gazetteer"
+
+
+def test_place_names_in_urdu_pashto_and_dari_script_resolve_and_are_kept_as_published(
+    fresh_db, tmp_path
+):
+    rows = [
+        acled_row(1, country="Afghanistan", admin1="ولایت ننګرهار", admin2=""),
+        acled_row(2, country="Afghanistan", admin1="كابل", admin2=""),
+        acled_row(3, country="Pakistan", admin1="خیبر پختونخوا", admin2="باجوڑ", iso="586"),
+        acled_row(4, country="Pakistan", admin1="صوبہ بلوچستان", admin2="کوئٹہ", iso="586"),
+        acled_row(5, country="Afghanistan", admin1="پکتیکا", admin2="ولسوالۍ SYNTHETIC"),
+        acled_row(6, country="Afghanistan", admin1="ولایت SYNTHETIC", admin2=""),
+    ]
+    report = import_file(fresh_db, write(tmp_path / "a.csv", ACLED_HEADER, rows), "acled")
+    assert dict(report.unknown_places) == {
+        ("district", "ولسوالۍ SYNTHETIC"): 1,
+        ("province", "ولایت SYNTHETIC"): 1,
+    }
+    stored = fresh_db.execute(
+        "SELECT id, admin1, admin2, admin1_as_published, admin2_as_published FROM events"
+        " ORDER BY id"
+    ).fetchall()
+    assert stored == [
+        ("acled:SYN1", "Nangarhar", None, "ولایت ننګرهار", None),
+        ("acled:SYN2", "Kabul", None, "كابل", None),
+        ("acled:SYN3", "Khyber Pakhtunkhwa", "Bajaur", "خیبر پختونخوا", "باجوڑ"),
+        ("acled:SYN4", "Balochistan", "Quetta", "صوبہ بلوچستان", "کوئٹہ"),
+        ("acled:SYN5", "Paktika", "ولسوالۍ SYNTHETIC", "پکتیکا", "ولسوالۍ SYNTHETIC"),
+        ("acled:SYN6", "ولایت SYNTHETIC", None, "ولایت SYNTHETIC", None),
+    ]
+    assert oracle.count_events(fresh_db, Filters(provinces=("Nangarhar", "Kabul"))) == 2
+    (note,) = queries.quality_notes_for(fresh_db, "acled:SYN6")
+    assert note["kind"] == "place_not_in_gazetteer" and "ولایت SYNTHETIC" in note["detail"]
 
 
 # --- labels and as-of -------------------------------------------------------------------------

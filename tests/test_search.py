@@ -45,6 +45,9 @@ def searchable(tmp_path):
         ("compounds", ["acled:SYN1"]),  # a plural typed, the singular stored
         ("protest", ["acled:SYN4"]),  # a prefix: protest -> Peaceful protest
         ("madrasa strike", []),  # all words are required
+        ("پکتیکا", ["acled:SYN1", "acled:SYN2", "acled:SYN4"]),  # Paktika in Dari script
+        ("باجوړ", ["acled:SYN3"]),  # Bajaur in Pashto script
+        ("باجوڑ strike", []),  # ... in Urdu script, with a word no event in Bajaur has
     ],
 )
 def test_search_finds_what_people_type(searchable, typed, found):

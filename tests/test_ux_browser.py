@@ -116,6 +116,20 @@ def test_search_finds_a_stem_and_a_transliteration(page: Page, analyst_server, t
     assert any(finds in r["summary"] for r in rows)  # the spelling typed is not the one stored
 
 
+def test_a_province_typed_in_dari_script_finds_its_events(page: Page, analyst_server):
+    page.goto(f"{analyst_server[0]}/map")
+    settle(page)
+    total = matching_count(page)
+    box = page.get_by_role("textbox", name="Search text")
+    box.fill("پکتیکا")  # Paktika
+    box.press("Enter")
+    narrowed = wait_for_count_below(page, total)
+    rows = _download(page, page.get_by_role("button", name="CSV", exact=True).first)
+    assert len(rows) == narrowed >= 1
+    assert {r["admin1"] for r in rows} == {"Paktika"}  # every event there, none elsewhere
+    expect(page).to_have_url(re.compile("q=%D9%BE%DA%A9%D8%AA%DB%8C%DA%A9%D8%A7"))
+
+
 def test_more_filters_opens_on_a_click_and_a_link_with_one_set_reopens_it(
     page: Page, analyst_server
 ):

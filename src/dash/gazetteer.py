@@ -35,17 +35,45 @@ _UNIT_WORDS = frozenset(
         "woleswali",
         "wolaswali",
         "state",
+        # the same in Dari and Pashto (wilayat, woleswali) and Urdu (suba, zila), letters folded
+        "ولایت",
+        "ولسوالی",
+        "صوبه",
+        "ضلع",
     ]
 )
 _PAIR = re.compile(r"\s*(?:\band\b|&|/|;|,)\s*", re.IGNORECASE)
 
 
+# Urdu, Pashto and Dari write some letters of the Arabic script with code points of their own
+# (and Arabic with others): one letter each, so "کابل" typed on an Arabic keyboard finds it too.
+_ARABIC_SCRIPT_LETTERS = str.maketrans(
+    {
+        "\u064a": "\u06cc",  # ARABIC YEH -> FARSI YEH
+        "\u0649": "\u06cc",  # ALEF MAKSURA
+        "\u06d2": "\u06cc",  # YEH BARREE (Urdu, at a word's end)
+        "\u06cd": "\u06cc",  # YEH WITH TAIL (Pashto)
+        "\u06d0": "\u06cc",  # E (Pashto)
+        "\u0643": "\u06a9",  # ARABIC KAF -> KEHEH
+        "\u06ab": "\u06af",  # KAF WITH RING (Pashto) -> GAF
+        "\u06c1": "\u0647",  # HEH GOAL (Urdu) -> HEH
+        "\u06be": "\u0647",  # HEH DOACHASHMEE (Urdu aspirates)
+        "\u0629": "\u0647",  # TEH MARBUTA
+        "\u06d5": "\u0647",  # AE
+    }
+)
+
+
 def key(name: str) -> str:
-    """The form names are compared in: 'Khyber Pakhtunkwa Province' → 'khyber pakhtunkwa'."""
+    """The form names are compared in: 'Khyber Pakhtunkwa Province' → 'khyber pakhtunkwa'.
+
+    Letters of every script count (names in Urdu, Pashto and Dari are aliases too); accents,
+    hamzas and maddas are dropped like Latin accents, and the Arabic script's variant letters
+    are folded into one."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = re.sub(r"['’`ʼ]", "", text)
-    words = re.sub(r"[^0-9a-z]+", " ", text).split()
+    text = re.sub(r"['’`ʼ]", "", text).translate(_ARABIC_SCRIPT_LETTERS)
+    words = re.sub(r"[\W_]+", " ", text).split()
     return " ".join(w for w in words if w not in _UNIT_WORDS)
 
 

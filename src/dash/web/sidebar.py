@@ -187,7 +187,9 @@ def render() -> Filters:
             key=widget_key("text"),
             on_change=_changed,
             max_chars=200,
-            help="Words in titles, summaries, places, actors, claims and quotes (all words must match).",
+            help="Words in titles, summaries, places, actors, claims and quotes (all words must "
+            "match). A province or district may be typed in any spelling the gazetteer knows, in "
+            "Latin, Urdu, Pashto or Dari script.",
         )
         for name in MAIN_FIELDS:
             _filter_widget(name, facets)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +13,8 @@ from .. import vocab
 from ..csvcolumns import Column
 from ..text import safe_url
 from . import state
+
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 
 EVENT_FIGURE_COLUMNS: dict[str, Any] = {
     "fatalities_low": st.column_config.NumberColumn("Killed (low)"),
@@ -278,10 +281,18 @@ def gazetteer_frame() -> pd.DataFrame:
             for (_country, name), found in spellings.items():
                 if name == canonical and spelling not in found:
                     found.append(spelling)
+    # Names in the Arabic script get a column of their own: each column then reads in one
+    # direction (a cell holding only such a name is aligned right).
+    native = {n: [s for s in a if _ARABIC_SCRIPT.search(s)] for n, a in spellings.items()}
     return pd.DataFrame(
         [
-            {"country": c, "province": n, "also written": ", ".join(a)}
+            {
+                "country": c,
+                "province": n,
+                "also written": ", ".join(s for s in a if s not in native[c, n]),
+                "in Urdu, Pashto or Dari": "، ".join(native[c, n]),
+            }
             for (c, n), a in sorted(spellings.items())
-        ],  # fmt: skip
-        columns=["country", "province", "also written"],
+        ],
+        columns=["country", "province", "also written", "in Urdu, Pashto or Dari"],
     )

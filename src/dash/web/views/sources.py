@@ -148,7 +148,8 @@ def render() -> None:
     st.markdown(
         "Imports and the curated files resolve every province and district spelling through a "
         "gazetteer of Pakistan and Afghanistan (current names, former ones such as NWFP and FATA, "
-        "and the spellings ACLED, UCDP and news use), so filters, charts and downloads show one "
+        "the spellings ACLED, UCDP and news use, and the names in Urdu, Pashto and Dari script), "
+        "so filters, charts and downloads show one "
         "name per place; the source's own spelling stays on the event (admin1_as_published). An "
         "event in two provinces is found under either and counted once in every total."
     )
