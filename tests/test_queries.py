@@ -78,6 +78,11 @@ def test_fts_query_adds_prefixes_plurals_and_other_spellings():
     assert fts_query("FATA") == '"FATA"*'
     # a place of two words typed whole is one unit, not two required words
     assert " AND " not in fts_query("North Waziristan")
+    # names and words in Urdu, Pashto or Dari script find the English the sources write
+    assert '"Taliban"*' in fts_query("طالبان")
+    ttp = fts_query("تحریک طالبان پاکستان")  # typed whole: one unit
+    assert '"TTP"*' in ttp and " AND " not in ttp
+    assert '"madrasa"*' in fts_query("مدرسہ")  # Urdu's heh, the table's Persian one
 
 
 def test_headline_sums_low_best_high(synthetic_db):

@@ -48,6 +48,7 @@ def searchable(tmp_path):
         ("پکتیکا", ["acled:SYN1", "acled:SYN2", "acled:SYN4"]),  # Paktika in Dari script
         ("باجوړ", ["acled:SYN3"]),  # Bajaur in Pashto script
         ("باجوڑ strike", []),  # ... in Urdu script, with a word no event in Bajaur has
+        ("ڈرون", ["acled:SYN1"]),  # "drone" in Urdu script
     ],
 )
 def test_search_finds_what_people_type(searchable, typed, found):

@@ -188,8 +188,8 @@ def render() -> Filters:
             on_change=_changed,
             max_chars=200,
             help="Words in titles, summaries, places, actors, claims and quotes (all words must "
-            "match). A province or district may be typed in any spelling the gazetteer knows, in "
-            "Latin, Urdu, Pashto or Dari script.",
+            "match). A province or district may be typed in any spelling the gazetteer knows; "
+            "places, and names such as Taliban, TTP or Daesh, also in Urdu, Pashto or Dari script.",
         )
         for name in MAIN_FIELDS:
             _filter_widget(name, facets)
