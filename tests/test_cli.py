@@ -245,8 +245,9 @@ def test_shipped_database_matches_the_curated_files(tmp_path):
 def test_cli_filters_read_like_the_sidebars(tmp_path, curated_dir):
     target = tmp_path / "e.db"
     run("build", "--curated", str(curated_dir), "--db", str(target))
-    # any case, and any spelling the gazetteer knows: KPK is Khyber Pakhtunkhwa
-    for spelling in ("khyber pakhtunkhwa", "KPK", "NWFP"):
+    # any case, and any spelling the gazetteer knows: KPK is Khyber Pakhtunkhwa, and so is its
+    # name in Urdu script
+    for spelling in ("khyber pakhtunkhwa", "KPK", "NWFP", "خیبر پختونخوا"):
         result = CliRunner().invoke(
             cli, ["export", "events", "--db", str(target), "--province", spelling]
         )
