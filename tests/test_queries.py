@@ -83,6 +83,8 @@ def test_fts_query_adds_prefixes_plurals_and_other_spellings():
     ttp = fts_query("تحریک طالبان پاکستان")  # typed whole: one unit
     assert '"TTP"*' in ttp and " AND " not in ttp
     assert '"madrasa"*' in fts_query("مدرسہ")  # Urdu's heh, the table's Persian one
+    # ... and another spelling in that script is a whole word: فراهم ("provide") is not Farah
+    assert '"فراه"' in fts_query("Farah") and '"فراه"*' not in fts_query("Farah")
 
 
 def test_headline_sums_low_best_high(synthetic_db):

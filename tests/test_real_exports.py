@@ -626,6 +626,7 @@ SPELLINGS = [
     ("Afghanistan", "ولایت خوست", "Khost"),  # "province" in Dari
     ("Pakistan", "خیبر پښتونخوا", "Khyber Pakhtunkhwa"),  # Pashto
     ("Pakistan", "صوبہ خیبر پختونخوا", "Khyber Pakhtunkhwa"),  # Urdu, with "province"
+    ("Afghanistan", "کنڑ", "Kunar"),  # Urdu's retroflex r, where Pashto writes ړ
 ]
 
 

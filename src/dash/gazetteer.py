@@ -35,15 +35,21 @@ _UNIT_WORDS = frozenset(
         "woleswali",
         "wolaswali",
         "state",
-        # the same in Dari and Pashto (wilayat, woleswali) and Urdu (suba, zila), letters folded
+        # the same in Dari and Pashto (wilayat, woleswali) and Urdu (suba, zila, agency, tehsil),
+        # letters folded
         "ولایت",
         "ولسوالی",
         "صوبه",
         "ضلع",
+        "ایجنسی",
+        "تحصیل",
     ]
 )
 _PAIR = re.compile(r"\s*(?:\band\b|&|/|;|,)\s*", re.IGNORECASE)
 
+
+# Letters of the Arabic script (Urdu, Pashto, Dari, Arabic).
+ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 
 # Urdu, Pashto and Dari write some letters of the Arabic script with code points of their own
 # (and Arabic with others): one letter each, so "کابل" typed on an Arabic keyboard finds it too.
@@ -60,6 +66,10 @@ _ARABIC_SCRIPT_LETTERS = str.maketrans(
         "\u06be": "\u0647",  # HEH DOACHASHMEE (Urdu aspirates)
         "\u0629": "\u0647",  # TEH MARBUTA
         "\u06d5": "\u0647",  # AE
+        # Pashto's retroflex letters and Urdu's: one sound, two code points each
+        "\u0689": "\u0688",  # DAL WITH RING -> DDAL
+        "\u067c": "\u0679",  # TEH WITH RING -> TTEH
+        "\u0693": "\u0691",  # REH WITH RING -> RREH
     }
 )
 

@@ -22,7 +22,7 @@ from importlib import resources
 
 import yaml
 
-from .gazetteer import gazetteer, key
+from .gazetteer import ARABIC_SCRIPT, gazetteer, key
 
 MAX_WORDS = 20
 
@@ -66,17 +66,25 @@ def _stem(word: str) -> str:
     return word
 
 
-def _term(spelling: str) -> str:
+def _term(spelling: str, prefix: bool = True) -> str:
     """One spelling as an FTS5 phrase, a prefix when it is long enough to narrow anything."""
     quoted = '"' + spelling.replace('"', '""') + '"'
-    return quoted + "*" if len(spelling) >= 3 else quoted
+    return quoted + "*" if prefix and len(spelling) >= 3 else quoted
 
 
 def _alternatives(word: str) -> str:
     stem = _stem(word)
     groups = spelling_groups()
     spellings = {word, stem, *groups.get(key(word), ()), *groups.get(key(stem), ())}
-    terms = sorted({_term(s) for s in spellings if any(ch.isalnum() for ch in s)})
+    # Another spelling in the Arabic script is a whole word: its prefixes are often common words
+    # of their own ("Farah" is فراه, and فراهم is "provide").
+    terms = sorted(
+        {
+            _term(s, prefix=s in (word, stem) or not ARABIC_SCRIPT.search(s))
+            for s in spellings
+            if any(ch.isalnum() for ch in s)
+        }
+    )
     return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
 
 

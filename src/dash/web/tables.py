@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,8 +12,6 @@ from .. import vocab
 from ..csvcolumns import Column
 from ..text import safe_url
 from . import state
-
-_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 
 EVENT_FIGURE_COLUMNS: dict[str, Any] = {
     "fatalities_low": st.column_config.NumberColumn("Killed (low)"),
@@ -271,7 +268,7 @@ def quality_frame(notes: Sequence[dict[str, Any]]) -> pd.DataFrame:
 
 
 def gazetteer_frame() -> pd.DataFrame:
-    from ..gazetteer import gazetteer
+    from ..gazetteer import ARABIC_SCRIPT, gazetteer
 
     spellings: dict[tuple[str, str], list[str]] = {}
     for (country, _), province in gazetteer().provinces.items():
@@ -283,7 +280,7 @@ def gazetteer_frame() -> pd.DataFrame:
                     found.append(spelling)
     # Names in the Arabic script get a column of their own: each column then reads in one
     # direction (a cell holding only such a name is aligned right).
-    native = {n: [s for s in a if _ARABIC_SCRIPT.search(s)] for n, a in spellings.items()}
+    native = {n: [s for s in a if ARABIC_SCRIPT.search(s)] for n, a in spellings.items()}
     return pd.DataFrame(
         [
             {
