@@ -26,7 +26,7 @@ from .support.app import (
     party_columns,
     texts,
 )
-from .support.files import UCDP_HEADER, ucdp_row, write
+from .support.files import ACLED_HEADER, UCDP_HEADER, acled_row, ucdp_row, write
 
 
 @pytest.mark.parametrize("page_path", PAGES)
@@ -469,6 +469,24 @@ def test_a_ucdp_candidate_event_says_so_on_its_detail(monkeypatch, synthetic_db_
         "**1** event from UCDP Georeferenced Event Dataset (GED) (an unvetted candidate)"
         in texts(sources)
     )
+
+
+def test_an_imported_events_estimate_is_named_as_its_datasets(
+    monkeypatch, synthetic_db_path, tmp_path
+):
+    db = store.open_writable(synthetic_db_path)
+    import_file(
+        db, write(tmp_path / "a.csv", ACLED_HEADER, [acled_row(1, fatalities="7")]), "acled"
+    )
+    db.close()
+    at = open_page("pages/narratives.py", synthetic_db_path, monkeypatch, {"event": "acled:SYN1"})
+    assert not at.exception
+    shown = texts(at)
+    assert "**ACLED estimate (low – best – high):** 7" in shown and "curated estimate" not in shown
+    curated = open_page(
+        "pages/narratives.py", synthetic_db_path, monkeypatch, {"event": "curated:syn-2"}
+    )
+    assert "**curated estimate (low – best – high):**" in texts(curated)
 
 
 def test_the_unvetted_count_reads_as_words():

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from ... import charts, credibility, exports, narratives, vocab
+from ... import charts, credibility, exports, narratives, stats, vocab
 from ...filters import Filters
 from ...text import NAME_CHARS, fatality_range, link, place_name, plain, short
 from .. import data, display, downloads, layout, state, tables
@@ -130,10 +130,12 @@ def narrative(event_id: str) -> None:
         event["fatalities_low"], event["fatalities_best"], event["fatalities_high"]
     )
     grading = event["grading"]
+    # An imported event's estimate is its dataset's, not ours.
+    whose = stats.SHORT_ESTIMATE_BY_ORIGIN.get(event["origin"], event["origin"])
     # First what an analyst compares: the spread, the estimate, every claim in one table.
     with st.container(border=True):
         st.markdown(
-            f"**Claimed — {plain(summary.headline)}** · **curated estimate (low – best – "
+            f"**Claimed — {plain(summary.headline)}** · **{plain(whose)} estimate (low – best – "
             f"high):** {plain(estimate)} · **grading:** {plain(grading or 'not graded')}"
         )
         if summary.tolls:

@@ -27,8 +27,8 @@ def render() -> None:
         fatality_range(h["fatalities_low"], h["killed"], h["fatalities_high"], compact=True),
         help=f"Exactly {fatality_range(h['fatalities_low'], h['killed'], h['fatalities_high'])}. "
         "Sums over the matching events. Low and high are the lowest and highest tolls claimed; "
-        "the figure is each event's curated best estimate, or the low end of its range where "
-        "it has none.",
+        "the figure is each event's best estimate (ours for a curated event, its dataset's for "
+        "an imported one), or the low end of its range where it has none.",
     )
     c3.metric("Parties with claims", h["parties"])
     if h["events"]:
