@@ -7,7 +7,9 @@
 - A word in the spelling table (``data/spellings.yaml``: transliterations and compounds) also
   finds the other spellings of its group: "madrassa" finds "madrasa", "strike" "airstrikes".
 - A province or district name in any spelling the gazetteer knows finds all of them: "Bajour"
-  finds "Bajaur", "FATA" finds "Federally Administered Tribal Areas".
+  finds "Bajaur", "FATA" finds "Federally Administered Tribal Areas", "کابل" finds "Kabul".
+  Spellings in the Arabic script (Urdu, Pashto, Dari) that the typed word brings in are whole
+  words, not prefixes: their prefixes are often common words.
 
 All words are required; the spellings of one word are alternatives. The index covers titles,
 summaries, places, actors and the event type and sub-type (``migrations``), and the claims'
