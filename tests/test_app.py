@@ -51,6 +51,23 @@ def test_page_renders_on_an_empty_database(page_path, monkeypatch, empty_db_path
 
 
 @pytest.mark.parametrize("page_path", PAGES)
+def test_every_page_searches_a_place_typed_in_dari_script_as_in_english(
+    page_path, monkeypatch, synthetic_db_path, tmp_path
+):
+    db = store.open_writable(synthetic_db_path)
+    rows = [acled_row(1), acled_row(2, admin1="Khost", admin2="")]  # Paktika, then Khost
+    import_file(db, write(tmp_path / "a.csv", ACLED_HEADER, rows), "acled")
+    db.close()
+    counts = []
+    for typed in ("پکتیکا", "Paktika"):
+        at = open_page(page_path, synthetic_db_path, monkeypatch, {"q": typed})
+        assert not at.exception and not at.error, typed
+        assert at.sidebar.text_input[0].value == typed  # the text as typed stays in the box
+        counts.append(matching(at))
+    assert counts[0] == counts[1] >= 1
+
+
+@pytest.mark.parametrize("page_path", PAGES)
 def test_missing_database_shows_the_fix_not_a_traceback(page_path, monkeypatch, tmp_path):
     at = open_page(page_path, tmp_path / "absent.db", monkeypatch)
     assert not at.exception
