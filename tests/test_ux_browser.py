@@ -19,7 +19,7 @@ from dash.imports.importer import import_file
 
 from .conftest import serve
 from .fixtures import synthetic_dataset
-from .support.browser import matching_count, settle, wait_for_count_below
+from .support.browser import SETTLED, matching_count, settle, wait_for_count_below
 from .support.files import ACLED_HEADER, acled_row, write
 
 pytestmark = pytest.mark.browser
@@ -165,6 +165,35 @@ def test_more_filters_opens_on_a_click_and_a_link_with_one_set_reopens_it(
     expect(fold).to_have_text(re.compile(r"More filters \(1 set\)\s*$"))
     expect(sidebar.get_by_role("checkbox", name="Cross-border events only")).to_be_checked()
     assert matching_count(page) == after
+
+
+def test_a_page_is_not_settled_while_its_connection_is_down(page: Page, analyst_server):
+    """Streamlit disables every widget while it reconnects, and a click on a label then goes
+    nowhere: the helpers wait for the connection too (a busy machine can drop it)."""
+    sockets, hold = [], []
+
+    def through(ws) -> None:  # the app's websocket, passed on to the server unless held
+        if not hold:
+            ws.connect_to_server()
+            sockets.append(ws)
+
+    page.route_web_socket(re.compile(r"_stcore/stream"), through)
+    page.goto(analyst_server[0])
+    settle(page)
+    hold.append(True)
+    sockets[-1].close()
+    expect(page.locator(SETTLED)).to_have_count(0)  # the run is over, the page is not usable
+    box = page.get_by_role("checkbox", name="Cross-border events only")
+    expect(page.get_by_role("textbox", name="Search text")).to_be_disabled()
+    hold.clear()
+    settle(page)  # back once the page has reconnected
+    page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary').filter(
+        has_text="More filters"
+    ).click()
+    expect(box).to_have_count(1)
+    settle(page)
+    page.locator("label").filter(has_text="Cross-border events only").check()
+    expect(page).to_have_url(re.compile(r"[?&]xborder=1"))
 
 
 @pytest.mark.parametrize("path", PAGES)
