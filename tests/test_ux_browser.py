@@ -183,10 +183,10 @@ def test_a_page_is_not_settled_while_its_connection_is_down(page: Page, analyst_
     hold.append(True)
     sockets[-1].close()
     expect(page.locator(SETTLED)).to_have_count(0)  # the run is over, the page is not usable
-    box = page.get_by_role("checkbox", name="Cross-border events only")
     expect(page.get_by_role("textbox", name="Search text")).to_be_disabled()
     hold.clear()
     settle(page)  # back once the page has reconnected
+    box = page.get_by_role("checkbox", name="Cross-border events only")
     page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary').filter(
         has_text="More filters"
     ).click()

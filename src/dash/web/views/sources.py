@@ -149,9 +149,9 @@ def render() -> None:
         "Imports and the curated files resolve every province and district spelling through a "
         "gazetteer of Pakistan and Afghanistan (current names, former ones such as NWFP and FATA, "
         "the spellings ACLED, UCDP and news use, and the names in Urdu, Pashto and Dari script), "
-        "so filters, charts and downloads show one "
-        "name per place; the source's own spelling stays on the event (admin1_as_published). An "
-        "event in two provinces is found under either and counted once in every total."
+        "so filters, charts and downloads show one name per place; the source's own spelling "
+        "stays on the event (admin1_as_published). An event in two provinces is found under "
+        "either and counted once in every total."
     )
     if box := display.unfolded("Provinces and their other spellings", key="gazetteer"):
         box.dataframe(tables.gazetteer_frame(), hide_index=True, width="stretch")
