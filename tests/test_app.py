@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dash import csvcolumns, store
+from dash import charts, csvcolumns, store
 from dash.filters import Filters
 from dash.imports.importer import import_file
 from dash.web import tables
@@ -309,6 +309,32 @@ def test_a_folded_filter_set_from_a_chart_opens_the_fold(monkeypatch, synthetic_
     assert at.sidebar.multiselect(key="f_actors").value == ["SYNTHETIC air force"]
 
 
+def test_a_breakdown_of_many_categories_draws_the_first_and_tables_them_all(
+    monkeypatch, synthetic_db_path, tmp_path
+):
+    db = store.open_writable(synthetic_db_path)
+    groups = [
+        acled_row(n, actor1=f"SYNTHETIC group {n:02}", fatalities=str(n)) for n in range(1, 26)
+    ]
+    import_file(db, write(tmp_path / "many.csv", ACLED_HEADER, groups), "acled")
+    db.close()
+    at = open_page("pages/statistics.py", synthetic_db_path, monkeypatch, {"by": "actor"})
+    assert not at.exception
+    drawn = [r["value"] for r in chart_rows(at, 1)]  # after the series over time
+    # the 25 groups, the fixture's air force (25 killed) and its event with no actor (3)
+    with_killed = 25 + 1 + 1
+    assert len(drawn) == charts.BARS_DRAWN
+    assert drawn[:3] == ["SYNTHETIC air force", "SYNTHETIC group 25", "SYNTHETIC group 24"]
+    assert "SYNTHETIC group 01" not in drawn
+    beyond = with_killed - charts.BARS_DRAWN
+    assert any(
+        f"the other {beyond} with someone killed are in the table" in c.value for c in at.caption
+    )
+    at.session_state["by_actor_view"] = "Table"
+    at.run()
+    assert "SYNTHETIC group 01" in set(at.dataframe[0].value["value"])
+
+
 def test_the_sidebar_link_carries_the_filters_and_the_event(monkeypatch, synthetic_db_path):
     at = open_page("pages/narratives.py", synthetic_db_path, monkeypatch)
     at.sidebar.multiselect(key="f_countries").select("Afghanistan").run()
@@ -597,18 +623,62 @@ def test_the_series_axis_has_every_period_and_the_csv_its_empty_ones(
     monkeypatch, synthetic_db_path
 ):
     at = open_page("pages/statistics.py", synthetic_db_path, monkeypatch)
+    # Killed per month first: the bars' layer carries the axis; March 25 killed, May 3.
     chart = json.loads(at.get("vega_lite_chart")[0].proto.spec)
-    domain = chart["encoding"]["x"]["scale"]["domain"]
+    domain = chart["layer"][0]["encoding"]["x"]["scale"]["domain"]
     assert domain[0] == "2024-03-01" and domain[-1] == "2024-05-01" and "2024-04-01" in domain
+    assert {r["period"]: r["killed"] for r in chart_rows(at)} == {
+        "2024-03-01": 25,
+        "2024-05-01": 3,
+    }
     # A chart's table is drawn only when its tab is chosen (the choice reruns the page).
     assert not at.dataframe
     drawn = len(at.get("vega_lite_chart"))
-    at.session_state["series_events_view"] = "Table"
+    at.session_state["series_killed_view"] = "Table"
     at.run()
     assert len(at.get("vega_lite_chart")) == drawn - 1  # that chart gives way to its table
     table = at.dataframe[0].value
     april = table[table["period"] == "2024-04-01"]
     assert len(april) == 1 and int(april["events"].iloc[0]) == 0
+    assert int(april["killed"].iloc[0]) == 0
+
+    events = open_page("pages/statistics.py", synthetic_db_path, monkeypatch, {"series": "events"})
+    chart = json.loads(events.get("vega_lite_chart")[0].proto.spec)
+    assert chart["encoding"]["x"]["scale"]["domain"] == domain
+
+
+def button_group(at: AppTest, key: str):
+    return next((b for b in at.get("button_group") if b.key == key), None)
+
+
+def series_titles(at: AppTest) -> list[str]:
+    specs = [c.proto.spec for c in at.get("vega_lite_chart")]
+    return [t for t in ("Killed per month", "Events per month") if any(t in s for s in specs)]
+
+
+def test_the_page_shows_one_series_at_a_time_and_the_url_keeps_which(
+    monkeypatch, synthetic_db_path
+):
+    at = open_page("pages/statistics.py", synthetic_db_path, monkeypatch)
+    assert series_titles(at) == ["Killed per month"]
+    assert button_group(at, "p_split") is None  # a split is for the events only
+    button_group(at, "p_series").set_value("events").run()
+    assert at.query_params["series"] == "events"
+    assert series_titles(at) == ["Events per month"]
+    button_group(at, "p_split").set_value("actor").run()
+    assert at.query_params["split"] == "actor"
+    march = {r["group"] for r in chart_rows(at) if r["period"] == "2024-03-01" and r["events"]}
+    assert march == {"SYNTHETIC air force"}  # the one March event's actor
+    button_group(at, "p_series").set_value("killed").run()
+    assert series_titles(at) == ["Killed per month"] and not at.exception
+
+    # A link from before the choice, with a split and no series, still shows its split.
+    old = open_page("pages/statistics.py", synthetic_db_path, monkeypatch, {"split": "actor"})
+    assert series_titles(old) == ["Events per month"]
+    assert button_group(old, "p_split").value == "actor"
+    bad = open_page("pages/statistics.py", synthetic_db_path, monkeypatch, {"series": "bodies"})
+    assert any("URL parameter 'series'" in w.value for w in bad.warning)
+    assert series_titles(bad) == ["Killed per month"]
 
 
 def test_statistics_settings_come_from_the_url(monkeypatch, synthetic_db_path):
@@ -635,9 +705,12 @@ def test_clicking_a_province_bar_filters_everything(monkeypatch, synthetic_db_pa
     assert matching(at) == 1
 
 
-def test_clicking_a_period_narrows_the_dates(monkeypatch, synthetic_db_path):
-    at = open_page("pages/statistics.py", synthetic_db_path, monkeypatch)
-    at.session_state["series_events"] = {"selection": {"period_pick": [{"period": "2024-03-01"}]}}
+@pytest.mark.parametrize("series", ["killed", "events"])
+def test_clicking_a_period_narrows_the_dates(series, monkeypatch, synthetic_db_path):
+    at = open_page("pages/statistics.py", synthetic_db_path, monkeypatch, {"series": series})
+    at.session_state[f"series_{series}"] = {
+        "selection": {"period_pick": [{"period": "2024-03-01"}]}
+    }
     at.run()
     assert (at.query_params["from"], at.query_params["to"]) == ("2024-03-01", "2024-03-31")
     assert matching(at) == 1

@@ -236,10 +236,8 @@ def test_statistics_bar_click_filters_and_chart_csv_matches_the_screen(page: Pag
     assert sum(int(r["killed"] or 0) for r in rows) == int(best_shown.replace(",", ""))
 
     # Clicking the top bar of 'Killed by province' filters the dashboard to that province.
-    # Charts in inactive tabs are in the page but hidden: count only the visible ones
-    # (events per month, killed per month, then the first breakdown tab: province).
     page.get_by_role("heading", name="Breakdowns").scroll_into_view_if_needed()
-    chart = page.locator('[data-testid="stVegaLiteChart"]').filter(visible=True).nth(2)
+    chart = page.locator('.st-key-by_province [data-testid="stVegaLiteChart"]')
     expect(chart).to_be_visible()
     chart.scroll_into_view_if_needed()
     # The bars are SVG elements labelled with their values ("Killed: 397; label: …; Province:
@@ -315,3 +313,25 @@ def test_folded_tables_are_drawn_when_opened(page: Page, app_server):
     fold.locator("summary").click()
     settle(page)
     expect(fold.locator('[data-testid="stDataFrame"] canvas').first).to_be_visible()
+
+
+def test_the_statistics_page_switches_its_series_and_the_link_keeps_it(page: Page, app_server):
+    """One series over time at a time: killed first; 'Show' switches to the events, with their
+    'Split by', and the URL says which, so a shared link opens on the same chart."""
+    page.goto(f"{app_server}/statistics")
+    settle(page)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.locator('.st-key-series_killed [data-testid="stVegaLiteChart"]')).to_be_visible()
+    assert main.locator(".st-key-series_events").count() == 0
+    assert main.get_by_text("Split by", exact=True).count() == 0
+    main.locator(".st-key-p_series").get_by_role("radio", name="Events", exact=True).click()
+    page.wait_for_url("**series=events**")
+    settle(page)
+    expect(main.locator('.st-key-series_events [data-testid="stVegaLiteChart"]')).to_be_visible()
+    assert main.locator(".st-key-series_killed").count() == 0
+    expect(main.get_by_text("Split by", exact=True)).to_be_visible()
+    link = page.url
+    page.goto("about:blank")
+    page.goto(link)
+    settle(page)
+    expect(main.locator('.st-key-series_events [data-testid="stVegaLiteChart"]')).to_be_visible()

@@ -8,9 +8,10 @@ import re
 
 import pytest
 
-from dash import charts, mapcharts, mapdata, stats
+from dash import charts, exports, mapcharts, mapdata, stats
 from dash.filters import Filters
 from dash.reader import Reader
+from dash.text import LABEL_LINES, LABEL_WIDTH
 
 SERIES = [
     {"period": "2024-03-01", "group": "Battles", "dating": "within", "events": 2,
@@ -56,23 +57,84 @@ def test_event_type_legends_list_only_the_types_present():
     assert spec["encoding"]["color"]["scale"]["domain"] == ["Battles"]
 
 
+def test_a_split_of_many_groups_draws_the_largest_and_one_for_the_rest():
+    rows = [
+        {"period": p, "group": f"SYNTHETIC actor {n:02}", "dating": "within", "events": 20 - n}
+        for n in range(15)
+        for p in ("2024-03-01", "2024-04-01")
+    ]
+    spec = charts.events_over_time(rows, "month", "Actor").to_dict()
+    drawn = _data(charts.events_over_time(rows, "month", "Actor"))
+    kept = [f"SYNTHETIC actor {n:02}" for n in range(charts.GROUPS_DRAWN)]
+    rest = f"{15 - charts.GROUPS_DRAWN} other actors"
+    assert spec["encoding"]["color"]["scale"]["domain"] == [*kept, rest]  # most events first
+    assert {r["group"] for r in drawn} == {*kept, rest}
+    for period in ("2024-03-01", "2024-04-01"):  # nothing lost: every period's total is kept
+        assert sum(r["events"] for r in drawn if r["period"] == period) == sum(
+            20 - n for n in range(15)
+        )
+    assert sum(r["events"] for r in drawn if r["group"] == rest) == 2 * sum(
+        20 - n for n in range(charts.GROUPS_DRAWN, 15)
+    )
+    few = rows[: 2 * (charts.GROUPS_DRAWN + 1)]  # ten groups: all drawn, none merged
+    assert len({r["group"] for r in _data(charts.events_over_time(few, "month", "Actor"))}) == 10
+
+
 def test_breakdown_bars_write_their_values_drop_zero_bars_and_wrap_labels():
     rows = _data(charts.breakdown_bars(BARS, "Event type"))
     assert [r["value"] for r in rows] == [BARS[0]["value"]]  # the zero bar is not drawn
     assert rows[0]["written"] == "5 (1–9)"
     assert rows[0]["label"] == "Explosions/Remote violence\nand a long tail of words"
-    assert max(len(line) for line in rows[0]["label"].split("\n")) <= charts.LABEL_WIDTH
+    assert max(len(line) for line in rows[0]["label"].split("\n")) <= LABEL_WIDTH
+
+
+def test_a_long_category_name_is_cut_on_the_axis_only_and_every_bar_keeps_its_label():
+    words = "Unidentified armed group (a suicide bomber; no claim; the police blame one group"
+    long_a, long_b = f"{words} and the ministry another)", f"{words} and the army a third)"
+    rows = [
+        {"value": v, "events": 1, "killed_low": k, "killed": k, "killed_high": k,
+         "events_with_figure": 1}
+        for v, k in ((long_a, 9), (long_b, 8), ("SYNTHETIC a much longer name than fits " * 4, 7))
+    ]  # fmt: skip
+    chart = charts.breakdown_bars(rows, "Actor")
+    drawn = _data(chart)
+    labels = [r["label"] for r in drawn]
+    assert [r["value"] for r in drawn] == [r["value"] for r in rows]  # tooltips: the whole name
+    assert len(set(labels)) == 3  # one band each: the two alike are not cut to the same label
+    third = labels[2].split("\n")
+    assert len(third) == LABEL_LINES and third[-1].endswith("…")
+    assert max(len(line) for label in labels for line in label.split("\n")) <= LABEL_WIDTH
+    axis = chart.to_dict()["layer"][0]["encoding"]["y"]["axis"]
+    assert axis["labelOverlap"] is False  # Vega's default hid every other multi-line label
+
+
+def test_a_long_breakdown_draws_its_first_categories_and_says_of_how_many():
+    many = [
+        {"value": f"SYNTHETIC district {n}", "events": 1, "killed_low": 40 - n,
+         "killed": 40 - n, "killed_high": 40 - n, "events_with_figure": 1}
+        for n in range(30)
+    ] + BARS  # fmt: skip
+    chart = charts.breakdown_bars(many, "District")
+    drawn = [r["value"] for r in _data(chart)]
+    assert drawn == [f"SYNTHETIC district {n}" for n in range(charts.BARS_DRAWN)]
+    title = exports.standalone(chart, [])
+    assert title.to_dict()["title"]["text"] == (
+        f"Killed by district: the {charts.BARS_DRAWN} with the most of 31"
+    )
+    few = charts.breakdown_bars(many[: charts.BARS_DRAWN], "District")
+    assert exports.standalone(few, []).to_dict()["title"]["text"] == "Killed by district"
+    assert len(_data(few)) == charts.BARS_DRAWN
 
 
 def test_an_exported_chart_carries_its_title_the_filter_and_the_source():
-    chart = charts.standalone(
+    chart = exports.standalone(
         charts.breakdown_bars(BARS, "Province"), ["Filter: all events", "As of: x"]
     )
     title = chart.to_dict()["title"]
     assert title["text"] == "Killed by province"
     assert title["subtitle"] == ["Filter: all events", "As of: x"]
-    assert b"Filter: all events" in charts.export_bytes(chart, "svg")
-    killed = charts.standalone(charts.killed_over_time(SERIES, "month", "Curated"), ["Filter: x"])
+    assert b"Filter: all events" in exports.chart_bytes(chart, "svg")
+    killed = exports.standalone(charts.killed_over_time(SERIES, "month", "Curated"), ["Filter: x"])
     title = killed.to_dict()["title"]
     assert title["text"] == "Killed per month" and title["subtitle"][0] == "Curated"
     assert title["subtitle"][-1] == "Filter: x"
@@ -92,7 +154,7 @@ def test_an_exported_chart_of_small_counts_labels_each_whole_number_once(top):
         charts.breakdown_bars([{**BARS[0], "killed": top, "killed_low": top, "killed_high": top}],
                               "Province"),
     ):  # fmt: skip
-        svg = charts.export_bytes(charts.standalone(chart, ["Filter: x"]), "svg").decode()
+        svg = exports.chart_bytes(exports.standalone(chart, ["Filter: x"]), "svg").decode()
         numbers = [t for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg) if t.isdigit()]
         assert numbers[: top + 1] == [str(n) for n in range(top + 1)], numbers
 

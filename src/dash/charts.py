@@ -12,6 +12,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from .text import axis_labels
+
 EVENT_TYPE_COLOURS = {
     "Battles": "#d62728",
     "Explosions/Remote violence": "#ff7f0e",
@@ -137,6 +139,7 @@ def events_over_time(
     """
     df = pd.DataFrame(list(rows), columns=["period", "group", "dating", "events"])
     df["dating"] = df["dating"].map(DATING_LEGEND).fillna(DATING_LEGEND["within"])
+    df, order = _largest_groups(df, split_label)
     pick = alt.selection_point(name=PERIOD_PICK, fields=["period"], on="click")
     axis = _period_axis(interval, periods if periods is not None else sorted(set(df["period"])))
     pale = (df["dating"] == DATING_LEGEND["spans"]).any()
@@ -157,8 +160,11 @@ def events_over_time(
             color=alt.Color(
                 "group:N",
                 title=split_label,
-                scale=type_scale(df["group"]) if split_label == "Event type" else alt.Undefined,
-                legend=alt.Legend(orient="bottom", columns=1, symbolLimit=0, labelLimit=0),
+                scale=type_scale(df["group"])
+                if split_label == "Event type"
+                else alt.Scale(domain=order),
+                # A name longer than a phone's width is cut; its tooltip and the table have it.
+                legend=alt.Legend(orient="bottom", columns=1, symbolLimit=0, labelLimit=250),
             ),
             opacity=alt.Opacity(
                 "dating:N",
@@ -179,8 +185,29 @@ def events_over_time(
             ],
         )
         .add_params(pick)
-        .properties(usermeta=CANVAS)
+        # Its own plot height, the legend below it: fitted to Streamlit's default height, a
+        # legend of ten groups left the bars no room at all.
+        .properties(height=240, autosize=FIT_WIDTH, usermeta=CANVAS)
     )
+
+
+# The series split draws the largest groups and one for the rest: a legend of 35 actors left
+# the plot no height at all, and more than ten colours cannot be told apart.
+GROUPS_DRAWN = 9
+
+
+def _largest_groups(df: pd.DataFrame, split_label: str) -> tuple[pd.DataFrame, list[str]]:
+    """``df`` with the groups past the ``GROUPS_DRAWN`` with the most events merged into one,
+    "N other actors"; and the groups in the legend's order (most events first, the rest last)."""
+    totals = df.groupby("group", sort=False)["events"].sum()
+    ranked = sorted(totals.index, key=lambda g: (-totals[g], str(g)))
+    if len(ranked) <= GROUPS_DRAWN + 1:
+        return df, ranked
+    kept = ranked[:GROUPS_DRAWN]
+    rest = f"{len(ranked) - GROUPS_DRAWN:,} other {split_label.lower()}s"
+    df = df.assign(group=df["group"].where(df["group"].isin(kept), rest))
+    merged = df.groupby(["period", "group", "dating"], as_index=False)["events"].sum()
+    return merged, [*kept, rest]
 
 
 def killed_over_time(
@@ -190,7 +217,7 @@ def killed_over_time(
     periods: Sequence[str] | None = None,
 ) -> alt.LayerChart:
     """Killed per period under the lens: the figure as bars, its low–high range as a rule,
-    every period of ``periods`` on the axis."""
+    every period of ``periods`` on the axis. Clicking a period selects it."""
     df = pd.DataFrame(list(rows), columns=["period", "killed_low", "killed", "killed_high"])
     per = df.groupby("period", as_index=False)[["killed_low", "killed", "killed_high"]].sum(
         min_count=1
@@ -202,19 +229,27 @@ def killed_over_time(
         subtitle=[lens_label, "bars: the figure; lines: the low–high range"],
     )
     base = alt.Chart(per, title=title)
-    bars = base.mark_bar(color="#8c2d19", opacity=0.8).encode(
-        x=axis,
-        y=alt.Y(
-            "killed:Q",
-            title="Killed",
-            axis=whole_numbers(per[["killed", "killed_high"]].max().max()),
-        ),
-        tooltip=[
-            alt.Tooltip("period:N", title=f"{interval.capitalize()} from"),
-            alt.Tooltip("killed_low:Q", title="Low", format=","),
-            alt.Tooltip("killed:Q", title="Figure", format=","),
-            alt.Tooltip("killed_high:Q", title="High", format=","),
-        ],
+    pick = alt.selection_point(name=PERIOD_PICK, fields=["period"], on="click")
+    bars = (
+        base.mark_bar(color="#8c2d19", opacity=0.8)
+        .encode(
+            x=axis,
+            y=alt.Y(
+                "killed:Q",
+                title="Killed",
+                axis=whole_numbers(per[["killed", "killed_high"]].max().max()),
+            ),
+            tooltip=[
+                alt.Tooltip("period:N", title=f"{interval.capitalize()} from"),
+                alt.Tooltip("killed_low:Q", title="Low", format=","),
+                alt.Tooltip("killed:Q", title="Figure", format=","),
+                alt.Tooltip("killed_high:Q", title="High", format=","),
+            ],
+            stroke=typed_condition(
+                alt.StrokeValue, pick, alt.value("#111"), alt.value(None), empty=False
+            ),
+        )
+        .add_params(pick)
     )
     band = base.mark_rule(strokeWidth=3, color="#222").encode(
         x=axis, y=alt.Y("killed_low:Q"), y2=alt.Y2("killed_high:Q")
@@ -228,6 +263,7 @@ def killed_over_time(
 # each is an element the browser styles and lays out (~0.2 s of the statistics page's first
 # visit), and their numbers are in the chart's table tab.
 SVG = {"embedOptions": {"renderer": "svg"}}
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 CANVAS = {"embedOptions": {"renderer": "canvas"}}
 
 
@@ -241,31 +277,27 @@ def _figure_text(killed: Any, low: Any, high: Any) -> str:
     return text
 
 
-LABEL_WIDTH = 28  # characters per line of a category label; longer ones wrap, never cut
+# A breakdown draws its first categories only: the bench's million events have 464 districts
+# with someone killed, 13,000 px of bars; the table and the CSV keep every category.
+BARS_DRAWN = 20
 
 
-def wrapped(label: str, width: int = LABEL_WIDTH) -> str:
-    """A category label broken into lines at spaces or slashes (an axis shows each line)."""
-    words = str(label).replace("/", "/\u200b").split()
-    lines: list[str] = []
-    for word in (w for part in words for w in part.split("\u200b") if w):
-        if lines and len(lines[-1]) + len(word) + (0 if lines[-1].endswith("/") else 1) <= width:
-            lines[-1] += word if lines[-1].endswith("/") else " " + word
-        else:
-            lines.append(word)
-    return "\n".join(lines) or str(label)
+def with_killed(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The categories a breakdown can draw: someone killed by the figure or the range's top."""
+    return [r for r in rows if (r.get("killed") or 0) > 0 or (r.get("killed_high") or 0) > 0]
 
 
 def breakdown_bars(
     rows: Sequence[dict[str, Any]], label: str, *, selectable: bool = True
 ) -> alt.LayerChart:
     """Killed per category: bars with their value written on them, the low–high range as a
-    line, events and coverage in the tooltip. Categories with nobody killed are left out of the
-    chart (the table and the CSV keep them). Clicking a bar selects its category."""
+    line, events and coverage in the tooltip. Only the first ``BARS_DRAWN`` categories with
+    someone killed are drawn, in the order of ``rows`` (most killed first); the table and the
+    CSV keep every category. Clicking a bar selects its category."""
     columns = ["value", "events", "killed_low", "killed", "killed_high", "events_with_figure"]
-    df = pd.DataFrame(list(rows), columns=columns)
-    shown = df[(df["killed"].fillna(0) > 0) | (df["killed_high"].fillna(0) > 0)].copy()
-    shown["label"] = shown["value"].map(wrapped)
+    drawable = with_killed(rows)
+    shown = pd.DataFrame(drawable[:BARS_DRAWN], columns=columns)
+    shown["label"] = axis_labels(shown["value"].tolist())
     shown["written"] = [
         _figure_text(k, lo, hi)
         for k, lo, hi in zip(
@@ -279,9 +311,14 @@ def breakdown_bars(
         "label:N",
         title=None,
         sort=order,
-        axis=alt.Axis(labelLimit=0, labelExpr="split(datum.label, '\\n')"),
+        # labelOverlap off: Vega measures a multi-line label as overlapping its neighbours and
+        # hid every other one (Vega-Lite's default "parity" strategy).
+        axis=alt.Axis(labelLimit=0, labelExpr="split(datum.label, '\\n')", labelOverlap=False),
     )
-    base = alt.Chart(shown, title=f"Killed by {label.lower()}")
+    title = f"Killed by {label.lower()}"
+    if len(drawable) > BARS_DRAWN:
+        title += f": the {BARS_DRAWN} with the most of {len(drawable):,}"
+    base = alt.Chart(shown, title=title)
     bars = base.mark_bar(color="#8c2d19").encode(
         y=y,
         x=alt.X("killed:Q", title="Killed", axis=whole_numbers(shown["end"].max())),
@@ -304,7 +341,10 @@ def breakdown_bars(
         y=alt.Y("label:N", sort=order), x=alt.X("end:Q"), text=alt.Text("written:N")
     )
     # SVG, so each bar is an element with its ARIA label: readers and tests find it by name.
-    return alt.layer(bars, band, values, height=alt.Step(28), usermeta=SVG)  # one copy of each
+    # A band tall enough for the longest label's lines (about 14 px each) and a gap, so none touches another.
+    lines = max((label.count("\n") + 1 for label in order), default=1)
+    step = max(28, 15 * lines + 8)
+    return alt.layer(bars, band, values, height=alt.Step(step), usermeta=SVG)  # one copy of each
 
 
 def tracker_bars(rows: Sequence[dict[str, Any]], title: str) -> alt.Chart:
@@ -330,43 +370,3 @@ def tracker_bars(rows: Sequence[dict[str, Any]], title: str) -> alt.Chart:
             ],
         )
     )
-
-
-def standalone(chart: alt.TopLevelMixin, notes: Sequence[str]) -> alt.TopLevelMixin:
-    """The chart as a file that stands alone: its title, then ``notes`` under it (the filter in
-    words, the source line, the as-of date), so a PNG pasted into a report says what it shows."""
-
-    def parts(title: Any) -> tuple[str, list[str]]:
-        if isinstance(title, str):
-            return title, []
-        if isinstance(title, alt.TitleParams):
-            sub = title.subtitle if isinstance(title.subtitle, list) else []
-            return str(title.text), [str(s) for s in sub]
-        return "", []
-
-    text, subtitle = parts(chart.title)
-    if hasattr(chart, "layer"):  # a layered chart carries its title on its layers
-        chart = chart.copy()
-        for layer in chart.layer:
-            if not text:
-                text, subtitle = parts(layer.title)
-            layer.title = alt.Undefined
-    return chart.properties(
-        title=alt.TitleParams(
-            text=text,
-            subtitle=[*subtitle, *notes],
-            anchor="start",
-            subtitleColor="#444",
-            subtitleFontSize=11,
-        )
-    )
-
-
-def export_bytes(chart: alt.TopLevelMixin, fmt: str) -> bytes:
-    """The chart as SVG or PNG, rendered on the server (offline) by vl-convert."""
-    import vl_convert as vlc
-
-    spec = chart.to_json()
-    if fmt == "svg":
-        return vlc.vegalite_to_svg(spec).encode("utf-8")
-    return vlc.vegalite_to_png(spec, scale=2)

@@ -12,14 +12,17 @@ carry no raw row; ``all`` also withholds every chart download on such an instanc
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from . import csvcolumns, csvout, queries, store
 from .filters import Filters
 from .queries import catalogue, columnar
+
+if TYPE_CHECKING:
+    import altair as alt
 
 SCOPE_ENV = "EVENTS_NO_DOWNLOAD_SCOPE"
 SCOPES = ("rows", "all")
@@ -129,3 +132,47 @@ def rows_of(db: Database, what: str, filters: Filters) -> Iterable[Any]:
     """The rows the ``what`` download carries for ``filters`` (``ROW_SOURCES``)."""
     source = ROW_SOURCES[what]
     return source(db) if what in STORE_WIDE else source(db, filters)  # type: ignore[operator]
+
+
+# --- charts as files (PNG, SVG): their numbers are the chart's CSV, above ---
+
+
+def standalone(chart: alt.TopLevelMixin, notes: Sequence[str]) -> alt.TopLevelMixin:
+    """The chart as a file that stands alone: its title, then ``notes`` under it (the filter in
+    words, the source line, the as-of date), so a PNG pasted into a report says what it shows."""
+    import altair as alt  # here: the CLI's CSV exports do without Altair's import
+
+    def parts(title: Any) -> tuple[str, list[str]]:
+        if isinstance(title, str):
+            return title, []
+        if isinstance(title, alt.TitleParams):
+            sub = title.subtitle if isinstance(title.subtitle, list) else []
+            return str(title.text), [str(s) for s in sub]
+        return "", []
+
+    text, subtitle = parts(chart.title)
+    if hasattr(chart, "layer"):  # a layered chart carries its title on its layers
+        chart = chart.copy()
+        for layer in chart.layer:
+            if not text:
+                text, subtitle = parts(layer.title)
+            layer.title = alt.Undefined
+    return chart.properties(
+        title=alt.TitleParams(
+            text=text,
+            subtitle=[*subtitle, *notes],
+            anchor="start",
+            subtitleColor="#444",
+            subtitleFontSize=11,
+        )
+    )
+
+
+def chart_bytes(chart: alt.TopLevelMixin, fmt: str) -> bytes:
+    """The chart as SVG or PNG, rendered on the server (offline) by vl-convert."""
+    import vl_convert as vlc
+
+    spec = chart.to_json()
+    if fmt == "svg":
+        return vlc.vegalite_to_svg(spec).encode("utf-8")
+    return vlc.vegalite_to_png(spec, scale=2)

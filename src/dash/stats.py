@@ -11,7 +11,15 @@ from .filters import Filters
 
 INTERVALS = {"week": "Week", "month": "Month", "quarter": "Quarter", "year": "Year"}
 SPLITS = {"none": "No split", "event_type": "Event type", "actor": "Actor", "province": "Province"}
-DEFAULTS = {"interval": "month", "split": "event_type", "lens": "curated", "grades": "all"}
+# The series over time, one at a time (as ACLED's dashboard toggles events and fatalities).
+SERIES = {"killed": "Killed", "events": "Events"}
+DEFAULTS = {
+    "interval": "month",
+    "series": "killed",
+    "split": "event_type",
+    "lens": "curated",
+    "grades": "all",
+}
 # Which of a party's claims its lens counts, by credibility grade (dash.credibility).
 GRADE_OPTIONS = {
     "all": "All its claims",

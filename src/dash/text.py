@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'])")
 # Embeddings, overrides and isolates (LRE … RLO, LRI … PDI): invisible, and one left open
@@ -110,3 +110,31 @@ def plain_lines(lines: Iterable[str]) -> str:
 def month(day: str) -> str:
     """'2024-02-05' → 'Feb 2024'."""
     return dt.date.fromisoformat(day).strftime("%b %Y")
+
+
+LABEL_WIDTH = 28  # characters per line of a category label; longer ones wrap
+LABEL_LINES = 3  # past this an axis label is cut ("…"); its tooltip and the table keep it whole
+
+
+def wrapped(label: object, width: int = LABEL_WIDTH, most: int | None = None) -> str:
+    """A category label broken into lines at spaces or slashes (an axis shows each line), cut
+    to its first ``most`` lines with "…" when it has more."""
+    words = str(label).replace("/", "/\u200b").split()
+    lines: list[str] = []
+    for word in (w for part in words for w in part.split("\u200b") if w):
+        if lines and len(lines[-1]) + len(word) + (0 if lines[-1].endswith("/") else 1) <= width:
+            lines[-1] += word if lines[-1].endswith("/") else " " + word
+        else:
+            lines.append(word)
+    if most is not None and len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
+    return "\n".join(lines) or str(label)
+
+
+def axis_labels(values: Sequence[object]) -> list[str]:
+    """Each value's axis label, cut to ``LABEL_LINES``; a cut that two values would share is
+    not made (the axis draws one band per label)."""
+    cut = [wrapped(v, most=LABEL_LINES) for v in values]
+    shared = {label for label in cut if cut.count(label) > 1}
+    return [wrapped(v) if label in shared else label for v, label in zip(values, cut, strict=True)]

@@ -9,7 +9,7 @@ from typing import Any
 import altair as alt
 import streamlit as st
 
-from .. import charts, csvcolumns, csvout
+from .. import csvcolumns, csvout, exports
 from ..filters import Filters
 from . import data, display, downloads, tables
 
@@ -82,7 +82,7 @@ def _chart_menu(
     for column, fmt in ((left, "png"), (right, "svg")):
         column.download_button(
             fmt.upper(),
-            data=lambda fmt=fmt: charts.export_bytes(charts.standalone(chart, notes), fmt),
+            data=lambda fmt=fmt: exports.chart_bytes(exports.standalone(chart, notes), fmt),
             file_name=f"{csvout.filename_for(name, filters, len(rows)).removesuffix('.csv')}.{fmt}",
             mime="image/png" if fmt == "png" else "image/svg+xml",
             on_click="ignore",

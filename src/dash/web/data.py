@@ -98,7 +98,7 @@ def warm() -> None:
         reader.count(everything.replace(event_types=(stats.STRATEGIC,)))  # statistics' note
         reader.lens_headline(violence, stats.DEFAULTS["lens"])
         reader.parties_with_tolls(violence)
-        reader.series(violence, stats.DEFAULTS["interval"], stats.DEFAULTS["split"])
+        reader.series(violence, stats.DEFAULTS["interval"], "none")  # killed: no split
         reader.breakdown(violence, "province")
         reader.most_contested(everything, 10)  # the overview's ranking and its download's count
         reader.most_contested(everything, -1)

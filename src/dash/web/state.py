@@ -1,5 +1,5 @@
 """The one owner of session and URL state: the filter in force, the selected event, and the
-page settings kept in the URL (interval, split, lens, grades, breakdown)."""
+page settings kept in the URL (interval, series, split, lens, grades, breakdown)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from ..text import plain
 FILTERS = "filters"
 EVENT = "event"
 PARAMS = "page_params"  # page settings kept in the URL beside the filters
-PAGE_KEYS = ("event", "interval", "split", "lens", "grades", "by")
+PAGE_KEYS = ("event", "interval", "series", "split", "lens", "grades", "by")
 NARRATIVES_PAGE = "pages/narratives.py"
 
 

@@ -22,8 +22,8 @@ BREAKDOWNS = {
 }
 
 
-def controls(filters: Filters) -> tuple[str, str, str, str]:
-    """Interval, split, lens and the lens's label: each setting a widget kept in the URL.
+def controls(filters: Filters) -> tuple[str, str, str]:
+    """Interval, lens and the lens's label: each setting a widget kept in the URL.
 
     A party's lens may count only its claims graded well on the credibility scale (``grades``);
     the lens returned then reads "party:N" (``queries.lens_parts``).
@@ -32,13 +32,11 @@ def controls(filters: Filters) -> tuple[str, str, str, str]:
     origins = list(data.read().origins_matching(filters))
     options = stats.lens_options(parties, origins)
     # Wide enough for "Estimates: ACLED, curated, UCDP"; the caption has the long name.
-    left, middle, right = st.columns([5, 6, 6])
+    left, right = st.columns([5, 6])
     with left:
         interval = state.url_choice(
             "interval", "Interval", stats.INTERVALS, stats.DEFAULTS["interval"]
         )
-    with middle:
-        split = state.url_choice("split", "Split by", stats.SPLITS, stats.DEFAULTS["split"])
     with right:
         lens = state.url_choice(
             "lens",
@@ -61,7 +59,7 @@ def controls(filters: Filters) -> tuple[str, str, str, str]:
                 stats.DEFAULTS["grades"],
                 widget="select",
             )
-    return stats.graded_lens(lens, grades), interval, split, stats.lens_label(options, lens, grades)
+    return stats.graded_lens(lens, grades), interval, stats.lens_label(options, lens, grades)
 
 
 def headline(filters: Filters, lens: str, lens_label: str) -> int:
@@ -139,43 +137,51 @@ def _picked(event: Any, param: str, field: str, key: str) -> str | None:
     return state.table_choice({"selection": {"rows": values}}, None, key)
 
 
-def over_time(filters: Filters, interval: str, split: str, lens: str, lens_label: str) -> None:
+def over_time(filters: Filters, interval: str, lens: str, lens_label: str) -> None:
+    """One series at a time (``?series=``): killed under the lens, or events split by a field.
+
+    Drawing both cost a first visit about 0.4 s of the browser's time at a million events
+    (1,093 stacked bars and 116 bars with their ranges); the other is one click away.
+    """
+    st.subheader("Over time")
+    # A link made when the page drew both series and set a split still shows its split.
+    default = "events" if "split" in state.params() else stats.DEFAULTS["series"]
+    left, right = st.columns([5, 6])
+    with left:
+        series = state.url_choice("series", "Show", stats.SERIES, default)
+    split = "none"
+    if series == "events":
+        with right:
+            split = state.url_choice("split", "Split by", stats.SPLITS, stats.DEFAULTS["split"])
     rows = data.read().series(filters, interval, split, lens)
     first, last = _window(filters)
     periods = stats.periods_between(first, last, interval) if first and last else []
     every_period = stats.zero_filled(rows, periods)  # the table and CSV carry empty periods too
-    st.subheader("Over time")
+    if series == "events":
+        chart = charts.events_over_time(rows, interval, stats.SPLITS[split], periods)
+    else:
+        chart = charts.killed_over_time(rows, interval, lens_label, periods)
+    key = f"series_{series}"
     event = blocks.chart_block(
-        charts.events_over_time(rows, interval, stats.SPLITS[split], periods),
-        every_period,
-        "series",
-        f"events-per-{interval}",
-        filters,
-        key="series_events",
+        chart, every_period, "series", f"{series}-per-{interval}", filters, key=key,
         selectable=True,
-    )
-    period = _picked(event, charts.PERIOD_PICK, "period", "series_events")
+    )  # fmt: skip
+    period = _picked(event, charts.PERIOD_PICK, "period", key)
     if period:
         start = dt.date.fromisoformat(str(period)[:10])
         _apply(filters, date_from=start, date_to=stats.period_end(start, interval))
-    blocks.chart_block(
-        charts.killed_over_time(rows, interval, lens_label, periods),
-        every_period,
-        "series",
-        f"killed-per-{interval}",
-        filters,
-        key="series_killed",
-    )
     uncertain = sum(r["events"] for r in rows if r["dating"] == "spans")
     st.caption(
         "Every period of the window is on the axis; a period without events shows as zero. "
         + (
             f"{uncertain:,} events have a date window running past one {interval}: they are "
-            "counted at their first and drawn pale (date uncertain). "
+            "counted at their first"
+            + (" and drawn pale (date uncertain). " if series == "events" else ". ")
             if uncertain
             else ""
         )
-        + "Click a bar in 'Events per …' to narrow the dates to that period."
+        + "Click a bar to narrow the dates to that period; 'Show' switches between the killed "
+        "and the events."
     )
 
 
@@ -224,12 +230,22 @@ def breakdowns(filters: Filters, lens: str) -> None:
         _apply(filters, **{field: (value,)})
     elif value:
         st.info("'(unknown)' cannot be used as a filter: those events have no value recorded.")
-    nobody = sum(1 for r in rows if not (r["killed"] or r["killed_high"]))
+    drawable = len(charts.with_killed(rows))
+    beyond = max(drawable - charts.BARS_DRAWN, 0)
+    nobody = len(rows) - drawable
     st.caption(
         "Each bar is the figure under the lens, written at its end with its low–high range; the "
         "black line spans that range. "
         + (
-            f"{nobody:,} categories with nobody killed are in the table, not drawn. "
+            f"The {charts.BARS_DRAWN} categories with the most killed are drawn; the other "
+            f"{beyond:,} with someone killed {'is' if beyond == 1 else 'are'} in the table and "
+            "the CSV. "
+            if beyond
+            else ""
+        )
+        + (
+            f"{nobody:,} {'category' if nobody == 1 else 'categories'} with nobody killed "
+            f"{'is' if nobody == 1 else 'are'} in the table, not drawn. "
             if nobody
             else ""
         )
@@ -295,7 +311,8 @@ def render() -> None:
     filters = layout.page_header(
         "Violence statistics",
         "How much violence, where, when, by whom — and according to whom. Fatalities are always "
-        "a range; 'Whose figures' switches between the estimates and each party's claims. "
+        "a range; 'Whose figures' switches between the estimates and each party's claims, and "
+        "'Show' between the killed and the events over time. "
         "Talks, ceasefires and statements are listed on the other pages, not counted here; pale "
         "bars are events whose date is known only to a window longer than one period.",
     )
@@ -318,7 +335,7 @@ def render() -> None:
                 + " listed on the Overview and the map, not counted here. Choose event types in "
                 "the sidebar to count them."
             )
-    lens, interval, split, lens_label = controls(filters)
+    lens, interval, lens_label = controls(filters)
     events = headline(filters, lens, lens_label)
     if not events:
         st.info(
@@ -327,6 +344,6 @@ def render() -> None:
             "filters'."
         )
     else:
-        over_time(filters, interval, split, lens, lens_label)
+        over_time(filters, interval, lens, lens_label)
         breakdowns(filters, lens)
     trackers(filters)
