@@ -68,6 +68,7 @@ def test_a_split_of_many_groups_draws_the_largest_and_one_for_the_rest():
     kept = [f"SYNTHETIC actor {n:02}" for n in range(charts.GROUPS_DRAWN)]
     rest = f"{15 - charts.GROUPS_DRAWN} other actors"
     assert spec["encoding"]["color"]["scale"]["domain"] == [*kept, rest]  # most events first
+    assert spec["encoding"]["color"]["scale"]["range"][-1] == charts.REST_COLOUR
     assert {r["group"] for r in drawn} == {*kept, rest}
     for period in ("2024-03-01", "2024-04-01"):  # nothing lost: every period's total is kept
         assert sum(r["events"] for r in drawn if r["period"] == period) == sum(

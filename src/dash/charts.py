@@ -162,7 +162,7 @@ def events_over_time(
                 title=split_label,
                 scale=type_scale(df["group"])
                 if split_label == "Event type"
-                else alt.Scale(domain=order),
+                else _group_scale(order, merged=len(order) > GROUPS_DRAWN),
                 # A name longer than a phone's width is cut; its tooltip and the table have it.
                 legend=alt.Legend(orient="bottom", columns=1, symbolLimit=0, labelLimit=250),
             ),
@@ -194,6 +194,19 @@ def events_over_time(
 # The series split draws the largest groups and one for the rest: a legend of 35 actors left
 # the plot no height at all, and more than ten colours cannot be told apart.
 GROUPS_DRAWN = 9
+
+
+# Vega's tableau10 without its grey, which marks the merged rest: dark, so it is not read as
+# the pale of a date-uncertain bar.
+GROUP_COLOURS = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2",
+                 "#ff9da6", "#9d755d"]  # fmt: skip
+REST_COLOUR = "#555555"
+
+
+def _group_scale(order: list[str], *, merged: bool) -> alt.Scale:
+    if not merged:
+        return alt.Scale(domain=order)
+    return alt.Scale(domain=order, range=[*GROUP_COLOURS[: len(order) - 1], REST_COLOUR])
 
 
 def _largest_groups(df: pd.DataFrame, split_label: str) -> tuple[pd.DataFrame, list[str]]:
