@@ -13,6 +13,10 @@ from ..csvcolumns import Column
 from ..text import safe_url
 from . import state
 
+# What a table shows for a value nobody recorded (a figure, a date, a place): Streamlit's own
+# default is the word "None", greyed, which reads as a value.
+MISSING = "–"
+
 EVENT_FIGURE_COLUMNS: dict[str, Any] = {
     "fatalities_low": st.column_config.NumberColumn("Killed (low)"),
     "fatalities_best": st.column_config.NumberColumn("Killed (best)"),
@@ -52,6 +56,7 @@ def _table(rows: Sequence[dict[str, Any]], columns: dict[str, Any], *, key: str)
         _grid_frame(rows, columns),
         key=key,
         hide_index=True,
+        placeholder=MISSING,
         width="stretch",
         column_config=columns,
     )
@@ -186,6 +191,7 @@ def pick_from_table(
         _grid_frame(rows, columns),
         key=key,
         hide_index=True,
+        placeholder=MISSING,
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",

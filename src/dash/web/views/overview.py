@@ -66,7 +66,8 @@ def render() -> None:
     st.markdown(
         "Each event keeps every party's account separately, with its source: Pakistani officials, "
         "the Afghan Taliban authorities, militant groups, local residents, media, UN bodies and "
-        "analysts. Fatalities are always a range. Filters in the sidebar apply to every page "
+        "analysts. Fatalities are always a range; in a table, a dash (–) is a value nobody "
+        "recorded, never a zero. Filters in the sidebar apply to every page "
         "(the less used ones, such as actor, minimum killed and cross-border, under *More "
         "filters*, which counts those set) and are kept in the page's address: copy it (or use *Link to this view*) to share exactly "
         "what you see. See **Data and sources** for every document and what each CSV column means."

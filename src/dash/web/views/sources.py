@@ -67,7 +67,12 @@ def render() -> None:
             "What imports repaired or could not resolve in rows they kept, by kind. Every such "
             "event shows its note on the incident map, and in the data_quality column of downloads."
         )
-        st.dataframe(tables.quality_frame(notes), hide_index=True, width="stretch")
+        st.dataframe(
+            tables.quality_frame(notes),
+            hide_index=True,
+            width="stretch",
+            placeholder=tables.MISSING,
+        )
     else:
         st.info("No data-quality notes: every stored row met the store's rules as published.")
 
@@ -111,7 +116,9 @@ def render() -> None:
         st.info("No possible duplicates among the matching events.")
 
     st.subheader("Licences of each origin")
-    st.dataframe(tables.licence_frame(origins), hide_index=True, width="stretch")
+    st.dataframe(
+        tables.licence_frame(origins), hide_index=True, width="stretch", placeholder=tables.MISSING
+    )
     hidden = store.no_download_origins()
     if hidden:
         st.info(
@@ -131,7 +138,12 @@ def render() -> None:
     )
     for name, columns in csvcolumns.COLUMN_SETS.items():
         if box := display.unfolded(f"{name}.csv — {len(columns)} columns", key=f"dict_{name}"):
-            box.dataframe(tables.dictionary_frame(columns), hide_index=True, width="stretch")
+            box.dataframe(
+                tables.dictionary_frame(columns),
+                hide_index=True,
+                width="stretch",
+                placeholder=tables.MISSING,
+            )
 
     st.subheader("Credibility grades")
     st.markdown(
@@ -154,7 +166,9 @@ def render() -> None:
         "either and counted once in every total."
     )
     if box := display.unfolded("Provinces and their other spellings", key="gazetteer"):
-        box.dataframe(tables.gazetteer_frame(), hide_index=True, width="stretch")
+        box.dataframe(
+            tables.gazetteer_frame(), hide_index=True, width="stretch", placeholder=tables.MISSING
+        )
 
     st.subheader("Vocabularies")
     for title, vocabulary in (
@@ -165,7 +179,12 @@ def render() -> None:
         ("Parties", {pid: f"{label}: {desc}" for pid, label, desc in vocab.PARTIES}),
     ):
         if box := display.unfolded(title, key=f"vocabulary_{title}"):
-            box.dataframe(tables.vocabulary_frame(vocabulary), hide_index=True, width="stretch")
+            box.dataframe(
+                tables.vocabulary_frame(vocabulary),
+                hide_index=True,
+                width="stretch",
+                placeholder=tables.MISSING,
+            )
 
     st.subheader("How to cite")
     st.markdown(
