@@ -720,6 +720,7 @@ def test_clicking_a_province_bar_filters_everything(monkeypatch, synthetic_db_pa
     at.run()
     assert not at.exception
     assert at.query_params["province"] == "Paktika"
+    assert "type" not in at.query_params  # not pinned to the page's violence-only types
     assert at.sidebar.multiselect(key="f_provinces").value == ["Paktika"]
     assert matching(at) == 1
 
@@ -733,6 +734,7 @@ def test_clicking_a_period_narrows_the_dates(series, monkeypatch, synthetic_db_p
     at.run()
     assert (at.query_params["from"], at.query_params["to"]) == ("2024-03-01", "2024-03-31")
     assert matching(at) == 1
+    assert "type" not in at.query_params  # the dates only: other pages still list talks
 
 
 def test_statistics_with_one_event(monkeypatch, synthetic_db_path):

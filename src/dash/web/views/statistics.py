@@ -122,9 +122,13 @@ def _window(filters: Filters) -> tuple[dt.date | None, dt.date | None]:
     return first, last
 
 
-def _apply(filters: Filters, **changes: Any) -> None:
-    """A chart click becomes a filter: in the sidebar, the URL and every page."""
-    state.set_filters(filters.replace(**changes))
+def _apply(**changes: Any) -> None:
+    """A chart click becomes a filter: in the sidebar, the URL and every page.
+
+    It changes the sidebar's filter, not the page's violence-only one: a click on March
+    narrows the dates, and the other pages still list March's talks and statements.
+    """
+    state.set_filters(state.filters().replace(**changes))
     st.rerun()
 
 
@@ -169,7 +173,7 @@ def over_time(filters: Filters, interval: str, lens: str, lens_label: str) -> No
     period = _picked(event, charts.PERIOD_PICK, "period", key)
     if period:
         start = dt.date.fromisoformat(str(period)[:10])
-        _apply(filters, date_from=start, date_to=stats.period_end(start, interval))
+        _apply(date_from=start, date_to=stats.period_end(start, interval))
     uncertain = sum(r["events"] for r in rows if r["dating"] == "spans")
     st.caption(
         "Every period of the window is on the axis; a period without events shows as zero. "
@@ -227,7 +231,7 @@ def breakdowns(filters: Filters, lens: str) -> None:
     )
     value = _picked(event, charts.VALUE_PICK, "value", f"by_{dimension}")
     if value and value != "(unknown)":
-        _apply(filters, **{field: (value,)})
+        _apply(**{field: (value,)})
     elif value:
         st.info("'(unknown)' cannot be used as a filter: those events have no value recorded.")
     drawable = len(charts.with_killed(rows))
