@@ -79,6 +79,8 @@ def test_a_split_of_many_groups_draws_the_largest_and_one_for_the_rest():
     )
     few = rows[: 2 * (charts.GROUPS_DRAWN + 1)]  # ten groups: all drawn, none merged
     assert len({r["group"] for r in _data(charts.events_over_time(few, "month", "Actor"))}) == 10
+    few_spec = charts.events_over_time(few, "month", "Actor").to_dict()
+    assert "range" not in few_spec["encoding"]["color"]["scale"]  # none painted as "the rest"
 
 
 def test_breakdown_bars_write_their_values_drop_zero_bars_and_wrap_labels():

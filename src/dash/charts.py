@@ -139,7 +139,7 @@ def events_over_time(
     """
     df = pd.DataFrame(list(rows), columns=["period", "group", "dating", "events"])
     df["dating"] = df["dating"].map(DATING_LEGEND).fillna(DATING_LEGEND["within"])
-    df, order = _largest_groups(df, split_label)
+    df, order, merged = _largest_groups(df, split_label)
     pick = alt.selection_point(name=PERIOD_PICK, fields=["period"], on="click")
     axis = _period_axis(interval, periods if periods is not None else sorted(set(df["period"])))
     pale = (df["dating"] == DATING_LEGEND["spans"]).any()
@@ -162,7 +162,7 @@ def events_over_time(
                 title=split_label,
                 scale=type_scale(df["group"])
                 if split_label == "Event type"
-                else _group_scale(order, merged=len(order) > GROUPS_DRAWN),
+                else _group_scale(order, merged=merged),
                 # A name longer than a phone's width is cut; its tooltip and the table have it.
                 legend=alt.Legend(orient="bottom", columns=1, symbolLimit=0, labelLimit=250),
             ),
@@ -209,18 +209,19 @@ def _group_scale(order: list[str], *, merged: bool) -> alt.Scale:
     return alt.Scale(domain=order, range=[*GROUP_COLOURS[: len(order) - 1], REST_COLOUR])
 
 
-def _largest_groups(df: pd.DataFrame, split_label: str) -> tuple[pd.DataFrame, list[str]]:
+def _largest_groups(df: pd.DataFrame, split_label: str) -> tuple[pd.DataFrame, list[str], bool]:
     """``df`` with the groups past the ``GROUPS_DRAWN`` with the most events merged into one,
-    "N other actors"; and the groups in the legend's order (most events first, the rest last)."""
+    "N other actors"; the groups in the legend's order (most events first, the rest last); and
+    whether any were merged (ten groups are drawn as they are: merging one gains nothing)."""
     totals = df.groupby("group", sort=False)["events"].sum()
     ranked = sorted(totals.index, key=lambda g: (-totals[g], str(g)))
     if len(ranked) <= GROUPS_DRAWN + 1:
-        return df, ranked
+        return df, ranked, False
     kept = ranked[:GROUPS_DRAWN]
     rest = f"{len(ranked) - GROUPS_DRAWN:,} other {split_label.lower()}s"
     df = df.assign(group=df["group"].where(df["group"].isin(kept), rest))
-    merged = df.groupby(["period", "group", "dating"], as_index=False)["events"].sum()
-    return merged, [*kept, rest]
+    summed = df.groupby(["period", "group", "dating"], as_index=False)["events"].sum()
+    return summed, [*kept, rest], True
 
 
 def killed_over_time(

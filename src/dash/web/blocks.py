@@ -44,11 +44,8 @@ def chart_block(
             if table:
                 table()
             else:
-                st.dataframe(
-                    tables.frame(rows, [c.name for c in csvcolumns.COLUMN_SETS[columns_key]]),
-                    hide_index=True,
-                    width="stretch",
-                    placeholder=tables.MISSING,
+                tables.grid(
+                    tables.frame(rows, [c.name for c in csvcolumns.COLUMN_SETS[columns_key]])
                 )
     # One menu per chart: its numbers (CSV, CSV for Excel) and its picture (PNG, SVG). Like the
     # table, its content runs only once opened (about 12 elements a chart on a first visit).

@@ -51,15 +51,14 @@ def _grid_frame(rows: Sequence[dict[str, Any]], columns: dict[str, Any]) -> pd.D
     return df
 
 
+def grid(df: pd.DataFrame, *, where: Any = st, **options: Any) -> Any:
+    """A table as every page draws it (in ``where``, a container or ``st``): no index, the
+    page's width, a dash for a value nobody recorded."""
+    return where.dataframe(df, hide_index=True, width="stretch", placeholder=MISSING, **options)
+
+
 def _table(rows: Sequence[dict[str, Any]], columns: dict[str, Any], *, key: str) -> None:
-    st.dataframe(
-        _grid_frame(rows, columns),
-        key=key,
-        hide_index=True,
-        placeholder=MISSING,
-        width="stretch",
-        column_config=columns,
-    )
+    grid(_grid_frame(rows, columns), key=key, column_config=columns)
 
 
 def events_table(rows: Sequence[dict[str, Any]], *, key: str) -> None:
@@ -187,12 +186,9 @@ def pick_from_table(
     rows: Sequence[dict[str, Any]], columns: dict[str, Any], *, key: str
 ) -> str | None:
     """A single-row-selectable table of events; returns a newly chosen event id, once."""
-    event = st.dataframe(
+    event = grid(
         _grid_frame(rows, columns),
         key=key,
-        hide_index=True,
-        placeholder=MISSING,
-        width="stretch",
         on_select="rerun",
         selection_mode="single-row",
         column_config=columns,

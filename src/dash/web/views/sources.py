@@ -67,12 +67,7 @@ def render() -> None:
             "What imports repaired or could not resolve in rows they kept, by kind. Every such "
             "event shows its note on the incident map, and in the data_quality column of downloads."
         )
-        st.dataframe(
-            tables.quality_frame(notes),
-            hide_index=True,
-            width="stretch",
-            placeholder=tables.MISSING,
-        )
+        tables.grid(tables.quality_frame(notes))
     else:
         st.info("No data-quality notes: every stored row met the store's rules as published.")
 
@@ -116,9 +111,7 @@ def render() -> None:
         st.info("No possible duplicates among the matching events.")
 
     st.subheader("Licences of each origin")
-    st.dataframe(
-        tables.licence_frame(origins), hide_index=True, width="stretch", placeholder=tables.MISSING
-    )
+    tables.grid(tables.licence_frame(origins))
     hidden = store.no_download_origins()
     if hidden:
         st.info(
@@ -138,12 +131,7 @@ def render() -> None:
     )
     for name, columns in csvcolumns.COLUMN_SETS.items():
         if box := display.unfolded(f"{name}.csv — {len(columns)} columns", key=f"dict_{name}"):
-            box.dataframe(
-                tables.dictionary_frame(columns),
-                hide_index=True,
-                width="stretch",
-                placeholder=tables.MISSING,
-            )
+            tables.grid(tables.dictionary_frame(columns), where=box)
 
     st.subheader("Credibility grades")
     st.markdown(
@@ -166,9 +154,7 @@ def render() -> None:
         "either and counted once in every total."
     )
     if box := display.unfolded("Provinces and their other spellings", key="gazetteer"):
-        box.dataframe(
-            tables.gazetteer_frame(), hide_index=True, width="stretch", placeholder=tables.MISSING
-        )
+        tables.grid(tables.gazetteer_frame(), where=box)
 
     st.subheader("Vocabularies")
     for title, vocabulary in (
@@ -179,12 +165,7 @@ def render() -> None:
         ("Parties", {pid: f"{label}: {desc}" for pid, label, desc in vocab.PARTIES}),
     ):
         if box := display.unfolded(title, key=f"vocabulary_{title}"):
-            box.dataframe(
-                tables.vocabulary_frame(vocabulary),
-                hide_index=True,
-                width="stretch",
-                placeholder=tables.MISSING,
-            )
+            tables.grid(tables.vocabulary_frame(vocabulary), where=box)
 
     st.subheader("How to cite")
     st.markdown(
